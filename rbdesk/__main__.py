@@ -1,0 +1,5 @@
+import sys
+
+from rbdesk.cli.main import main
+
+sys.exit(main())

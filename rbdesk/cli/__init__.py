@@ -1,0 +1,1 @@
+"""The ``rbdesk`` command. Imports stay lazy: ``rbdesk search`` never loads Qt."""

@@ -1,0 +1,89 @@
+"""Entry point: ``rbdesk [--data-dir DIR] COMMAND ...``; ``main(argv) -> int``.
+
+Each subcommand lives in its own module ``rbdesk.cli.cmd_<name>`` exposing
+``HELP`` (one line), ``configure(parser)`` and ``run(args) -> int``. Modules
+are imported only to build the parser; they must keep heavy imports inside
+``run``. With no command, the desktop app opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from rbdesk import __version__
+
+# Order is the order of `rbdesk --help`. A module that does not exist yet is skipped.
+COMMANDS = (
+    "gui",
+    "search",
+    "alert",
+    "open",
+    "show",
+    "copy",
+    "parse",
+    "lint",
+    "source",
+    "sync",
+    "status",
+    "runs",
+    "print",
+    "contacts",
+    "doctor",
+    "bench",
+)
+
+
+def _command_module(name: str):
+    modname = f"rbdesk.cli.cmd_{name}"
+    if importlib.util.find_spec(modname) is None:
+        return None
+    return importlib.import_module(modname)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rbdesk",
+        description="Runbooks for on-call engineers: synced offline, searched instantly.",
+    )
+    parser.add_argument("--version", action="version", version=f"rbdesk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder for every command (default: $RBDESK_DATA_DIR or the user data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        mod = _command_module(name)
+        if mod is None:
+            continue
+        p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        mod.configure(p)
+        p.set_defaults(_module=mod)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "gui"])
+    from rbdesk.core.errors import RbdeskError
+
+    try:
+        return int(args._module.run(args) or 0)
+    except RbdeskError as exc:
+        print(f"rbdesk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("rbdesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -20,6 +20,7 @@ from .errors import NotFoundError
 
 if TYPE_CHECKING:
     from .model import Runbook
+    from .search import SearchService
     from .sync import SyncManager
 
 SAMPLES_SOURCE = "samples"
@@ -38,6 +39,8 @@ class LibraryRoot:
     commit_date: str = ""
     commit_subject: str | None = None
     synced_at: str = ""
+    # Where this root's search index lives (inside the snapshot for git sources).
+    index_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,12 @@ class Library:
 
         return SyncManager(self.data_dir)
 
+    @cached_property
+    def search(self) -> SearchService:
+        from .search import SearchService
+
+        return SearchService(self)
+
     # -- roots and files -----------------------------------------------------
     def roots(self) -> list[LibraryRoot]:
         """Every source's current snapshot; the samples when there are no sources."""
@@ -89,9 +98,10 @@ class Library:
             return list(self.sync.current_roots())
         return [self.samples_root()]
 
-    @staticmethod
     def samples_root() -> LibraryRoot:
-        return LibraryRoot(name=SAMPLES_SOURCE, root=paths.samples_dir(), kind="samples")
+        return LibraryRoot(
+            name=SAMPLES_SOURCE, root=paths.samples_dir(), kind="samples", index_dir=None
+        )
 
     def root(self, name: str) -> LibraryRoot:
         for r in self.roots():

@@ -98,7 +98,7 @@ class Library:
             return list(self.sync.current_roots())
         return [self.samples_root()]
 
-    def samples_root() -> LibraryRoot:
+    def samples_root(self) -> LibraryRoot:
         return LibraryRoot(
             name=SAMPLES_SOURCE, root=paths.samples_dir(), kind="samples", index_dir=None
         )

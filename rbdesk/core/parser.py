@@ -162,10 +162,6 @@ class _Walker:
         self.problems: list[Problem] = []
         self.facts = Facts()
         self.meta = MetaBuilder()
-        text, toml_problems = self._toml_front_matter(text)
-        self.problems.extend(toml_problems)
-        self.source, fence_problems = repair_fences(text)
-        self.problems.extend(fence_problems)
         self.sections: list[Section] = []
         self.steps: list[Step] = []
         self.commands: list[Command] = []
@@ -183,6 +179,10 @@ class _Walker:
         self.prose: list[str] = []  # recent prose of the current section
         self.pending_contact_label = False
         self.list_depth = 0
+        text, toml_problems = self._toml_front_matter(text)
+        self.problems.extend(toml_problems)
+        self.source, fence_problems = repair_fences(text)
+        self.problems.extend(fence_problems)
 
     def _toml_front_matter(self, text: str) -> tuple[str, list[Problem]]:
         data, text, problems = split_toml_front_matter(text)

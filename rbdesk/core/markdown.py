@@ -188,7 +188,7 @@ def load_front_matter(content: str, first_line: int = 1) -> dict[str, Any]:
             first_line,
         )
     try:
-        for tok in yaml.scan(content, Loader=yaml.SafeLoader):
+        for tok in _anchor_tokens(content):
             if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
                 line = first_line + 1 + tok.start_mark.line
                 raise FrontMatterError(
@@ -220,16 +220,30 @@ def load_safe_yaml(content: str, max_bytes: int = 256 * 1024) -> Any:
 
     if len(content) > max_bytes:
         raise ValueError("YAML too large")
-    for tok in yaml.scan(content, Loader=yaml.SafeLoader):
+    for tok in _anchor_tokens(content):
         if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
             raise ValueError("YAML anchors/aliases are refused")
     return yaml.load(content, Loader=_RunbookYamlLoader)
 
 
+_MAYBE_ANCHOR_RE = re.compile(r"[&*][^\s&*]")
+
+
+def _anchor_tokens(content: str):
+    """YAML tokens, scanned only when the text could hold an anchor or alias."""
+    import yaml
+
+    if not _MAYBE_ANCHOR_RE.search(content):
+        return ()
+    return yaml.scan(content, Loader=yaml.SafeLoader)
+
+
 def _make_loader():
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+    class Loader(base):
         """SafeLoader that reads unknown tags (``!!python/name:…``) as plain values."""
 
     def _unknown(loader, tag_suffix, node):

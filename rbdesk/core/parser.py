@@ -213,7 +213,8 @@ class _Walker:
         return any(ct.CONTACT_HEADING_RE.search(s.title) for s in self.stack)
 
     def _in_procedure(self) -> bool:
-        return any(_PROCEDURE_RE.search(s.title) for s in self.stack)
+        # The H1 names the document ("Runbook: X"), not a procedure.
+        return any(_PROCEDURE_RE.search(s.title) for s in self.stack if s.level > 1)
 
     def _in_step(self) -> bool:
         return bool(self.stack) and bool(
@@ -296,7 +297,7 @@ class _Walker:
             self.steps.append(Step(int(m.group(1)), m.group(2).strip() or title, parent, line))
 
     def _in_procedure_parent(self) -> bool:
-        return any(_PROCEDURE_RE.search(s.title) for s in self.stack[:-1])
+        return any(_PROCEDURE_RE.search(s.title) for s in self.stack[:-1] if s.level > 1)
 
     def _visit_paragraph(self, node) -> None:
         inline = node.children[0] if node.children else None
@@ -410,7 +411,7 @@ class _Walker:
                         for c in (inline.children if inline is not None else [])
                     )
                     self.checklist.append(ChecklistItem(text, checked, self.section, line))
-                if step_list and text:
+                if step_list and text and not _only_link(inline):
                     title = text.split("\n", 1)[0].strip().rstrip(":").strip()
                     self.steps.append(Step(start + i, title, self.section, line))
                 if contact_mode and inline is not None and not is_task:
@@ -621,6 +622,11 @@ class _Walker:
             source=self.source,
             inline_code=self.inline_code,
         )
+
+
+def _only_link(inline) -> bool:
+    kids = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
+    return len(kids) == 1 and kids[0].type == "link"
 
 
 def _dedupe_contacts(contacts: list) -> list:

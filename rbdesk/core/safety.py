@@ -71,6 +71,11 @@ _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad")
 
 
+_SUSPECT_RE = re.compile(
+    "[" + re.escape("".join(sorted(_BIDI | _ZERO_WIDTH))) + "\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
 def hidden_characters(text: str) -> list[tuple[int, str, str]]:
     """(offset, character, description) of every character that hides what runs.
 
@@ -78,9 +83,8 @@ def hidden_characters(text: str) -> list[tuple[int, str, str]]:
     and zero-width characters.
     """
     found = []
-    for i, ch in enumerate(text):
-        if ch in "\t\n":
-            continue
+    for m in _SUSPECT_RE.finditer(text):
+        i, ch = m.start(), m.group(0)
         if ch in _BIDI:
             kind = "bidirectional override"
         elif ch in _ZERO_WIDTH:

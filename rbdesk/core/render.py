@@ -122,6 +122,23 @@ def freshness(last_tested: str, today: _dt.date | None = None) -> tuple[str, int
     return "ok", age
 
 
+def time_ago(iso: str, now: _dt.datetime | None = None) -> str:
+    """"3 h ago" for an ISO 8601 timestamp ("" when it cannot be read)."""
+    try:
+        t = _dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=_dt.UTC)
+    secs = int(((now or _dt.datetime.now(_dt.UTC)) - t).total_seconds())
+    if secs < 0:
+        return "just now"
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if secs >= size:
+            return f"{secs // size} {unit} ago"
+    return "just now"
+
+
 # -- images ------------------------------------------------------------------------------
 
 
@@ -553,3 +570,65 @@ _DARK = {
     "card": "#151b23", "code": "#151b23", "codehead": "#212830", "red": "#f85149",
     "amber": "#d29922", "green": "#3fb950", "filled": "#5a4a00", "filledfg": "#fff4c2",
 }
+
+
+# -- terminal ---------------------------------------------------------------------------------
+
+
+def _visible(text: str) -> str:
+    """Text safe for a terminal: hidden characters shown as ⟦U+XXXX⟧, escapes as ␛."""
+    out = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch == "\x1b":
+            out.append("␛")
+        elif copyrules.hidden_kind(ch):
+            out.append(f"⟦U+{ord(ch):04X}⟧")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
+    """The runbook as readable terminal text, every code block numbered like `rbdesk copy`."""
+    bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
+    dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
+    red = (lambda s: f"\x1b[31;1m{s}\x1b[0m") if color else (lambda s: s)
+    source = rb.source or rb.body
+    lines = source.replace("\r\n", "\n").split("\n")
+    md = build_markdown()
+    tokens = md.parse(source)
+    blocks = {b.line: b for b in code_blocks(rb)}
+    skip: dict[int, tuple[int, CodeBlock | None]] = {}  # first line (0-based) -> (end, block)
+    for tok in tokens:
+        if tok.map is None:
+            continue
+        if tok.type in ("fence", "code_block"):
+            skip[tok.map[0]] = (tok.map[1], blocks.get(tok.map[0] + 1))
+        elif tok.type == "front_matter":
+            skip[tok.map[0]] = (tok.map[1], None)
+    out: list[str] = [bold(_visible(rb.title)), ""]
+    meta_bits = [f"{k}: {v}" for k, v in rb.meta.items() if k in
+                 ("owner", "severity", "last_tested", "id", "service_owner")]
+    if meta_bits:
+        out += [dim(_visible(" · ".join(meta_bits))), ""]
+    i = 0
+    while i < len(lines):
+        if i in skip:
+            end, block = skip[i]
+            if block is not None:
+                head = f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
+                out.append(bold(head))
+                if block.destructive:
+                    out.append(red("│ ⚠ destructive: " + "; ".join(block.destructive)))
+                if block.hidden:
+                    out.append(red("│ ⚠ hidden characters: " + ", ".join(block.hidden)))
+                out += ["│ " + _visible(ln) for ln in block.text.split("\n")]
+                out.append("└─")
+            i = max(end, i + 1)
+            continue
+        line = _visible(lines[i])
+        out.append(bold(line) if line.lstrip().startswith("#") else line)
+        i += 1
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"

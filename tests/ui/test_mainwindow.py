@@ -266,13 +266,13 @@ def test_window_state_and_recent_remembered(qtbot, lib, window):
     from rbdesk.ui.mainwindow import MainWindow
 
     open_by_search(qtbot, window, "postgres")
-    window.resize(640, 470)
+    window.resize(720, 470)
     window.close()
     again = MainWindow(lib)
     qtbot.addWidget(again)
     with qtbot.waitSignal(again.results_shown, timeout=10000):
         again.show()
-    assert (again.width(), again.height()) == (640, 470)
+    assert (again.width(), again.height()) == (720, 470)
     assert again.settings.recent[0] == "samples:db/postgres-failover.md"
     assert again.hits[0].path == "db/postgres-failover.md"
     again.close()

@@ -8,10 +8,18 @@ HELP = "print command N of a runbook with the app's copy rules (no trailing newl
 def configure(p) -> None:
     p.add_argument("ref", help="path, id, alert name or URL of the runbook")
     p.add_argument("n", type=int, help="command number as `rbdesk show` prints it (from 1)")
-    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="fill <NAME>, [NAME], ${NAME} and {{NAME}} (repeatable)")
-    p.add_argument("--no-saved-vars", action="store_true",
-                   help="ignore the incident variables saved by the app")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fill <NAME>, [NAME], ${NAME} and {{NAME}} (repeatable)",
+    )
+    p.add_argument(
+        "--no-saved-vars",
+        action="store_true",
+        help="ignore the incident variables saved by the app",
+    )
 
 
 def parse_vars(items: list[str]) -> dict[str, str]:
@@ -22,8 +30,10 @@ def parse_vars(items: list[str]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not valid_variable_name(name):
-            raise RbdeskError(f"--var {item!r}: expected NAME=VALUE",
-                              hint="e.g. --var HOST=web-1 --var NAMESPACE=payments")
+            raise RbdeskError(
+                f"--var {item!r}: expected NAME=VALUE",
+                hint="e.g. --var HOST=web-1 --var NAMESPACE=payments",
+            )
         out[name] = value
     return out
 
@@ -55,8 +65,10 @@ def run(args) -> int:
         print(f"rbdesk: warning: {line}", file=sys.stderr)
     saved = [n for n in result.filled if n not in cli_vars]
     if saved:
-        print(f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}",
-              file=sys.stderr)
+        print(
+            f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}",
+            file=sys.stderr,
+        )
     sys.stdout.write(result.text)
     if sys.stdout.isatty():
         sys.stdout.write("\n")

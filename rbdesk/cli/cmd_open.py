@@ -7,8 +7,12 @@ HELP = "open a runbook by path, id (RUN-007), alert name or web URL"
 
 def configure(p) -> None:
     p.add_argument("ref", help="path, id, alert name, or GitHub/GitLab/docs URL of a runbook")
-    p.add_argument("--print", action="store_true", dest="print_only",
-                   help="print where REF points (source:path#anchor and the file) instead")
+    p.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_only",
+        help="print where REF points (source:path#anchor and the file) instead",
+    )
 
 
 def run(args) -> int:

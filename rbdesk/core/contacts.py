@@ -20,8 +20,13 @@ class LibraryContact:
     order: int  # 1-based escalation order inside its runbook
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self.contact), "source": self.source, "path": self.path,
-                "runbook": self.runbook, "order": self.order}
+        return {
+            **asdict(self.contact),
+            "source": self.source,
+            "path": self.path,
+            "runbook": self.runbook,
+            "order": self.order,
+        }
 
 
 def all_contacts(lib: Library, query: str = "") -> list[LibraryContact]:

@@ -235,23 +235,42 @@ def _name_of(token: str, names: Iterable[str]) -> str:
 # -- destructive commands ---------------------------------------------------------
 
 _DESTRUCTIVE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\brm\s+(?:-\w*[rR]\w*\s+-\w*f|-\w*f\w*\s+-\w*[rR]|-\w*(?:[rR]\w*f|f\w*[rR]))\w*\b"),
-     "rm -rf deletes files recursively"),
-    (re.compile(r"\brm\s+(?:[^\n|;&]*\s)?--(?:recursive|no-preserve-root)\b"),
-     "rm --recursive deletes files"),
-    (re.compile(r"\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)\b", re.I),
-     "SQL DROP destroys data"),
+    (
+        re.compile(
+            r"\brm\s+(?:-\w*[rR]\w*\s+-\w*f|-\w*f\w*\s+-\w*[rR]|-\w*(?:[rR]\w*f|f\w*[rR]))\w*\b"
+        ),
+        "rm -rf deletes files recursively",
+    ),
+    (
+        re.compile(r"\brm\s+(?:[^\n|;&]*\s)?--(?:recursive|no-preserve-root)\b"),
+        "rm --recursive deletes files",
+    ),
+    (
+        re.compile(r"\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)\b", re.I),
+        "SQL DROP destroys data",
+    ),
     (re.compile(r"\bTRUNCATE\b(?:\s+TABLE)?\s+\w", re.I), "SQL TRUNCATE empties a table"),
-    (re.compile(r"\bkubectl\b[^\n|;&]*\s(?:delete|drain)\b"), "kubectl delete/drain removes resources"),
+    (
+        re.compile(r"\bkubectl\b[^\n|;&]*\s(?:delete|drain)\b"),
+        "kubectl delete/drain removes resources",
+    ),
     (re.compile(r"\bhelm\s+(?:uninstall|delete)\b"), "helm uninstall removes a release"),
-    (re.compile(r"(?:^|\s)--force(?:=\S*)?\b|\bpush\s+(?:[^\n]*\s)?-f\b"), "--force skips safety checks"),
+    (
+        re.compile(r"(?:^|\s)--force(?:=\S*)?\b|\bpush\s+(?:[^\n]*\s)?-f\b"),
+        "--force skips safety checks",
+    ),
     (re.compile(r"\bterraform\s+(?:destroy|apply\s+[^\n]*-destroy)\b"), "terraform destroy"),
     (re.compile(r"(?:^|[\s;&|])dd\s+[^\n]*\bof="), "dd overwrites a device or file"),
     (re.compile(r"\bmkfs(?:\.\w+)?\b"), "mkfs formats a filesystem"),
     (re.compile(r"\bgit\s+(?:reset\s+--hard|clean\s+-\w*f)"), "git discards local changes"),
-    (re.compile(r"\b(?:redis-cli\b[^\n]*\s)?FLUSH(?:ALL|DB)\b", re.I), "FLUSHALL/FLUSHDB wipes Redis"),
-    (re.compile(r"\baws\s+s3\s+(?:rb|rm)\b[^\n]*--recursive|\baws\s+s3\s+rb\b"),
-     "aws s3 rm/rb deletes objects"),
+    (
+        re.compile(r"\b(?:redis-cli\b[^\n]*\s)?FLUSH(?:ALL|DB)\b", re.I),
+        "FLUSHALL/FLUSHDB wipes Redis",
+    ),
+    (
+        re.compile(r"\baws\s+s3\s+(?:rb|rm)\b[^\n]*--recursive|\baws\s+s3\s+rb\b"),
+        "aws s3 rm/rb deletes objects",
+    ),
     (re.compile(r"\b(?:shutdown|reboot|halt|poweroff)\b(?:\s|$)"), "shuts down or reboots a host"),
     (re.compile(r"\bkill\s+-9\b|\bpkill\b|\bkillall\b"), "kills processes"),
     (re.compile(r"\bchmod\s+-R\s+777\b|\bchown\s+-R\b"), "recursive permission change"),
@@ -291,7 +310,9 @@ class CopyResult:
         """One line per thing the user should know, for a status bar or stderr."""
         out: list[str] = []
         if self.removed:
-            out.append("removed hidden characters: " + ", ".join(r.describe() for r in self.removed))
+            out.append(
+                "removed hidden characters: " + ", ".join(r.describe() for r in self.removed)
+            )
         if self.destructive:
             out.append("DESTRUCTIVE: " + "; ".join(self.destructive))
         if self.unfilled:

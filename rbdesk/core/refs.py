@@ -213,8 +213,15 @@ class RefResolver:
     def _docs_path(self, source: str, rest: str) -> RunbookFile | None:
         rest = rest.strip("/")
         stem = rest[: -len(".html")] if rest.endswith(".html") else rest
-        tries = [rest, f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md", f"{stem}/_index.md",
-                 f"{stem}.html.md", "README.md" if not stem else f"{stem}.markdown"]
+        tries = [
+            rest,
+            f"{stem}.md",
+            f"{stem}/index.md",
+            f"{stem}/README.md",
+            f"{stem}/_index.md",
+            f"{stem}.html.md",
+            "README.md" if not stem else f"{stem}.markdown",
+        ]
         for t in tries:
             f = self._file_in(source, t)
             if f is not None:

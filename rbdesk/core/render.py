@@ -123,7 +123,7 @@ def freshness(last_tested: str, today: _dt.date | None = None) -> tuple[str, int
 
 
 def time_ago(iso: str, now: _dt.datetime | None = None) -> str:
-    """"3 h ago" for an ISO 8601 timestamp ("" when it cannot be read)."""
+    """ "3 h ago" for an ISO 8601 timestamp ("" when it cannot be read)."""
     try:
         t = _dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
     except ValueError:
@@ -348,7 +348,8 @@ class _Renderer:
         head.append(f'<span class="num">&nbsp;&nbsp;#{n}</span>')
         if danger:
             head.append(
-                f'&nbsp;&nbsp;<span class="danger">⚠ destructive: {escape("; ".join(danger))}</span>'
+                '&nbsp;&nbsp;<span class="danger">⚠ destructive: '
+                f"{escape('; '.join(danger))}</span>"
             )
         if hidden:
             head.append(
@@ -388,7 +389,9 @@ class _Renderer:
         anchor = str(tok.attrGet("id") or "")
         title = _inline_text(tokens[idx + 1])
         level = int(tok.tag[1])
-        self.result.headings.append(Heading(title, level, anchor, (tok.map[0] + 1) if tok.map else 0))
+        self.result.headings.append(
+            Heading(title, level, anchor, (tok.map[0] + 1) if tok.map else 0)
+        )
         if level <= 2:
             self.current_step = None
         step = self._step_marker(tok)
@@ -493,8 +496,10 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
         cells.append(f'<b>Severity</b> <span class="sev">{escape(severity)}</span>')
     state, age = freshness(tested, header.today)
     if tested:
-        mark = {"amber": ' <span class="amber">● stale</span>',
-                "red": ' <span class="red">● very stale</span>'}.get(state, "")
+        mark = {
+            "amber": ' <span class="amber">● stale</span>',
+            "red": ' <span class="red">● very stale</span>',
+        }.get(state, "")
         ago = f" ({age} d ago)" if age is not None else ""
         cells.append(f"<b>Last tested</b> {escape(tested)}{ago}{mark}")
     else:
@@ -534,7 +539,8 @@ h3 {{ font-size: medium; margin-top: 12px; }}
 table.card {{ background-color: {c["card"]}; border: 1px solid {c["rule"]}; margin-bottom: 8px; }}
 p.cardwhere {{ color: {c["muted"]}; }}
 span.path {{ font-family: monospace; }}
-table.codebox {{ background-color: {c["code"]}; border: 1px solid {c["rule"]}; margin: 4px 0 8px 0; }}
+table.codebox {{ background-color: {c["code"]}; border: 1px solid {c["rule"]};
+  margin: 4px 0 8px 0; }}
 table.danger-box {{ border: 2px solid {c["red"]}; }}
 td.codehead {{ background-color: {c["codehead"]}; color: {c["muted"]}; font-size: small; }}
 pre.code {{ font-family: monospace; white-space: pre-wrap; margin: 0; }}
@@ -561,14 +567,32 @@ th {{ background-color: {c["codehead"]}; }}
 
 
 _LIGHT = {
-    "fg": "#1f2328", "muted": "#59636e", "link": "#0969da", "rule": "#d0d7de",
-    "card": "#f6f8fa", "code": "#f6f8fa", "codehead": "#eaeef2", "red": "#cf222e",
-    "amber": "#9a6700", "green": "#1a7f37", "filled": "#fff1a8", "filledfg": "#1f2328",
+    "fg": "#1f2328",
+    "muted": "#59636e",
+    "link": "#0969da",
+    "rule": "#d0d7de",
+    "card": "#f6f8fa",
+    "code": "#f6f8fa",
+    "codehead": "#eaeef2",
+    "red": "#cf222e",
+    "amber": "#9a6700",
+    "green": "#1a7f37",
+    "filled": "#fff1a8",
+    "filledfg": "#1f2328",
 }
 _DARK = {
-    "fg": "#e6edf3", "muted": "#9198a1", "link": "#4493f8", "rule": "#3d444d",
-    "card": "#151b23", "code": "#151b23", "codehead": "#212830", "red": "#f85149",
-    "amber": "#d29922", "green": "#3fb950", "filled": "#5a4a00", "filledfg": "#fff4c2",
+    "fg": "#e6edf3",
+    "muted": "#9198a1",
+    "link": "#4493f8",
+    "rule": "#3d444d",
+    "card": "#151b23",
+    "code": "#151b23",
+    "codehead": "#212830",
+    "red": "#f85149",
+    "amber": "#d29922",
+    "green": "#3fb950",
+    "filled": "#5a4a00",
+    "filledfg": "#fff4c2",
 }
 
 
@@ -607,8 +631,11 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
         elif tok.type == "front_matter":
             skip[tok.map[0]] = (tok.map[1], None)
     out: list[str] = [bold(_visible(rb.title)), ""]
-    meta_bits = [f"{k}: {v}" for k, v in rb.meta.items() if k in
-                 ("owner", "severity", "last_tested", "id", "service_owner")]
+    meta_bits = [
+        f"{k}: {v}"
+        for k, v in rb.meta.items()
+        if k in ("owner", "severity", "last_tested", "id", "service_owner")
+    ]
     if meta_bits:
         out += [dim(_visible(" · ".join(meta_bits))), ""]
     i = 0
@@ -616,7 +643,9 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
         if i in skip:
             end, block = skip[i]
             if block is not None:
-                head = f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
+                head = (
+                    f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
+                )
                 out.append(bold(head))
                 if block.destructive:
                     out.append(red("│ ⚠ destructive: " + "; ".join(block.destructive)))

@@ -68,7 +68,9 @@ class Settings:
             if isinstance(default, bool) or not isinstance(value, type(default)):
                 continue  # wrong type: keep the default rather than crash later
             setattr(s, key, value)
-        s.variables = {str(k): str(v) for k, v in s.variables.items() if valid_variable_name(str(k))}
+        s.variables = {
+            str(k): str(v) for k, v in s.variables.items() if valid_variable_name(str(k))
+        }
         s.recent = [str(r) for r in s.recent][:MAX_RECENT]
         if s.theme not in THEMES:
             s.theme = "system"

@@ -58,7 +58,9 @@ def validate_source(name: str, url: str, existing: list[str]) -> str:
     if not name:
         return "Give the source a short name (e.g. ops)."
     if not _SOURCE_NAME_RE.match(name):
-        return "Name: letters, digits, '.', '_' or '-' only (max 64), starting with a letter or digit."
+        return (
+            "Name: letters, digits, '.', '_' or '-' only (max 64), starting with a letter or digit."
+        )
     if name in existing:
         return f"A source named {name!r} exists already: pick another name or remove it first."
     if not url:
@@ -71,8 +73,9 @@ def validate_source(name: str, url: str, existing: list[str]) -> str:
 class SourcesDialog(QDialog):
     """List, add and remove sources via ``lib.sync``; errors shown in the dialog."""
 
-    def __init__(self, lib, parent: QWidget | None = None,
-                 on_changed: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, lib, parent: QWidget | None = None, on_changed: Callable[[], None] | None = None
+    ) -> None:
         super().__init__(parent)
         self.lib = lib
         self.on_changed = on_changed
@@ -169,8 +172,9 @@ class ContactsDialog(QDialog):
 
     COLUMNS = ("Name", "Role", "Phone", "Email", "Chat", "Runbook")
 
-    def __init__(self, rows, parent: QWidget | None = None,
-                 copy: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self, rows, parent: QWidget | None = None, copy: Callable[[str, str], None] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Contacts — all runbooks")
         self.resize(900, 500)

@@ -13,7 +13,15 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCursor, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCursor,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -53,7 +61,16 @@ APP_NAME = "rbdesk"
 SEARCH_DEBOUNCE_MS = 40
 RESULT_LIMIT = 50
 BROWSE_LIMIT = 200
-NON_COMMAND_LANGS = {"text", "txt", "output", "log", "console-output", "diagram", "ascii", "mermaid"}
+NON_COMMAND_LANGS = {
+    "text",
+    "txt",
+    "output",
+    "log",
+    "console-output",
+    "diagram",
+    "ascii",
+    "mermaid",
+}
 
 
 @dataclass(slots=True)
@@ -76,8 +93,9 @@ def _root_for(lib: Library, file: RunbookFile) -> LibraryRoot | None:
     return None
 
 
-def load_and_render(lib: Library, file: RunbookFile, variables: dict[str, str],
-                    checked: set[int] | None) -> OpenDoc:
+def load_and_render(
+    lib: Library, file: RunbookFile, variables: dict[str, str], checked: set[int] | None
+) -> OpenDoc:
     """Parse and render one runbook (runs on a worker thread)."""
     rb = lib.load(file)
     root = _root_for(lib, file)
@@ -101,9 +119,20 @@ def browse_list(lib: Library, recent: list[str], limit: int = BROWSE_LIMIT) -> l
     for k in ordered:
         f = files[k]
         rb = lib.load(f)
-        hits.append(SearchHit(f.source, f.relpath, rb.title, "", "", 0.0, "",
-                              rb.owner, str(rb.meta.get("severity", "") or ""),
-                              str(rb.meta.get("last_tested", "") or "")))
+        hits.append(
+            SearchHit(
+                f.source,
+                f.relpath,
+                rb.title,
+                "",
+                "",
+                0.0,
+                "",
+                rb.owner,
+                str(rb.meta.get("severity", "") or ""),
+                str(rb.meta.get("last_tested", "") or ""),
+            )
+        )
     return hits
 
 
@@ -112,7 +141,7 @@ class SearchBox(QLineEdit):
 
     move = Signal(int)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             self.move.emit(1 if key == Qt.Key.Key_Down else -1)
@@ -133,7 +162,9 @@ class MainWindow(QMainWindow):
         self.lib = lib
         self.settings = settings or load_settings(lib.data_dir)
         # QSettings only now (after QApplication), in the data dir: no global state.
-        self.qsettings = QSettings(str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat)
+        self.qsettings = QSettings(
+            str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat
+        )
         self.search_worker = Worker(self, 1)
         self.render_worker = Worker(self, 1)
         self.bg_worker = Worker(self, 1)
@@ -211,7 +242,9 @@ class MainWindow(QMainWindow):
         self.results.itemClicked.connect(lambda it: self.open_hit(self.results.row(it)))
         self.toc = QTreeWidget()
         self.toc.setHeaderHidden(True)
-        self.toc.itemClicked.connect(lambda it, _c: self.scroll_to(it.data(0, Qt.ItemDataRole.UserRole)))
+        self.toc.itemClicked.connect(
+            lambda it, _c: self.scroll_to(it.data(0, Qt.ItemDataRole.UserRole))
+        )
         left = QSplitter(Qt.Orientation.Vertical)
         res_box = QWidget()
         lay = QVBoxLayout(res_box)
@@ -293,7 +326,12 @@ class MainWindow(QMainWindow):
         self._action(m, "Sync now", "F5", self.sync_now)
         every = m.addMenu("Sync periodically")
         group = QActionGroup(self)
-        for minutes, label in ((0, "Off"), (15, "Every 15 min"), (30, "Every 30 min"), (60, "Every hour")):
+        for minutes, label in (
+            (0, "Off"),
+            (15, "Every 15 min"),
+            (30, "Every 30 min"),
+            (60, "Every hour"),
+        ):
             a = every.addAction(label)
             a.setCheckable(True)
             a.setChecked(self.settings.periodic_sync_minutes == minutes)
@@ -338,7 +376,7 @@ class MainWindow(QMainWindow):
         if self.settings.zoom:
             self.reader.zoomIn(self.settings.zoom)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event) -> None:
         self.qsettings.setValue("geometry", self.saveGeometry())
         self.qsettings.setValue("splitter", self.splitter.saveState())
         self.qsettings.sync()
@@ -389,13 +427,17 @@ class MainWindow(QMainWindow):
         if not query:
             recent = list(self.settings.recent)
             self.search_worker.submit(
-                browse_list, self.lib, recent,
+                browse_list,
+                self.lib,
+                recent,
                 on_done=lambda hits, g=gen: self._show_results(g, "", hits, len(hits)),
                 on_error=self._search_failed,
             )
             return
         self.search_worker.submit(
-            self.lib.search.search, query, RESULT_LIMIT,
+            self.lib.search.search,
+            query,
+            RESULT_LIMIT,
             on_done=lambda res, g=gen: self._show_search(g, res),
             on_error=self._search_failed,
         )
@@ -433,7 +475,7 @@ class MainWindow(QMainWindow):
                 self.open_hit(0)
 
     def _add_result(self, hit: SearchHit) -> None:
-        state, age = freshness(hit.last_tested)
+        state, _age = freshness(hit.last_tested)
         bits = [escape(hit.source), escape(hit.path)]
         if hit.owner:
             bits.append(escape(hit.owner))
@@ -446,8 +488,10 @@ class MainWindow(QMainWindow):
         section = f" › {escape(hit.section)}" if hit.section else ""
         snippet = escape(hit.snippet.replace("\n", " ")[:180])
         snippet = snippet.replace("«", "<b>").replace("»", "</b>")
-        html = (f"<b>{escape(hit.title)}</b>{section}<br>"
-                f'<small style="color:gray">{" · ".join(bits)}</small>')
+        html = (
+            f"<b>{escape(hit.title)}</b>{section}<br>"
+            f'<small style="color:gray">{" · ".join(bits)}</small>'
+        )
         if snippet:
             html += f"<br><small>{snippet}</small>"
         item = QListWidgetItem()
@@ -507,7 +551,9 @@ class MainWindow(QMainWindow):
         self.status(f"Looking up {ref}…", 3000)
         resolver = RefResolver(self.lib, self.settings.docs_prefixes)
         self.bg_worker.submit(
-            resolver.resolve, ref, current,
+            resolver.resolve,
+            ref,
+            current,
             on_done=lambda res: self._open_resolved(res),
             on_error=lambda exc: self._ref_failed(ref, exc),
         )
@@ -528,7 +574,11 @@ class MainWindow(QMainWindow):
         checked = self._checked_for(file)
         self.reader.setHtml("<p style='color:gray'>Opening…</p>")
         self.render_worker.submit(
-            load_and_render, self.lib, file, dict(self.settings.variables), checked,
+            load_and_render,
+            self.lib,
+            file,
+            dict(self.settings.variables),
+            checked,
             on_done=lambda doc, g=gen, a=anchor: self._show_doc(g, doc, a),
             on_error=lambda exc: self.status(f"Cannot open {file.relpath}: {exc}", 10000),
         )
@@ -544,7 +594,10 @@ class MainWindow(QMainWindow):
         pos = self.reader.verticalScrollBar().value()
         gen = self.open_gen.next()
         self.render_worker.submit(
-            load_and_render, self.lib, doc.file, dict(self.settings.variables),
+            load_and_render,
+            self.lib,
+            doc.file,
+            dict(self.settings.variables),
             self._checked_for(doc.file),
             on_done=lambda d, g=gen: self._show_doc(g, d, "", pos if keep_scroll else 0),
         )
@@ -641,7 +694,9 @@ class MainWindow(QMainWindow):
             else:
                 self._open_link(target)
         else:
-            self.status(f"Refused to open a {scheme}: link — only runbooks and web pages open.", 8000)
+            self.status(
+                f"Refused to open a {scheme}: link — only runbooks and web pages open.", 8000
+            )
 
     def _open_link(self, target: str) -> None:
         current = self.current.file if self.current else None
@@ -717,7 +772,9 @@ class MainWindow(QMainWindow):
     def copy_inline(self, k: int) -> bool:
         if not self.current or not 1 <= k <= len(self.current.result.inline_code):
             return False
-        res = copyrules.prepare_copy(self.current.result.inline_code[k - 1], self.settings.variables)
+        res = copyrules.prepare_copy(
+            self.current.result.inline_code[k - 1], self.settings.variables
+        )
         if res.destructive and not dialogs.confirm_destructive(self, res.text, res.destructive):
             self.status("Not copied: destructive command was not confirmed.")
             return False
@@ -745,10 +802,15 @@ class MainWindow(QMainWindow):
         """Ctrl+Shift+C: the next command of the current step (then of the next step)."""
         if not self.current:
             return False
-        blocks = [b for b in self.current.result.code_blocks
-                  if b.lang not in NON_COMMAND_LANGS and b.clean.strip()]
+        blocks = [
+            b
+            for b in self.current.result.code_blocks
+            if b.lang not in NON_COMMAND_LANGS and b.clean.strip()
+        ]
         if self.current_step is not None:
-            in_step = [b for b in blocks if b.step == self.current_step and b.index >= self.next_command]
+            in_step = [
+                b for b in blocks if b.step == self.current_step and b.index >= self.next_command
+            ]
             after = [b for b in blocks if b.index >= self.next_command]
             candidates = in_step or after
         else:
@@ -841,7 +903,8 @@ class MainWindow(QMainWindow):
 
         self.status("Collecting contacts…", 3000)
         self.bg_worker.submit(
-            all_contacts, self.lib,
+            all_contacts,
+            self.lib,
             on_done=lambda rows: dialogs.ContactsDialog(rows, self, self.copy_text).exec(),
             on_error=lambda exc: self.status(f"Cannot list contacts: {exc}", 8000),
         )
@@ -865,7 +928,9 @@ def sync_line_text(lib: Library, now: dt.datetime | None = None) -> tuple[str, s
     for st in lib.sync.status():
         commit = (st.commit or "")[:7]
         ago = time_ago(st.synced_at, now) if st.synced_at else ""
-        failed = bool(st.last_error) and (not st.synced_at or (st.last_attempt_at or "") > st.synced_at)
+        failed = bool(st.last_error) and (
+            not st.synced_at or (st.last_attempt_at or "") > st.synced_at
+        )
         if failed:
             state = "offline"
             held = f"synced {ago}" if ago else "no copy yet"

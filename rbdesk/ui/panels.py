@@ -143,7 +143,9 @@ class ContactsPanel(QScrollArea):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(4, 4, 4, 4)
         if not contacts:
-            lay.addWidget(QLabel("No contacts in this runbook.\nTools → All contacts for the library."))
+            lay.addWidget(
+                QLabel("No contacts in this runbook.\nTools → All contacts for the library.")
+            )
         for i, c in enumerate(contacts, 1):
             lay.addWidget(self._card(i, c))
         lay.addStretch(1)
@@ -168,7 +170,8 @@ class ContactsPanel(QScrollArea):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             btn = QPushButton("Copy")
             btn.setObjectName(f"copy{label}")
-            btn.clicked.connect(lambda _=False, v=value, k=label.lower(): self.copy(v, k))
+            kind = label.lower()
+            btn.clicked.connect(lambda _=False, v=value, k=kind: self.copy(v, k))
             row.addWidget(text, 1)
             row.addWidget(btn)
             lay.addLayout(row)

@@ -48,7 +48,7 @@ class SafeReader(QTextBrowser):
         self.setHtml(html)
         self._configure_document(self.document())
 
-    def loadResource(self, type_: int, name: QUrl) -> Any:  # noqa: N802 (Qt override)
+    def loadResource(self, type_: int, name: QUrl) -> Any:
         if name.scheme() == "rbdesk" and name.host() == "img":
             return self._image(name.path().strip("/"))
         self.refused.append(name.toString())

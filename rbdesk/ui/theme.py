@@ -26,23 +26,37 @@ def _palette(dark: bool) -> QPalette:
     p = QPalette()
     if dark:
         colors = {
-            QPalette.ColorRole.Window: "#0d1117", QPalette.ColorRole.WindowText: "#e6edf3",
-            QPalette.ColorRole.Base: "#0d1117", QPalette.ColorRole.AlternateBase: "#151b23",
-            QPalette.ColorRole.Text: "#e6edf3", QPalette.ColorRole.Button: "#212830",
-            QPalette.ColorRole.ButtonText: "#e6edf3", QPalette.ColorRole.Highlight: "#1f6feb",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#212830",
-            QPalette.ColorRole.ToolTipText: "#e6edf3", QPalette.ColorRole.Link: "#4493f8",
-            QPalette.ColorRole.PlaceholderText: "#9198a1", QPalette.ColorRole.Mid: "#3d444d",
+            QPalette.ColorRole.Window: "#0d1117",
+            QPalette.ColorRole.WindowText: "#e6edf3",
+            QPalette.ColorRole.Base: "#0d1117",
+            QPalette.ColorRole.AlternateBase: "#151b23",
+            QPalette.ColorRole.Text: "#e6edf3",
+            QPalette.ColorRole.Button: "#212830",
+            QPalette.ColorRole.ButtonText: "#e6edf3",
+            QPalette.ColorRole.Highlight: "#1f6feb",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#212830",
+            QPalette.ColorRole.ToolTipText: "#e6edf3",
+            QPalette.ColorRole.Link: "#4493f8",
+            QPalette.ColorRole.PlaceholderText: "#9198a1",
+            QPalette.ColorRole.Mid: "#3d444d",
         }
     else:
         colors = {
-            QPalette.ColorRole.Window: "#f6f8fa", QPalette.ColorRole.WindowText: "#1f2328",
-            QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f6f8fa",
-            QPalette.ColorRole.Text: "#1f2328", QPalette.ColorRole.Button: "#eaeef2",
-            QPalette.ColorRole.ButtonText: "#1f2328", QPalette.ColorRole.Highlight: "#0969da",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffff",
-            QPalette.ColorRole.ToolTipText: "#1f2328", QPalette.ColorRole.Link: "#0969da",
-            QPalette.ColorRole.PlaceholderText: "#6e7781", QPalette.ColorRole.Mid: "#d0d7de",
+            QPalette.ColorRole.Window: "#f6f8fa",
+            QPalette.ColorRole.WindowText: "#1f2328",
+            QPalette.ColorRole.Base: "#ffffff",
+            QPalette.ColorRole.AlternateBase: "#f6f8fa",
+            QPalette.ColorRole.Text: "#1f2328",
+            QPalette.ColorRole.Button: "#eaeef2",
+            QPalette.ColorRole.ButtonText: "#1f2328",
+            QPalette.ColorRole.Highlight: "#0969da",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#ffffff",
+            QPalette.ColorRole.ToolTipText: "#1f2328",
+            QPalette.ColorRole.Link: "#0969da",
+            QPalette.ColorRole.PlaceholderText: "#6e7781",
+            QPalette.ColorRole.Mid: "#d0d7de",
         }
     for role, hexcolor in colors.items():
         p.setColor(role, QColor(hexcolor))

@@ -38,8 +38,9 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], relay: _Relay,
-                 with_progress: bool) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], relay: _Relay, with_progress: bool
+    ) -> None:
         super().__init__()
         self.fn, self.args, self.relay, self.with_progress = fn, args, relay, with_progress
         self.setAutoDelete(True)

@@ -44,7 +44,7 @@ def test_type_open_copy_with_placeholder(qtbot, window):
     assert "Copied command #1" in window.last_message
     assert "filled HOST" in window.last_message
     # the filled value is highlighted in the view
-    assert "<span class=\"filled\">&#x27;web 1&#x27;</span>" in window.current.result.html
+    assert '<span class="filled">&#x27;web 1&#x27;</span>' in window.current.result.html
 
 
 def test_inline_code_copy(qtbot, window):
@@ -88,8 +88,11 @@ def test_next_command_shortcut(qtbot, window, monkeypatch):
     monkeypatch.setattr(dialogs, "confirm_destructive", lambda *a: True)
     open_by_search(qtbot, window, "disk")
     window.reader.anchorClicked.emit(QUrl("rbdesk://copy/1"))
-    qtbot.keyClick(window, Qt.Key.Key_C,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert clipboard() == "rm -rf /var/tmp/cache/*"
 
 
@@ -136,16 +139,18 @@ def test_checkbox_toggles_and_persists(qtbot, window):
 
 def test_unsafe_resources_and_links_refused(qtbot, window, monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr("rbdesk.ui.mainwindow.QDesktopServices.openUrl",
-                        lambda url: opened.append(url.toString()))
+    monkeypatch.setattr(
+        "rbdesk.ui.mainwindow.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
+    )
     open_by_search(qtbot, window, "disk")
     html = window.current.result.html
     assert "dev/zero" not in html.split("not shown")[0]  # never an <img src> to it
     assert "image “zero” not shown" in html
     assert 'src="rbdesk://img/1"' in html  # the real image inside the library
     t0 = time.monotonic()
-    res = window.reader.loadResource(int(QTextDocument.ResourceType.ImageResource.value),
-                                     QUrl("../../../../dev/zero"))
+    res = window.reader.loadResource(
+        int(QTextDocument.ResourceType.ImageResource.value), QUrl("../../../../dev/zero")
+    )
     assert res is None and time.monotonic() - t0 < 1
     assert window.reader.loadResource(2, QUrl("file:///etc/passwd")) is None
     img = window.reader.loadResource(2, QUrl("rbdesk://img/1"))
@@ -208,16 +213,37 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
 
     assert window.banner.isVisible()
     assert "samples" in window.sync_line.text()
-    st = SourceStatus("ops", "https://github.com/acme/ops.git", "main", "abc1234def", None, None,
-                      "2024-01-01T00:00:00+00:00", "2024-01-02T00:00:00+00:00", "network down",
-                      3, True)
+    st = SourceStatus(
+        "ops",
+        "https://github.com/acme/ops.git",
+        "main",
+        "abc1234def",
+        None,
+        None,
+        "2024-01-01T00:00:00+00:00",
+        "2024-01-02T00:00:00+00:00",
+        "network down",
+        3,
+        True,
+    )
     monkeypatch.setattr(window.lib.sync, "has_sources", lambda: True)
     monkeypatch.setattr(window.lib.sync, "status", lambda: [st])
     text, state = sync_line_text(window.lib)
     assert state == "offline"
     assert text.startswith("ops · offline — showing last good copy") and "abc1234" in text
-    ok = SourceStatus("ops", "u", "main", "abc1234def", None, None, "2024-01-01T00:00:00+00:00",
-                      "2024-01-01T00:00:00+00:00", None, 3, True)
+    ok = SourceStatus(
+        "ops",
+        "u",
+        "main",
+        "abc1234def",
+        None,
+        None,
+        "2024-01-01T00:00:00+00:00",
+        "2024-01-01T00:00:00+00:00",
+        None,
+        3,
+        True,
+    )
     monkeypatch.setattr(window.lib.sync, "status", lambda: [ok])
     text, state = sync_line_text(window.lib)
     assert state == "stale" and "synced" in text and "ago" in text

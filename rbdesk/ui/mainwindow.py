@@ -899,7 +899,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ contacts
     def show_all_contacts(self) -> None:
-        from rbdesk.core.contacts import all_contacts
+        from rbdesk.core.contact_book import all_contacts
 
         self.status("Collecting contacts…", 3000)
         self.bg_worker.submit(

@@ -399,8 +399,8 @@ class _Renderer:
 
     def _paragraph_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
-        if tok.hidden:
-            return ""
+        if tok.hidden:  # tight list item: no <p>, but keep the step target
+            return self._step_marker(tok)
         return f"<p>{self._step_marker(tok)}"
 
     def _step_marker(self, tok: Token) -> str:

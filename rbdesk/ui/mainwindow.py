@@ -616,6 +616,10 @@ class MainWindow(QMainWindow):
         self.side.setTabText(1, f"Contacts ({len(doc.runbook.contacts)})")
         names = list(doc.runbook.placeholders) or _placeholders_of(doc.result)
         self.variables.show_placeholders(names)
+        for row, hit in enumerate(self.hits):
+            if (hit.source, hit.path) == (doc.file.source, doc.file.relpath):
+                self.results.setCurrentRow(row)
+                break
         if not same:
             self.current_step = None
             self.next_command = 1

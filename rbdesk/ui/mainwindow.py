@@ -60,7 +60,7 @@ from .workers import Generation, Worker
 APP_NAME = "rbdesk"
 SEARCH_DEBOUNCE_MS = 40
 RESULT_LIMIT = 50
-BROWSE_LIMIT = 200
+BROWSE_LIMIT = 60
 NON_COMMAND_LANGS = {
     "text",
     "txt",

@@ -220,11 +220,18 @@ def test_spec_excludes_nothing_rbdesk_imports():
         assert not clash, f"{source.relative_to(ROOT)} imports {clash}, excluded by the spec"
 
 
-def test_build_script_is_valid_bash_and_copies_existing_files():
-    script = PACKAGING / "build-linux.sh"
-    out = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+@pytest.mark.parametrize(
+    "script", ["build-linux.sh", "smoke-gui.sh", "linux/install-desktop-entry.sh"]
+)
+def test_shell_scripts_parse_and_are_executable(script):
+    path = PACKAGING / script
+    out = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    text = script.read_text(encoding="utf-8")
+    assert os.access(path, os.X_OK), f"chmod +x packaging/{script}"
+
+
+def test_build_script_copies_existing_files():
+    text = (PACKAGING / "build-linux.sh").read_text(encoding="utf-8")
     assert "packaging/rbdesk.spec" in text
     assert "linux-$ARCH.tar.gz" in text
     for rel in re.findall(r'"\$ROOT/([^"$]+)"', text):

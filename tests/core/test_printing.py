@@ -103,7 +103,9 @@ def test_runbook_document_links_as_text_code_escaped_hidden_chars_visible():
     assert "https://status.example" in text and "(https://status.example)" not in text
     assert "[image: graph (img/disk.png)]" in text
     assert "<img" not in html
-    assert '<pre class="code">df -h /var/lib/postgresql &amp;&amp; echo "&lt;done&gt;"</pre>' in html
+    assert (
+        '<pre class="code">df -h /var/lib/postgresql &amp;&amp; echo "&lt;done&gt;"</pre>' in html
+    )
     assert "⟦U+200B⟧" in text and "\u200b" not in html
     assert f"{BOX} Check the volume" in text and "☑ Paged the owner" in text
     assert "<input" not in html
@@ -115,7 +117,14 @@ def test_drill_sheet_lists_every_checklist_item_and_step_with_run_numbers(data_d
     for rb, origin in _samples(data_dir):
         html = drill_sheet_html(rb, origin, TODAY)
         text = _text(html)
-        for header in ("Drill / incident id", "Date (YYYY-MM-DD)", "Participants", "Time", "Initials", "Notes"):
+        for header in (
+            "Drill / incident id",
+            "Date (YYYY-MM-DD)",
+            "Participants",
+            "Time",
+            "Initials",
+            "Notes",
+        ):
             assert header in text, (rb.path, header)
         items = run_items(rb)
         for item in items:

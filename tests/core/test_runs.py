@@ -72,15 +72,31 @@ def test_items_are_checklist_in_parser_order_then_steps(run007):
 def test_start_tick_note_undo_finish(store, run007):
     _lib, f, rb, origin = run007
     run = store.start(rb, origin, kind="drill", name="DRILL-9", initials="AB", file=f.path)
-    assert (run.kind, run.name, run.initials, run.total, run.done) == ("drill", "DRILL-9", "AB", len(run_items(rb)), 0)
+    assert (run.kind, run.name, run.initials, run.total, run.done) == (
+        "drill",
+        "DRILL-9",
+        "AB",
+        len(run_items(rb)),
+        0,
+    )
     assert run.started_at == "2026-11-26T10:01:00Z" and run.finished_at is None
     assert run.commit == "" and origin.content_hash.startswith("sha256:")
     assert run.revision == origin.content_hash
 
     item = store.tick(run.id, 2)
-    assert (item.checked, item.at, item.by, item.text) == (True, "2026-11-26T10:02:00Z", "AB", rb.checklist[1].text)
+    assert (item.checked, item.at, item.by, item.text) == (
+        True,
+        "2026-11-26T10:02:00Z",
+        "AB",
+        rb.checklist[1].text,
+    )
     noted = store.tick(run.id, 2, note="console at 78/80", by="CD")
-    assert (noted.checked, noted.at, noted.by, noted.note) == (True, "2026-11-26T10:02:00Z", "AB", "console at 78/80")
+    assert (noted.checked, noted.at, noted.by, noted.note) == (
+        True,
+        "2026-11-26T10:02:00Z",
+        "AB",
+        "console at 78/80",
+    )
     undone = store.tick(run.id, 2, checked=False, by="CD")
     assert (undone.checked, undone.at, undone.by) == (False, None, "")
     last = run.total
@@ -104,7 +120,9 @@ def test_start_tick_note_undo_finish(store, run007):
 def test_tick_errors_are_specific(store, run007):
     _lib, _f, rb, origin = run007
     run = store.start(rb, origin)
-    with pytest.raises(NotFoundError, match=rf"no item {run.total + 1} \(items are 1\.\.{run.total}\)"):
+    with pytest.raises(
+        NotFoundError, match=rf"no item {run.total + 1} \(items are 1\.\.{run.total}\)"
+    ):
         store.tick(run.id, run.total + 1)
     with pytest.raises(NotFoundError, match="no run #99"):
         store.tick(99, 1)
@@ -174,7 +192,9 @@ def test_markdown_export_is_a_timeline(store, run007):
     lines = md.splitlines()
     assert lines[0] == f"# Run #{run.id}: incident INC-1234: {rb.title}"
     assert f"- Revision: {origin.content_hash}" in lines
-    assert "- Started: 2026-11-26T10:01:00Z" in lines and "- Finished: 2026-11-26T10:04:00Z" in lines
+    assert (
+        "- Started: 2026-11-26T10:01:00Z" in lines and "- Finished: 2026-11-26T10:04:00Z" in lines
+    )
     rows = [ln for ln in lines if ln.startswith("| 2026-")]
     assert rows == [
         "| 2026-11-26T10:01:00Z | AB | started |   |   |",
@@ -182,7 +202,10 @@ def test_markdown_export_is_a_timeline(store, run007):
         f"| 2026-11-26T10:03:00Z | CD | checked | {len(rb.checklist) + 1}. Step 1: {rb.steps[0].title} |   |",
         "| 2026-11-26T10:04:00Z | AB | finished |   |   |",
     ]
-    assert f"- [x] 1. {rb.checklist[0].text} ({rb.checklist[0].section}) — 2026-11-26T10:02:00Z by AB — note: got access | via break-glass" in lines
+    assert (
+        f"- [x] 1. {rb.checklist[0].text} ({rb.checklist[0].section}) — 2026-11-26T10:02:00Z by AB — note: got access | via break-glass"
+        in lines
+    )
     assert f"- [ ] 2. {rb.checklist[1].text} ({rb.checklist[1].section})" in lines
 
 
@@ -191,10 +214,29 @@ def test_json_export_and_write_export(store, run007, tmp_path):
     run = store.start(rb, origin, initials="AB")
     store.tick(run.id, 3, note="ok")
     data = store.export_json(run.id)
-    assert {"id", "runbook", "kind", "name", "commit", "started_at", "finished_at", "items", "timeline"} <= set(data)
+    assert {
+        "id",
+        "runbook",
+        "kind",
+        "name",
+        "commit",
+        "started_at",
+        "finished_at",
+        "items",
+        "timeline",
+    } <= set(data)
     assert data["runbook"] == f"samples:{origin.path}"
-    assert data["items"][2] == {**data["items"][2], "checked": True, "at": "2026-11-26T10:02:00Z", "by": "AB", "note": "ok"}
-    assert [(e["action"], e["item"], e["note"]) for e in data["timeline"]] == [("started", None, ""), ("checked", 3, "ok")]
+    assert data["items"][2] == {
+        **data["items"][2],
+        "checked": True,
+        "at": "2026-11-26T10:02:00Z",
+        "by": "AB",
+        "note": "ok",
+    }
+    assert [(e["action"], e["item"], e["note"]) for e in data["timeline"]] == [
+        ("started", None, ""),
+        ("checked", 3, "ok"),
+    ]
     write_export(store, run.id, tmp_path / "t.json")
     assert json.loads((tmp_path / "t.json").read_text("utf-8")) == data
     write_export(store, run.id, tmp_path / "t.md")
@@ -227,10 +269,12 @@ def test_sample_run_is_unchanged_by_source_lookup(store, run007):
 
 
 def test_git_commit_is_the_revision_when_there_is_one(store, run007):
-    _lib, f, rb, origin = run007
+    _lib, _f, rb, origin = run007
     git = Origin("team", origin.path, "0123456789abcdef0123", origin.content_hash, "team")
     run = store.start(rb, git)
-    assert run.revision == "0123456789abcdef0123" and run.to_dict()["commit"] == "0123456789abcdef0123"
+    assert (
+        run.revision == "0123456789abcdef0123" and run.to_dict()["commit"] == "0123456789abcdef0123"
+    )
     assert run.to_dict()["content_hash"] == origin.content_hash
 
 
@@ -255,7 +299,9 @@ _WORKER = textwrap.dedent(
 @pytest.mark.slow
 def test_ticks_survive_sigkill(tmp_path):
     n_items = 3000
-    text = "# Crash drill\n\n## Checklist\n" + "".join(f"- [ ] item {i}\n" for i in range(1, n_items + 1))
+    text = "# Crash drill\n\n## Checklist\n" + "".join(
+        f"- [ ] item {i}\n" for i in range(1, n_items + 1)
+    )
     rb = parse_text(text, "crash.md")
     origin = Origin("", "crash.md", "", "sha256:0", "local file")
     data = tmp_path / "data"

@@ -1,0 +1,76 @@
+"""rbdesk copy REF N: print command N of a runbook, clean and filled, for a terminal."""
+
+from __future__ import annotations
+
+HELP = "print command N of a runbook with the app's copy rules (no trailing newline in pipes)"
+
+
+def configure(p) -> None:
+    p.add_argument("ref", help="path, id, alert name or URL of the runbook")
+    p.add_argument("n", type=int, help="command number as `rbdesk show` prints it (from 1)")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fill <NAME>, [NAME], ${NAME} and {{NAME}} (repeatable)",
+    )
+    p.add_argument(
+        "--no-saved-vars",
+        action="store_true",
+        help="ignore the incident variables saved by the app",
+    )
+
+
+def parse_vars(items: list[str]) -> dict[str, str]:
+    from rbdesk.core.copyrules import valid_variable_name
+    from rbdesk.core.errors import RbdeskError
+
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not valid_variable_name(name):
+            raise RbdeskError(
+                f"--var {item!r}: expected NAME=VALUE",
+                hint="e.g. --var HOST=web-1 --var NAMESPACE=payments",
+            )
+        out[name] = value
+    return out
+
+
+def run(args) -> int:
+    import sys
+
+    from rbdesk.cli.common import library
+    from rbdesk.core.copyrules import prepare_copy
+    from rbdesk.core.errors import NotFoundError
+    from rbdesk.core.refs import resolve_ref
+    from rbdesk.core.render import code_blocks
+    from rbdesk.core.settings import load_settings
+
+    lib = library(args)
+    settings = load_settings(lib.data_dir)
+    cli_vars = parse_vars(args.var)
+    variables = {} if args.no_saved_vars else dict(settings.variables)
+    variables.update(cli_vars)
+    res = resolve_ref(lib, args.ref, docs_prefixes=settings.docs_prefixes)
+    blocks = code_blocks(lib.load(res.file))
+    if not 1 <= args.n <= len(blocks):
+        raise NotFoundError(
+            f"{res.label()} has {len(blocks)} command(s); there is no command {args.n}",
+            hint=f"run `rbdesk show {args.ref}` to see them numbered",
+        )
+    result = prepare_copy(blocks[args.n - 1].clean, variables)
+    for line in result.warnings():
+        print(f"rbdesk: warning: {line}", file=sys.stderr)
+    saved = [n for n in result.filled if n not in cli_vars]
+    if saved:
+        print(
+            f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}",
+            file=sys.stderr,
+        )
+    sys.stdout.write(result.text)
+    if sys.stdout.isatty():
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+    return 0

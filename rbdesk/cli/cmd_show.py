@@ -1,0 +1,28 @@
+"""rbdesk show REF: print a runbook readably in the terminal, commands numbered."""
+
+from __future__ import annotations
+
+HELP = "print a runbook in the terminal with numbered commands (for `rbdesk copy REF N`)"
+
+
+def configure(p) -> None:
+    p.add_argument("ref", help="path, id, alert name or URL of the runbook")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def run(args) -> int:
+    import sys
+
+    from rbdesk.cli.common import library
+    from rbdesk.core.refs import resolve_ref
+    from rbdesk.core.render import render_terminal
+    from rbdesk.core.settings import load_settings
+
+    lib = library(args)
+    res = resolve_ref(lib, args.ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes)
+    rb = lib.load(res.file)
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    sys.stdout.write(f"{res.label()}\n\n" + render_terminal(rb, args.ref, color))
+    for p in rb.problems:
+        print(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
+    return 0

@@ -1,0 +1,247 @@
+"""Copy rules: what a Copy button (or ``rbdesk copy``) puts on the clipboard.
+
+Pure functions, no Qt. The rules, in order:
+
+1. start from the command's ``clean`` text (prompts already removed by the
+   parser; :func:`strip_prompts` is the same rule for callers without it);
+2. fill placeholders from incident variables: a variable ``NAME`` fills
+   ``<NAME>``, ``[NAME]``, ``${NAME}`` and ``{{NAME}}`` (case-sensitive),
+   the value quoted as :func:`shlex.quote` does;
+3. remove what would make the pasted text differ from what the reader sees:
+   ANSI escape sequences (``ESC[201~`` ends bracketed paste), other control
+   characters, bidi overrides and zero-width characters — and say what went;
+4. never end with a newline (a terminal without bracketed paste would run it);
+5. flag destructive commands so the UI can ask before copying.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .safety import (  # noqa: F401 - re-exported for callers of the copy rules
+    BIDI_CHARS,
+    ZERO_WIDTH_CHARS,
+    char_name,
+    destructive_reasons,
+    hidden_kind,
+)
+
+# -- hidden characters --------------------------------------------------------
+
+# CSI (ESC [ ... final byte), OSC (ESC ] ... BEL/ST) and two-byte ESC sequences.
+_ANSI_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI, includes ESC[200~ / ESC[201~
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
+    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_BRACKETED_PASTE_END = "\x1b[201~"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Something removed from copied text: what it was and how often."""
+
+    kind: str  # "ansi", "bracketed-paste-end", "control", "bidi", "zero-width"
+    name: str  # human name, e.g. "RIGHT-TO-LEFT OVERRIDE (U+202E)"
+    count: int
+
+    def describe(self) -> str:
+        times = f" ×{self.count}" if self.count > 1 else ""
+        return f"{self.name}{times}"
+
+
+def find_hidden(text: str) -> list[Removal]:
+    """What :func:`sanitize` would remove from text (empty when it is clean)."""
+    return sanitize(text)[1]
+
+
+def sanitize(text: str) -> tuple[str, list[Removal]]:
+    """Text without escape sequences, control, bidi and zero-width characters.
+
+    ``\\r\\n`` becomes ``\\n`` silently (line endings are not hidden content);
+    a lone ``\\r`` is a control character (it can hide what precedes it).
+    """
+    counts: dict[tuple[str, str], int] = {}
+
+    def note(kind: str, name: str) -> None:
+        counts[(kind, name)] = counts.get((kind, name), 0) + 1
+
+    def drop_escape(m: re.Match[str]) -> str:
+        seq = m.group(0)
+        if seq == _BRACKETED_PASTE_END:
+            note("bracketed-paste-end", "bracketed-paste end sequence ESC[201~")
+        else:
+            note("ansi", "ANSI escape sequence")
+        return ""
+
+    text = text.replace("\r\n", "\n")
+    text = _ANSI_RE.sub(drop_escape, text)
+    out: list[str] = []
+    for ch in text:
+        kind = hidden_kind(ch)
+        if kind is None:
+            out.append(ch)
+        else:
+            note(kind, char_name(ch))
+    removals = [Removal(kind, name, n) for (kind, name), n in counts.items()]
+    return "".join(out), removals
+
+
+# -- prompts --------------------------------------------------------------------
+
+_PROMPT_RE = re.compile(r"^(\s*)(?:\$|[\w.-]+@[\w.-]+:[^\s$#]*\$|PS [^>]*>|>>>) (?=\S)")
+
+
+def strip_prompts(text: str) -> str:
+    """Remove ``$ `` style prompts from lines that have them.
+
+    ``# `` is never stripped: in runbooks it is a comment far more often than
+    a root prompt. When some lines carry a ``$`` prompt, lines without one are
+    command output and are dropped, as a terminal transcript would suggest.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    prompted = [bool(_PROMPT_RE.match(ln)) for ln in lines]
+    if not any(prompted):
+        return text.rstrip("\n")
+    kept: list[str] = []
+    continuation = False
+    for ln, has_prompt in zip(lines, prompted, strict=True):
+        if has_prompt:
+            kept.append(_PROMPT_RE.sub(r"\1", ln, count=1))
+        elif continuation:
+            kept.append(ln)
+        else:
+            continue
+        continuation = kept[-1].endswith("\\")
+    return "\n".join(kept).rstrip("\n")
+
+
+# -- placeholders ----------------------------------------------------------------
+
+_VAR_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+def valid_variable_name(name: str) -> bool:
+    return bool(_VAR_NAME_RE.match(name))
+
+
+def placeholder_pattern(name: str) -> re.Pattern[str]:
+    """Matches ``<NAME>``, ``[NAME]``, ``${NAME}`` and ``{{NAME}}`` (spaces allowed in braces)."""
+    n = re.escape(name)
+    return re.compile(rf"<{n}>|\[{n}\]|\$\{{{n}\}}|\{{\{{\s*{n}\s*\}}\}}")
+
+
+_ANY_PLACEHOLDER_RE = re.compile(
+    r"<([A-Za-z_][A-Za-z0-9_.\-]*)>"
+    r"|\$\{([A-Za-z_][A-Za-z0-9_]*)\}"
+    r"|\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}"
+    r"|\[([A-Z_][A-Z0-9_\-]*)\](?!\()"
+)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Placeholder names in text, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for m in _ANY_PLACEHOLDER_RE.finditer(text):
+        name = next(g for g in m.groups() if g)
+        seen.setdefault(name, None)
+    return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """One filled placeholder occurrence: span in the output text."""
+
+    name: str
+    start: int
+    end: int
+
+
+def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, list[Fill]]:
+    """Replace every placeholder of a set variable with its shell-quoted value."""
+    active = {k: v for k, v in variables.items() if k and v != "" and valid_variable_name(k)}
+    if not active:
+        return text, []
+    # One pass over the text so that a value containing "<OTHER>" is never re-filled.
+    alternatives = sorted(active, key=len, reverse=True)
+    combined = re.compile("|".join(f"(?:{placeholder_pattern(n).pattern})" for n in alternatives))
+    out: list[str] = []
+    fills: list[Fill] = []
+    pos = 0
+    length = 0
+    for m in combined.finditer(text):
+        name = _name_of(m.group(0), alternatives)
+        value = shlex.quote(active[name])
+        chunk = text[pos : m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        fills.append(Fill(name, length, length + len(value)))
+        out.append(value)
+        length += len(value)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), fills
+
+
+def _name_of(token: str, names: Iterable[str]) -> str:
+    for n in names:
+        if placeholder_pattern(n).fullmatch(token):
+            return n
+    raise ValueError(token)  # unreachable: token was matched by one of the patterns
+
+
+# -- everything together -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CopyResult:
+    """The text to put on the clipboard and what the user must be told."""
+
+    text: str
+    removed: list[Removal] = field(default_factory=list)
+    destructive: list[str] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)  # variable names used
+    unfilled: list[str] = field(default_factory=list)  # placeholders left as written
+
+    def warnings(self) -> list[str]:
+        """One line per thing the user should know, for a status bar or stderr."""
+        out: list[str] = []
+        if self.removed:
+            out.append(
+                "removed hidden characters: " + ", ".join(r.describe() for r in self.removed)
+            )
+        if self.destructive:
+            out.append("DESTRUCTIVE: " + "; ".join(self.destructive))
+        if self.unfilled:
+            out.append("placeholders not filled: " + ", ".join(self.unfilled))
+        return out
+
+
+def prepare_copy(clean: str, variables: Mapping[str, str] | None = None) -> CopyResult:
+    """Apply every copy rule to a command's clean text."""
+    sanitized, removed = sanitize(clean)
+    filled_text, fills = fill_placeholders(sanitized, variables or {})
+    # A variable value may carry hidden characters of its own: sanitize again.
+    final, removed_from_values = sanitize(filled_text)
+    final = final.rstrip("\n")
+    while final.endswith(("\n", "\r")):
+        final = final[:-1]
+    filled_names = list(dict.fromkeys(f.name for f in fills))
+    return CopyResult(
+        text=final,
+        removed=_merge_removals(removed + removed_from_values),
+        destructive=destructive_reasons(final),
+        filled=filled_names,
+        unfilled=placeholders_in(final),
+    )
+
+
+def _merge_removals(items: list[Removal]) -> list[Removal]:
+    merged: dict[tuple[str, str], int] = {}
+    for r in items:
+        merged[(r.kind, r.name)] = merged.get((r.kind, r.name), 0) + r.count
+    return [Removal(k, n, c) for (k, n), c in merged.items()]

@@ -1,0 +1,328 @@
+"""Resolve a REF to a local runbook: ``rbdesk open/show/copy REF`` and in-app links.
+
+A REF can be, tried in this order:
+
+* a web URL of a runbook as alerts and chat carry it: a GitHub / GitLab
+  ``blob`` or ``raw`` URL of a synced repository, or a URL under a source's
+  docs-site prefix — mapped to the local copy, ``#anchor`` kept (``#L42``
+  becomes the section holding line 42);
+* ``source:relpath``;
+* a path relative to the current runbook (links inside the app);
+* a path that names an existing file, or relative to a source's root;
+* an id like ``RUN-007`` (front matter / header ``id``, or in the file name);
+* an alert name (the runbook's alerts, then file name, then title).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from .errors import NotFoundError
+
+if TYPE_CHECKING:
+    from .library import Library, LibraryRoot, RunbookFile
+
+_ID_RE = re.compile(r"^[A-Za-z]{2,8}-\d{1,6}$")
+_LINE_ANCHOR_RE = re.compile(r"^L(\d+)(?:-L\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Where a REF points: the file, the anchor inside it, and how it was found."""
+
+    file: RunbookFile
+    anchor: str = ""
+    how: str = ""  # "url", "path", "id", "alert", ...
+
+    @property
+    def source(self) -> str:
+        return self.file.source
+
+    @property
+    def relpath(self) -> str:
+        return self.file.relpath
+
+    def label(self) -> str:
+        where = f"{self.source}:{self.relpath}" if self.source else str(self.file.path)
+        return f"{where}#{self.anchor}" if self.anchor else where
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What URL matching needs to know about a source."""
+
+    name: str
+    url: str = ""
+    subdir: str = ""
+    docs_prefix: str = ""
+
+
+def source_infos(lib: Library, docs_prefixes: dict[str, str] | None = None) -> list[SourceInfo]:
+    """Sources with their remote URLs (from sync status) and docs prefixes."""
+    prefixes = dict(docs_prefixes or {})
+    out: list[SourceInfo] = []
+    try:
+        statuses = lib.sync.status()
+    except Exception:  # a broken sync config must not stop local resolution
+        statuses = []
+    for st in statuses:
+        prefix = prefixes.get(st.name) or str(getattr(st, "docs_prefix", "") or "")
+        out.append(SourceInfo(st.name, st.url or "", str(getattr(st, "subdir", "") or ""), prefix))
+    known = {s.name for s in out}
+    out += [SourceInfo(n, "", "", p) for n, p in prefixes.items() if n not in known]
+    return out
+
+
+def repo_key(url: str) -> str:
+    """``host/owner/repo`` of a git remote or web URL (lower case, no .git)."""
+    url = url.strip()
+    m = re.match(r"^(?:[\w.-]+@)?([\w.-]+):(?!//)(.+)$", url)  # scp-like git@host:owner/repo
+    if m and "://" not in url:
+        host, path = m.group(1), m.group(2)
+    else:
+        parts = urlsplit(url)
+        host, path = parts.hostname or "", parts.path
+    path = path.strip("/")
+    if path.endswith(".git"):
+        path = path[:-4]
+    return f"{host.lower()}/{path.lower()}"
+
+
+def _web_candidates(url: str) -> list[tuple[str, list[str]]]:
+    """(repo key, path segments after blob/raw) pairs a web URL could mean."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segs = [unquote(s) for s in parts.path.split("/") if s]
+    out: list[tuple[str, list[str]]] = []
+    if host == "raw.githubusercontent.com" and len(segs) >= 3:
+        out.append((f"github.com/{segs[0].lower()}/{segs[1].lower()}", segs[2:]))
+    if "-" in segs:  # GitLab: /group/sub/repo/-/blob/ref/path
+        i = segs.index("-")
+        if i + 1 < len(segs) and segs[i + 1] in ("blob", "raw"):
+            key = f"{host}/{'/'.join(segs[:i]).lower()}"
+            out.append((key, segs[i + 2 :]))
+    if len(segs) >= 4 and segs[2] in ("blob", "raw", "tree"):  # GitHub and friends
+        out.append((f"{host}/{segs[0].lower()}/{segs[1].lower()}", segs[3:]))
+    return out
+
+
+class RefResolver:
+    """Resolves REFs against one Library (create one per lookup batch)."""
+
+    def __init__(
+        self,
+        lib: Library,
+        docs_prefixes: dict[str, str] | None = None,
+        local_files: bool = True,
+    ) -> None:
+        """local_files: also accept any existing file (CLI); off for links inside runbooks."""
+        self.lib = lib
+        self.local_files = local_files
+        self.docs_prefixes = docs_prefixes or {}
+        self._roots: list[LibraryRoot] | None = None
+
+    @property
+    def roots(self) -> list[LibraryRoot]:
+        if self._roots is None:
+            self._roots = self.lib.roots()
+        return self._roots
+
+    # -- public -------------------------------------------------------------------
+    def resolve(self, ref: str, current: RunbookFile | None = None) -> Resolved:
+        ref = ref.strip()
+        if not ref:
+            raise NotFoundError("empty reference", hint="give a path, an id, an alert or a URL")
+        if re.match(r"^https?://", ref, re.I):
+            return self._resolve_url(ref)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) and not self._source_prefixed(ref):
+            scheme = ref.split(":", 1)[0]
+            raise NotFoundError(
+                f"{scheme}: references are not opened: {ref}",
+                hint="only runbook paths, ids, alert names and http(s) URLs of synced repos work",
+            )
+        body, _, anchor = ref.partition("#")
+        found = (
+            self._by_source_prefix(body)
+            or (self._relative_to(current, body) if current and body else None)
+            or self._by_path(body)
+        )
+        if found is None and not body and current is not None:
+            found = current
+        if found is not None:
+            return Resolved(found, self._anchor(found, anchor), "path")
+        if _ID_RE.match(body):
+            f = self._by_id(body)
+            if f is not None:
+                return Resolved(f, anchor, "id")
+        hit = self._by_alert(body)
+        if hit is not None:
+            return Resolved(hit[0], anchor or hit[1], "alert")
+        raise NotFoundError(
+            f"no runbook matches {ref!r}",
+            hint="try a path relative to a source root, an id like RUN-007, an alert name, "
+            "or `rbdesk search WORDS`",
+        )
+
+    # -- URL ------------------------------------------------------------------------
+    def _resolve_url(self, url: str) -> Resolved:
+        parts = urlsplit(url)
+        anchor = unquote(parts.fragment)
+        bare = url.split("#", 1)[0].split("?", 1)[0]
+        infos = source_infos(self.lib, self.docs_prefixes)
+        for info in infos:
+            if info.docs_prefix and bare.startswith(info.docs_prefix.rstrip("/") + "/"):
+                rest = unquote(bare[len(info.docs_prefix.rstrip("/")) + 1 :])
+                f = self._docs_path(info.name, rest)
+                if f is not None:
+                    return Resolved(f, self._anchor(f, anchor), "url")
+        candidates = _web_candidates(bare)
+        for info in infos:
+            if not info.url:
+                continue
+            key = repo_key(info.url)
+            for cand_key, segs in candidates:
+                if cand_key != key:
+                    continue
+                f = self._after_branch(info, segs)
+                if f is not None:
+                    return Resolved(f, self._anchor(f, anchor), "url")
+        names = ", ".join(i.name for i in infos) or "none configured"
+        raise NotFoundError(
+            f"{url} is not a runbook of a synced source (sources: {names})",
+            hint="add its repository with `rbdesk source add`, or set the source's docs prefix",
+        )
+
+    def _after_branch(self, info: SourceInfo, segs: list[str]) -> RunbookFile | None:
+        # The branch may contain slashes: try every split, shortest branch first.
+        for k in range(1, len(segs)):
+            rel = "/".join(segs[k:])
+            if info.subdir:
+                sub = info.subdir.strip("/") + "/"
+                if not rel.startswith(sub):
+                    continue
+                rel = rel[len(sub) :]
+            f = self._file_in(info.name, rel)
+            if f is not None:
+                return f
+        return None
+
+    def _docs_path(self, source: str, rest: str) -> RunbookFile | None:
+        rest = rest.strip("/")
+        stem = rest[: -len(".html")] if rest.endswith(".html") else rest
+        tries = [
+            rest,
+            f"{stem}.md",
+            f"{stem}/index.md",
+            f"{stem}/README.md",
+            f"{stem}/_index.md",
+            f"{stem}.html.md",
+            "README.md" if not stem else f"{stem}.markdown",
+        ]
+        for t in tries:
+            f = self._file_in(source, t)
+            if f is not None:
+                return f
+        return None
+
+    # -- paths ------------------------------------------------------------------------
+    def _file_in(self, source: str, rel: str) -> RunbookFile | None:
+        from .library import RunbookFile, is_runbook_name
+
+        for r in self.roots:
+            if r.name != source:
+                continue
+            root = r.root.resolve()
+            target = (root / rel).resolve()
+            if target.is_relative_to(root) and target.is_file() and is_runbook_name(target.name):
+                return RunbookFile(r.name, target.relative_to(root).as_posix(), target)
+        return None
+
+    def _source_prefixed(self, ref: str) -> bool:
+        name = ref.split(":", 1)[0]
+        return any(r.name == name for r in self.roots)
+
+    def _by_source_prefix(self, body: str) -> RunbookFile | None:
+        if ":" not in body:
+            return None
+        name, rel = body.split(":", 1)
+        return self._file_in(name, rel) if self._source_prefixed(body) else None
+
+    def _relative_to(self, current: RunbookFile, body: str) -> RunbookFile | None:
+        if not current.source:
+            return None
+        base = PurePosixPath(current.relpath).parent
+        return self._file_in(current.source, (base / body).as_posix())
+
+    def _by_path(self, body: str) -> RunbookFile | None:
+        from .library import RunbookFile
+
+        if not body:
+            return None
+        p = Path(body).expanduser()
+        if self.local_files and p.is_file():
+            rp = p.resolve()
+            for r in self.roots:
+                root = r.root.resolve()
+                if rp.is_relative_to(root):
+                    return RunbookFile(r.name, rp.relative_to(root).as_posix(), rp)
+            return RunbookFile("", rp.name, rp)
+        for r in self.roots:
+            f = self._file_in(r.name, body)
+            if f is not None:
+                return f
+        return None
+
+    # -- ids and alerts ------------------------------------------------------------------
+    def _by_id(self, ident: str) -> RunbookFile | None:
+        want = ident.lower()
+        files = list(self.lib.files())
+        for f in files:
+            name = PurePosixPath(f.relpath).name.lower()
+            if name.startswith(want) and not name[len(want) : len(want) + 1].isdigit():
+                return f
+        for f in files:
+            if self.lib.load(f).id.lower() == want:
+                return f
+        return None
+
+    def _by_alert(self, name: str) -> tuple[RunbookFile, str] | None:
+        files = list(self.lib.files())
+        fallback: tuple[RunbookFile, str] | None = None
+        lowered = name.lower()
+        for f in files:
+            rb = self.lib.load(f)
+            for a in rb.alerts:
+                if a.name == name:
+                    return f, a.anchor
+                if fallback is None and a.name.lower() == lowered:
+                    fallback = (f, a.anchor)
+        if fallback:
+            return fallback
+        for f in files:
+            if PurePosixPath(f.relpath).stem.lower() == lowered:
+                return f, ""
+        for f in files:
+            if self.lib.load(f).title.strip().lower() == lowered:
+                return f, ""
+        return None
+
+    def _anchor(self, f: RunbookFile, anchor: str) -> str:
+        m = _LINE_ANCHOR_RE.match(anchor)
+        if not m:
+            return anchor
+        sec = self.lib.load(f).section_for_line(int(m.group(1)))
+        return sec.anchor if sec else ""
+
+
+def resolve_ref(
+    lib: Library,
+    ref: str,
+    current: RunbookFile | None = None,
+    docs_prefixes: dict[str, str] | None = None,
+) -> Resolved:
+    """Resolve one REF (see the module docstring) or raise NotFoundError."""
+    return RefResolver(lib, docs_prefixes).resolve(ref, current)

@@ -1,0 +1,663 @@
+"""Markdown → HTML for the reader (QTextBrowser's rich-text subset). No Qt here.
+
+Built on markdown-it-py tokens with renderer rule overrides:
+
+* headings get GitHub-style ids from ``mdit_py_plugins.anchors`` (the same
+  configuration as the parser) plus ``<a name>`` targets QTextBrowser scrolls to;
+* every fence / indented code block is numbered 1..N in document order, as
+  the parser's ``commands`` list, and carries a ``rbdesk://copy/N`` link;
+* inline code links to ``rbdesk://copy-inline/K``; task-list items become
+  glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
+  ``rbdesk://step/N`` and steps get ``step-N`` anchors;
+* images only point at ``rbdesk://img/K`` for files that
+  :func:`resolve_image` accepted (regular file inside the root, size cap);
+* long lines are cut for display (Copy still copies everything) and a huge
+  document is cut with a notice, so layout can never freeze the window.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from . import copyrules
+from .model import Runbook
+
+MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
+MAX_DISPLAY_LINE = 2_000  # longer lines are cut in the view (not in the copy)
+MAX_CODE_DISPLAY_CHARS = 200_000  # per code block, in the view
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+STALE_AMBER_DAYS = 90
+STALE_RED_DAYS = 180
+
+_STEP_TITLE_RE = re.compile(r"^\s*(?:step\s+)?(\d{1,3})\s*[.):]\s*\S", re.I)
+_GOTO_STEP_RE = re.compile(r"\b([Gg]o\s+to\s+[Ss]tep\s+(\d{1,3}))\b")
+_CHECKBOX_RE = re.compile(r"^\[([ xX])\]\s+")
+
+
+def build_markdown() -> MarkdownIt:
+    """The Markdown parser configuration shared with the reader (no raw HTML)."""
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    front_matter_plugin(md)
+    anchors_plugin(md, min_level=1, max_level=6)
+    return md
+
+
+# -- data the view needs besides the HTML --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    index: int  # 1-based, document order, = runbook.commands[index-1]
+    lang: str
+    text: str  # as written
+    clean: str  # what Copy starts from (prompts removed)
+    line: int
+    destructive: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()  # descriptions of hidden characters found
+    step: int | None = None  # the step this block belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    title: str
+    level: int
+    anchor: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderInfo:
+    """Where the runbook came from, for the header card."""
+
+    source: str = ""
+    relpath: str = ""
+    commit: str = ""
+    synced_at: str = ""
+    today: _dt.date | None = None  # for tests; default: today
+
+
+@dataclass(slots=True)
+class RenderResult:
+    html: str
+    title: str
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    inline_code: list[str] = field(default_factory=list)
+    checkboxes: list[tuple[str, bool]] = field(default_factory=list)  # (text, checked in file)
+    headings: list[Heading] = field(default_factory=list)
+    steps: dict[int, str] = field(default_factory=dict)  # step number -> anchor
+    images: list[Path] = field(default_factory=list)  # accepted image files, rbdesk://img/K
+    notices: list[str] = field(default_factory=list)
+
+    def anchors(self) -> set[str]:
+        return {h.anchor for h in self.headings} | set(self.steps.values())
+
+
+# -- freshness ---------------------------------------------------------------------------
+
+
+def freshness(last_tested: str, today: _dt.date | None = None) -> tuple[str, int | None]:
+    """("ok" | "amber" | "red" | "unknown", age in days) of a YYYY-MM-DD date."""
+    try:
+        d = _dt.date.fromisoformat(str(last_tested).strip()[:10])
+    except ValueError:
+        return "unknown", None
+    age = ((today or _dt.date.today()) - d).days
+    if age > STALE_RED_DAYS:
+        return "red", age
+    if age > STALE_AMBER_DAYS:
+        return "amber", age
+    return "ok", age
+
+
+def time_ago(iso: str, now: _dt.datetime | None = None) -> str:
+    """ "3 h ago" for an ISO 8601 timestamp ("" when it cannot be read)."""
+    try:
+        t = _dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=_dt.UTC)
+    secs = int(((now or _dt.datetime.now(_dt.UTC)) - t).total_seconds())
+    if secs < 0:
+        return "just now"
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if secs >= size:
+            return f"{secs // size} {unit} ago"
+    return "just now"
+
+
+# -- images ------------------------------------------------------------------------------
+
+
+def resolve_image(
+    root: Path | None, doc_relpath: str, src: str, max_bytes: int = MAX_IMAGE_BYTES
+) -> tuple[Path | None, str]:
+    """The image file src names, or (None, why it is refused).
+
+    Accepted: a relative path (no scheme, not absolute) that stays inside
+    root after resolving symlinks and ``..``, names a regular file, and is
+    at most max_bytes. Nothing else is ever read.
+    """
+    if root is None:
+        return None, "no library root"
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return None, f"{parts.scheme or 'network'} images are not loaded"
+    rel = unquote(parts.path)
+    if not rel or rel.startswith(("/", "\\")) or PurePosixPath(rel).is_absolute():
+        return None, "absolute image paths are not loaded"
+    root_r = root.resolve()
+    base = (root_r / doc_relpath).parent
+    try:
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError):
+        return None, "unresolvable path"
+    if not target.is_relative_to(root_r):
+        return None, "image outside the library"
+    try:
+        st = target.stat()
+    except OSError:
+        return None, "image not found"
+    if not stat.S_ISREG(st.st_mode):
+        return None, "not a regular file"
+    if st.st_size > max_bytes:
+        return None, f"image larger than {max_bytes // 1024} KiB"
+    return target, ""
+
+
+# -- display helpers ---------------------------------------------------------------------
+
+
+def _hidden_span(ch: str) -> str:
+    return f'<span class="hidden">⟦U+{ord(ch):04X}⟧</span>'
+
+
+def display_code_html(text: str, variables: Mapping[str, str]) -> str:
+    """Escaped code for the view: filled variables highlighted, hidden chars made visible."""
+    text = re.sub(r"\x1b", "\u241b", text)  # show ESC as ␛ (copy removes the sequence)
+    lines = text.split("\n")
+    cut = [ln if len(ln) <= MAX_DISPLAY_LINE else ln[:MAX_DISPLAY_LINE] + "\x00" for ln in lines]
+    text = "\n".join(cut)
+    if len(text) > MAX_CODE_DISPLAY_CHARS:
+        text = text[:MAX_CODE_DISPLAY_CHARS] + "\x00"
+    filled, fills = copyrules.fill_placeholders(text, variables)
+    out: list[str] = []
+    pos = 0
+    for f in fills:
+        out.append(_escape_visible(filled[pos : f.start]))
+        out.append(f'<span class="filled">{escape(filled[f.start : f.end])}</span>')
+        pos = f.end
+    out.append(_escape_visible(filled[pos:]))
+    return "".join(out)
+
+
+def _escape_visible(s: str) -> str:
+    out: list[str] = []
+    for ch in s:
+        if ch == "\x00":
+            out.append('<span class="cut"> … (cut in the view; Copy takes it all)</span>')
+        elif copyrules.hidden_kind(ch):
+            out.append(_hidden_span(ch))
+        else:
+            out.append(escape(ch, quote=False))
+    return "".join(out)
+
+
+# -- token pre-processing ----------------------------------------------------------------
+
+
+def _inline_text(tok: Token) -> str:
+    return "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
+
+
+def _prepare_tokens(tokens: list[Token], step_lines: Mapping[int, int]) -> None:
+    """Mark steps, checkboxes and "Go to Step N" phrases on the token stream."""
+    checkbox_index = 0
+    for i, tok in enumerate(tokens):
+        if tok.type in ("heading_open", "paragraph_open") and i + 1 < len(tokens):
+            inline = tokens[i + 1]
+            line = (tok.map[0] + 1) if tok.map else 0
+            number = step_lines.get(line)
+            if number is None and not step_lines and _looks_like_step(tok, inline):
+                number = int(_STEP_TITLE_RE.match(_inline_text(inline)).group(1))
+            if number is not None:
+                tok.meta["step"] = number
+        if tok.type == "inline" and i >= 2 and tokens[i - 2].type == "list_item_open":
+            children = tok.children or []
+            if children and children[0].type == "text":
+                m = _CHECKBOX_RE.match(children[0].content)
+                if m:
+                    children[0].content = children[0].content[m.end() :]
+                    box = Token("rbdesk_checkbox", "", 0)
+                    box.meta = {"index": checkbox_index, "checked": m.group(1) != " "}
+                    box.content = tok.content[m.end() :]
+                    children.insert(0, box)
+                    checkbox_index += 1
+        if tok.type == "inline" and tok.children:
+            tok.children = _split_goto_step(tok.children)
+
+
+def _looks_like_step(block: Token, inline: Token) -> bool:
+    """A heading "Step 2: ..." / "2. ..." or a paragraph starting with bold "**2. ...**"."""
+    if not _STEP_TITLE_RE.match(_inline_text(inline)):
+        return False
+    if block.type == "heading_open":
+        return True
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
+    return bool(children) and children[0].type == "strong_open"
+
+
+def _split_goto_step(children: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    in_link = 0
+    for c in children:
+        if c.type == "link_open":
+            in_link += 1
+        elif c.type == "link_close":
+            in_link -= 1
+        if c.type != "text" or in_link or not _GOTO_STEP_RE.search(c.content):
+            out.append(c)
+            continue
+        pos = 0
+        for m in _GOTO_STEP_RE.finditer(c.content):
+            if m.start() > pos:
+                out.append(Token("text", "", 0, content=c.content[pos : m.start()]))
+            link = Token("rbdesk_steplink", "", 0, content=m.group(1))
+            link.meta = {"step": int(m.group(2))}
+            out.append(link)
+            pos = m.end()
+        if pos < len(c.content):
+            out.append(Token("text", "", 0, content=c.content[pos:]))
+    return out
+
+
+# -- the renderer ---------------------------------------------------------------------------
+
+
+def _as_rule(method: Any) -> Any:
+    """markdown-it binds rules to its renderer; ours need the _Renderer state instead."""
+
+    def rule(_renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        return method(tokens, idx, options, env)
+
+    return rule
+
+
+class _Renderer:
+    """Holds per-document state while markdown-it renders through our rules."""
+
+    def __init__(
+        self,
+        rb: Runbook,
+        root: Path | None,
+        variables: Mapping[str, str],
+        checked: set[int] | None,
+    ) -> None:
+        self.rb = rb
+        self.root = root
+        self.variables = dict(variables)
+        self.checked = checked
+        self.result = RenderResult(html="", title=rb.title)
+        self.current_step: int | None = None
+        self.md = build_markdown()
+        rules = {
+            "fence": self._code,
+            "code_block": self._code,
+            "code_inline": self._code_inline,
+            "image": self._image,
+            "heading_open": self._heading_open,
+            "paragraph_open": self._paragraph_open,
+            "table_open": self._table_open,
+            "link_open": self._link_open,
+            "front_matter": lambda *_a: "",
+            "rbdesk_checkbox": self._checkbox,
+            "rbdesk_steplink": self._steplink,
+        }
+        for name, method in rules.items():
+            self.md.add_render_rule(name, _as_rule(method))
+
+    def _code(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        n = len(self.result.code_blocks) + 1
+        text = tok.content[:-1] if tok.content.endswith("\n") else tok.content
+        lang = tok.info.strip().split()[0].lower() if tok.info.strip() else ""
+        line = (tok.map[0] + 1) if tok.map else 0
+        if len(self.rb.commands) >= n:
+            clean = self.rb.commands[n - 1].clean
+        else:
+            clean = copyrules.strip_prompts(text)
+        hidden = tuple(r.describe() for r in copyrules.find_hidden(text))
+        danger = tuple(copyrules.destructive_reasons(clean))
+        block = CodeBlock(n, lang, text, clean, line, danger, hidden, self.current_step)
+        self.result.code_blocks.append(block)
+        head = [f'<span class="lang">{escape(lang or "code")}</span>']
+        head.append(f'&nbsp;&nbsp;<a class="copy" href="rbdesk://copy/{n}">Copy</a>')
+        head.append(f'<span class="num">&nbsp;&nbsp;#{n}</span>')
+        if danger:
+            head.append(
+                '&nbsp;&nbsp;<span class="danger">⚠ destructive: '
+                f"{escape('; '.join(danger))}</span>"
+            )
+        if hidden:
+            head.append(
+                f'&nbsp;&nbsp;<span class="hiddenwarn">⚠ hidden characters: '
+                f"{escape(', '.join(hidden))}</span>"
+            )
+        cls = "codebox danger-box" if danger else "codebox"
+        return (
+            f'<a name="code-{n}"></a>'
+            f'<table class="{cls}" width="100%" cellspacing="0" cellpadding="6">'
+            f'<tr><td class="codehead">{"".join(head)}</td></tr>'
+            f'<tr><td class="codebody"><pre class="code">'
+            f"{display_code_html(text, self.variables)}</pre></td></tr></table>\n"
+        )
+
+    def _code_inline(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        content = tokens[idx].content
+        k = len(self.result.inline_code) + 1
+        self.result.inline_code.append(content)
+        return (
+            f'<a class="icode" href="rbdesk://copy-inline/{k}" title="click to copy">'
+            f"<code>{display_code_html(content, self.variables)}</code></a>"
+        )
+
+    def _image(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        src = str(tok.attrGet("src") or "")
+        alt = escape("".join(c.content for c in (tok.children or [])) or tok.content)
+        path, why = resolve_image(self.root, self.rb.path, src)
+        if path is None:
+            return f'<span class="blocked">[image “{alt}” not shown: {escape(why)}]</span>'
+        self.result.images.append(path)
+        return f'<img src="rbdesk://img/{len(self.result.images)}" alt="{alt}" />'
+
+    def _heading_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        anchor = str(tok.attrGet("id") or "")
+        title = _inline_text(tokens[idx + 1])
+        level = int(tok.tag[1])
+        self.result.headings.append(
+            Heading(title, level, anchor, (tok.map[0] + 1) if tok.map else 0)
+        )
+        if level <= 2:
+            self.current_step = None
+        step = self._step_marker(tok)
+        return f'<{tok.tag} id="{escape(anchor)}"><a name="{escape(anchor)}"></a>{step}'
+
+    def _paragraph_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        if tok.hidden:  # tight list item: no <p>, but keep the step target
+            return self._step_marker(tok)
+        return f"<p>{self._step_marker(tok)}"
+
+    def _step_marker(self, tok: Token) -> str:
+        n = tok.meta.get("step")
+        if n is None:
+            return ""
+        anchor = f"step-{n}"
+        self.result.steps.setdefault(n, anchor)
+        self.current_step = n
+        return f'<a name="{anchor}"></a>'
+
+    def _table_open(self, *_a: Any) -> str:
+        return '<table class="md" border="1" cellspacing="0" cellpadding="4">\n'
+
+    def _link_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        href = str(tok.attrGet("href") or "")
+        cls = "ext" if href.startswith(("http://", "https://")) else "int"
+        return f'<a class="{cls}" href="{escape(href)}">'
+
+    def _checkbox(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        k = tok.meta["index"]
+        self.result.checkboxes.append((tok.content, bool(tok.meta["checked"])))
+        ticked = (k in self.checked) if self.checked is not None else tok.meta["checked"]
+        glyph = "☑" if ticked else "☐"
+        cls = "box on" if ticked else "box"
+        return f'<a class="{cls}" href="rbdesk://check/{k}">{glyph}</a>&nbsp;'
+
+    def _steplink(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        tok = tokens[idx]
+        return f'<a class="step" href="rbdesk://step/{tok.meta["step"]}">{escape(tok.content)}</a>'
+
+    # -- document ----------------------------------------------------------------------
+    def render(self, header: HeaderInfo | None) -> RenderResult:
+        source = self.rb.source or self.rb.body
+        if len(source) > MAX_SOURCE_CHARS:
+            cut = source.rfind("\n", 0, MAX_SOURCE_CHARS)
+            source = source[: cut if cut > 0 else MAX_SOURCE_CHARS]
+            self.result.notices.append(
+                f"This runbook is very large: only the first {MAX_SOURCE_CHARS // 1000} k "
+                "characters are shown. Open the file in an editor for the rest."
+            )
+        step_lines = {s.line: s.number for s in self.rb.steps}
+        env: dict[str, Any] = {}
+        tokens = self.md.parse(source, env)
+        _prepare_tokens(tokens, step_lines)
+        body = self.md.renderer.render(tokens, self.md.options, env)
+        parts = [header_card_html(self.rb, header)]
+        parts += [f'<p class="notice">{escape(n)}</p>' for n in self.result.notices]
+        parts.append(body)
+        self.result.html = "\n".join(parts)
+        return self.result
+
+
+def render_runbook(
+    rb: Runbook,
+    *,
+    root: Path | None = None,
+    header: HeaderInfo | None = None,
+    variables: Mapping[str, str] | None = None,
+    checked: set[int] | None = None,
+) -> RenderResult:
+    """HTML and side tables for one runbook (safe to call off the UI thread)."""
+    return _Renderer(rb, root, variables or {}, checked).render(header)
+
+
+def code_blocks(rb: Runbook) -> list[CodeBlock]:
+    """The numbered code blocks of a runbook, as the reader and `rbdesk copy` see them."""
+    return render_runbook(rb).code_blocks
+
+
+# -- header card ---------------------------------------------------------------------------
+
+
+def _meta(rb: Runbook, *keys: str) -> str:
+    for k in keys:
+        v = rb.meta.get(k)
+        if v not in (None, "", [], {}):
+            return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    return ""
+
+
+def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
+    header = header or HeaderInfo()
+    owner = rb.owner or _meta(rb, "team", "authors")
+    severity = _meta(rb, "severity", "criticality", "priority")
+    tested = _meta(rb, "last_tested", "last_updated", "updated")
+    cells: list[str] = []
+    if owner:
+        cells.append(f"<b>Owner</b> {escape(owner)}")
+    if severity:
+        cells.append(f'<b>Severity</b> <span class="sev">{escape(severity)}</span>')
+    state, age = freshness(tested, header.today)
+    if tested:
+        mark = {
+            "amber": ' <span class="amber">● stale</span>',
+            "red": ' <span class="red">● very stale</span>',
+        }.get(state, "")
+        ago = f" ({age} d ago)" if age is not None else ""
+        cells.append(f"<b>Last tested</b> {escape(tested)}{ago}{mark}")
+    else:
+        cells.append('<b>Last tested</b> <span class="amber">unknown</span>')
+    where = []
+    if header.source:
+        where.append(f"<b>Source</b> {escape(header.source)}")
+    if header.relpath:
+        where.append(f'<span class="path">{escape(header.relpath)}</span>')
+    if header.commit:
+        where.append(f"<b>Commit</b> <code>{escape(header.commit[:7])}</code>")
+    if header.synced_at:
+        where.append(f"<b>Synced</b> {escape(header.synced_at)}")
+    sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
+    problems = len(rb.problems)
+    prob = f'{sep}<span class="amber">{problems} lint problem(s)</span>' if problems else ""
+    return (
+        '<table class="card" width="100%" cellspacing="0" cellpadding="8"><tr><td>'
+        f'<p class="cardline">{sep.join(cells)}{prob}</p>'
+        f'<p class="cardwhere">{sep.join(where)}</p>'
+        "</td></tr></table>"
+    )
+
+
+# -- stylesheet ---------------------------------------------------------------------------------
+
+
+def document_css(dark: bool = False) -> str:
+    """Default stylesheet of the reader document (Qt rich-text CSS subset)."""
+    c = _DARK if dark else _LIGHT
+    return f"""
+body {{ color: {c["fg"]}; }}
+a {{ color: {c["link"]}; text-decoration: none; }}
+h1 {{ font-size: x-large; margin-top: 10px; }}
+h2 {{ font-size: large; margin-top: 16px; border-bottom: 1px solid {c["rule"]}; }}
+h3 {{ font-size: medium; margin-top: 12px; }}
+table.card {{ background-color: {c["card"]}; border: 1px solid {c["rule"]}; margin-bottom: 8px; }}
+p.cardwhere {{ color: {c["muted"]}; }}
+span.path {{ font-family: monospace; }}
+table.codebox {{ background-color: {c["code"]}; border: 1px solid {c["rule"]};
+  margin: 4px 0 8px 0; }}
+table.danger-box {{ border: 2px solid {c["red"]}; }}
+td.codehead {{ background-color: {c["codehead"]}; color: {c["muted"]}; font-size: small; }}
+pre.code {{ font-family: monospace; white-space: pre-wrap; margin: 0; }}
+code {{ font-family: monospace; background-color: {c["code"]}; }}
+a.icode {{ color: {c["fg"]}; }}
+a.copy {{ font-weight: bold; color: {c["link"]}; }}
+span.lang {{ font-weight: bold; }}
+span.num {{ color: {c["muted"]}; }}
+span.danger {{ color: {c["red"]}; font-weight: bold; }}
+span.hiddenwarn {{ color: {c["red"]}; font-weight: bold; }}
+span.hidden {{ color: #ffffff; background-color: {c["red"]}; }}
+span.filled {{ background-color: {c["filled"]}; color: {c["filledfg"]}; font-weight: bold; }}
+span.cut {{ color: {c["muted"]}; font-style: italic; }}
+span.amber {{ color: {c["amber"]}; font-weight: bold; }}
+span.red {{ color: {c["red"]}; font-weight: bold; }}
+span.blocked {{ color: {c["muted"]}; font-style: italic; }}
+p.notice {{ color: {c["amber"]}; font-weight: bold; }}
+a.box {{ color: {c["fg"]}; font-size: large; }}
+a.on {{ color: {c["green"]}; }}
+a.step {{ font-weight: bold; }}
+table.md {{ border-color: {c["rule"]}; }}
+th {{ background-color: {c["codehead"]}; }}
+"""
+
+
+_LIGHT = {
+    "fg": "#1f2328",
+    "muted": "#59636e",
+    "link": "#0969da",
+    "rule": "#d0d7de",
+    "card": "#f6f8fa",
+    "code": "#f6f8fa",
+    "codehead": "#eaeef2",
+    "red": "#cf222e",
+    "amber": "#9a6700",
+    "green": "#1a7f37",
+    "filled": "#fff1a8",
+    "filledfg": "#1f2328",
+}
+_DARK = {
+    "fg": "#e6edf3",
+    "muted": "#9198a1",
+    "link": "#4493f8",
+    "rule": "#3d444d",
+    "card": "#151b23",
+    "code": "#151b23",
+    "codehead": "#212830",
+    "red": "#f85149",
+    "amber": "#d29922",
+    "green": "#3fb950",
+    "filled": "#5a4a00",
+    "filledfg": "#fff4c2",
+}
+
+
+# -- terminal ---------------------------------------------------------------------------------
+
+
+def _visible(text: str) -> str:
+    """Text safe for a terminal: hidden characters shown as ⟦U+XXXX⟧, escapes as ␛."""
+    out = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch == "\x1b":
+            out.append("␛")
+        elif copyrules.hidden_kind(ch):
+            out.append(f"⟦U+{ord(ch):04X}⟧")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
+    """The runbook as readable terminal text, every code block numbered like `rbdesk copy`."""
+    bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
+    dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
+    red = (lambda s: f"\x1b[31;1m{s}\x1b[0m") if color else (lambda s: s)
+    source = rb.source or rb.body
+    lines = source.replace("\r\n", "\n").split("\n")
+    md = build_markdown()
+    tokens = md.parse(source)
+    blocks = {b.line: b for b in code_blocks(rb)}
+    skip: dict[int, tuple[int, CodeBlock | None]] = {}  # first line (0-based) -> (end, block)
+    for tok in tokens:
+        if tok.map is None:
+            continue
+        if tok.type in ("fence", "code_block"):
+            skip[tok.map[0]] = (tok.map[1], blocks.get(tok.map[0] + 1))
+        elif tok.type == "front_matter":
+            skip[tok.map[0]] = (tok.map[1], None)
+    out: list[str] = [bold(_visible(rb.title)), ""]
+    meta_bits = [
+        f"{k}: {v}"
+        for k, v in rb.meta.items()
+        if k in ("owner", "severity", "last_tested", "id", "service_owner")
+    ]
+    if meta_bits:
+        out += [dim(_visible(" · ".join(meta_bits))), ""]
+    i = 0
+    while i < len(lines):
+        if i in skip:
+            end, block = skip[i]
+            if block is not None:
+                head = (
+                    f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
+                )
+                out.append(bold(head))
+                if block.destructive:
+                    out.append(red("│ ⚠ destructive: " + "; ".join(block.destructive)))
+                if block.hidden:
+                    out.append(red("│ ⚠ hidden characters: " + ", ".join(block.hidden)))
+                out += ["│ " + _visible(ln) for ln in block.text.split("\n")]
+                out.append("└─")
+            i = max(end, i + 1)
+            continue
+        line = _visible(lines[i])
+        out.append(bold(line) if line.lstrip().startswith("#") else line)
+        i += 1
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"

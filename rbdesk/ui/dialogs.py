@@ -1,0 +1,213 @@
+"""Dialogs: confirmations (module functions, so tests can replace them), Sources, Contacts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+_SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def confirm_destructive(parent: QWidget | None, text: str, reasons: list[str]) -> bool:
+    """Ask before copying a destructive command. Tests monkeypatch this."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Destructive command")
+    box.setText("This command can destroy data or capacity:\n• " + "\n• ".join(reasons))
+    preview = text if len(text) < 600 else text[:600] + " …"
+    box.setInformativeText("Copy it anyway?\n\n" + preview)
+    copy = box.addButton("Copy anyway", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is copy
+
+
+def confirm_external(parent: QWidget | None, url: str) -> bool:
+    """Ask before opening a web link in the system browser. Tests monkeypatch this."""
+    answer = QMessageBox.question(
+        parent,
+        "Open in browser?",
+        f"Open this link in your web browser?\n\n{url}",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def validate_source(name: str, url: str, existing: list[str]) -> str:
+    """An error message for the Sources form, or "" when it looks right."""
+    if not name:
+        return "Give the source a short name (e.g. ops)."
+    if not _SOURCE_NAME_RE.match(name):
+        return (
+            "Name: letters, digits, '.', '_' or '-' only (max 64), starting with a letter or digit."
+        )
+    if name in existing:
+        return f"A source named {name!r} exists already: pick another name or remove it first."
+    if not url:
+        return "Give the repository URL (https://…, ssh://…, git@host:owner/repo or a local path)."
+    if url.startswith("-") or url.lower().startswith("ext::"):
+        return "This URL form is refused: it could run commands."
+    return ""
+
+
+class SourcesDialog(QDialog):
+    """List, add and remove sources via ``lib.sync``; errors shown in the dialog."""
+
+    def __init__(
+        self, lib, parent: QWidget | None = None, on_changed: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.lib = lib
+        self.on_changed = on_changed
+        self.setWindowTitle("Sources")
+        self.resize(560, 420)
+        self.list = QListWidget()
+        self.name = QLineEdit(placeholderText="ops")
+        self.url = QLineEdit(placeholderText="https://github.com/acme/runbooks.git")
+        self.branch = QLineEdit(placeholderText="default branch")
+        self.error = QLabel("")
+        self.error.setObjectName("sourceError")
+        self.error.setStyleSheet("color: #cf222e; font-weight: bold;")
+        self.error.setWordWrap(True)
+        add = QPushButton("Add source")
+        add.clicked.connect(self.add)
+        remove = QPushButton("Remove selected")
+        remove.clicked.connect(self.remove)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Repository URL", self.url)
+        form.addRow("Branch", self.branch)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Configured sources:"))
+        lay.addWidget(self.list)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addLayout(buttons)
+        lay.addWidget(close)
+        self.refresh()
+
+    def names(self) -> list[str]:
+        return [st.name for st in self.lib.sync.status()]
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for st in self.lib.sync.status():
+            self.list.addItem(f"{st.name} — {st.url}" + (f" ({st.branch})" if st.branch else ""))
+            self.list.item(self.list.count() - 1).setData(Qt.ItemDataRole.UserRole, st.name)
+        if not self.list.count():
+            self.list.addItem("(none — the bundled samples are shown)")
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+
+    def add(self) -> bool:
+        name, url = self.name.text().strip(), self.url.text().strip()
+        problem = validate_source(name, url, self.names())
+        if problem:
+            self._fail(problem)
+            return False
+        try:
+            self.lib.sync.add_source(name, url, self.branch.text().strip() or None)
+        except NotImplementedError:
+            self._fail("Adding sources is not available in this build yet.")
+            return False
+        except Exception as exc:  # RbdeskError and validation errors from sync
+            self._fail(str(exc))
+            return False
+        self.error.setText("")
+        self.name.clear()
+        self.url.clear()
+        self.branch.clear()
+        self.refresh()
+        if self.on_changed:
+            self.on_changed()
+        return True
+
+    def remove(self) -> bool:
+        item = self.list.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if not name:
+            self._fail("Select a source to remove.")
+            return False
+        try:
+            self.lib.sync.remove_source(name)
+        except Exception as exc:
+            self._fail(str(exc))
+            return False
+        self.error.setText("")
+        self.refresh()
+        if self.on_changed:
+            self.on_changed()
+        return True
+
+
+class ContactsDialog(QDialog):
+    """Contacts across all runbooks (from local copies), filterable, copyable."""
+
+    COLUMNS = ("Name", "Role", "Phone", "Email", "Chat", "Runbook")
+
+    def __init__(
+        self, rows, parent: QWidget | None = None, copy: Callable[[str, str], None] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Contacts — all runbooks")
+        self.resize(900, 500)
+        self.rows = rows
+        self.copy = copy
+        self.filter = QLineEdit(placeholderText="Filter by name, role, team, runbook…")
+        self.filter.textChanged.connect(self.fill)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellDoubleClicked.connect(self._copy_cell)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.filter)
+        lay.addWidget(self.table)
+        lay.addWidget(QLabel("Double-click a cell to copy it."))
+        self.fill()
+
+    def fill(self) -> None:
+        q = self.filter.text().lower().strip()
+        shown = []
+        for r in self.rows:
+            c = r.contact
+            values = (c.name, c.role, c.phone, c.email, c.chat, r.runbook)
+            if q and q not in " ".join(values).lower():
+                continue
+            shown.append(values)
+        self.table.setRowCount(len(shown))
+        for i, values in enumerate(shown):
+            for j, v in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(v))
+
+    def _copy_cell(self, row: int, col: int) -> None:
+        item = self.table.item(row, col)
+        if item and item.text() and self.copy:
+            self.copy(item.text(), self.COLUMNS[col].lower())

@@ -1,0 +1,204 @@
+"""Side panels: incident variables, contacts of the open runbook, lint problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rbdesk.core.copyrules import valid_variable_name
+from rbdesk.core.model import Contact, Problem
+from rbdesk.core.settings import Settings
+
+
+class VariablesPanel(QWidget):
+    """Incident variables: typed once, reused in every runbook until cleared."""
+
+    changed = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Variable", "Value"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.itemChanged.connect(self._edited)
+        self.name = QLineEdit(placeholderText="NAME")
+        self.name.setObjectName("varName")
+        self.value = QLineEdit(placeholderText="value")
+        self.value.setObjectName("varValue")
+        self.value.returnPressed.connect(self.add_from_fields)
+        add = QPushButton("Set")
+        add.clicked.connect(self.add_from_fields)
+        clear = QPushButton("Clear all")
+        clear.clicked.connect(self.clear)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #cf222e;")
+        self.error.setWordWrap(True)
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
+        self.hint.linkActivated.connect(self._pick_placeholder)
+        row = QHBoxLayout()
+        row.addWidget(self.name, 2)
+        row.addWidget(self.value, 3)
+        row.addWidget(add)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        intro = QLabel("Values fill <NAME>, [NAME], ${NAME} and {{NAME}} in copied commands.")
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        lay.addLayout(row)
+        lay.addWidget(self.error)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint)
+        lay.addWidget(clear)
+        self._filling = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._filling = True
+        self.table.setRowCount(0)
+        for name, value in sorted(self.settings.variables.items()):
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            key = QTableWidgetItem(name)
+            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(r, 0, key)
+            self.table.setItem(r, 1, QTableWidgetItem(value))
+        self._filling = False
+
+    def show_placeholders(self, names: list[str]) -> None:
+        missing = [n for n in names if n not in self.settings.variables]
+        if not names:
+            self.hint.setText("")
+            return
+        links = " ".join(f'<a href="{n}">{n}</a>' for n in missing) or "all set"
+        self.hint.setText(f"This runbook uses: {', '.join(names)}<br>Not set: {links}")
+
+    def _pick_placeholder(self, name: str) -> None:
+        self.name.setText(name)
+        self.value.setFocus()
+
+    def set_variable(self, name: str, value: str) -> bool:
+        name = name.strip()
+        if not valid_variable_name(name):
+            self.error.setText(f"“{name}” is not a variable name (letters, digits, _ - .).")
+            return False
+        self.error.setText("")
+        if value == "":
+            self.settings.variables.pop(name, None)
+        else:
+            self.settings.set_variable(name, value)
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def add_from_fields(self) -> None:
+        if self.set_variable(self.name.text(), self.value.text()):
+            self.name.clear()
+            self.value.clear()
+            self.name.setFocus()
+
+    def _edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 1:
+            return
+        name = self.table.item(item.row(), 0).text()
+        self.set_variable(name, item.text())
+
+    def clear(self) -> None:
+        self.settings.clear_variables()
+        self.refresh()
+        self.changed.emit()
+
+
+class ContactsPanel(QScrollArea):
+    """Cards for the open runbook's contacts, in escalation order, with copy buttons."""
+
+    def __init__(self, copy: Callable[[str, str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.copy = copy
+        self.setWidgetResizable(True)
+        self.set_contacts([])
+
+    def set_contacts(self, contacts: list[Contact]) -> None:
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
+        if not contacts:
+            lay.addWidget(
+                QLabel("No contacts in this runbook.\nTools → All contacts for the library.")
+            )
+        for i, c in enumerate(contacts, 1):
+            lay.addWidget(self._card(i, c))
+        lay.addStretch(1)
+        self.setWidget(body)
+
+    def _card(self, order: int, c: Contact) -> QFrame:
+        card = QFrame()
+        card.setObjectName("contactCard")
+        lay = QVBoxLayout(card)
+        title = QLabel(f"<b>{order}. {_esc(c.name)}</b>" + (f" — {_esc(c.role)}" if c.role else ""))
+        title.setWordWrap(True)
+        lay.addWidget(title)
+        if c.when:
+            when = QLabel(f"<i>When:</i> {_esc(c.when)}")
+            when.setWordWrap(True)
+            lay.addWidget(when)
+        for label, value in (("Phone", c.phone), ("Email", c.email), ("Chat", c.chat)):
+            if not value:
+                continue
+            row = QHBoxLayout()
+            text = QLabel(f"{label}: {_esc(value)}")
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            btn = QPushButton("Copy")
+            btn.setObjectName(f"copy{label}")
+            kind = label.lower()
+            btn.clicked.connect(lambda _=False, v=value, k=kind: self.copy(v, k))
+            row.addWidget(text, 1)
+            row.addWidget(btn)
+            lay.addLayout(row)
+        return card
+
+
+class ProblemsPanel(QListWidget):
+    """What lint found in the open runbook; activating a row jumps to its line."""
+
+    jump = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.itemActivated.connect(lambda it: self.jump.emit(it.data(Qt.ItemDataRole.UserRole)))
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.clear()
+        if not problems:
+            self.addItem("No problems found.")
+            return
+        for p in problems:
+            item = QListWidgetItem(f"line {p.line}: {p.severity} {p.code} — {p.message}")
+            item.setData(Qt.ItemDataRole.UserRole, p.line)
+            self.addItem(item)
+
+
+def _esc(s: str) -> str:
+    from html import escape
+
+    return escape(s)

@@ -1,0 +1,74 @@
+"""The reader widget: a QTextBrowser that never fetches anything on its own.
+
+* ``loadResource`` serves only ``rbdesk://img/K`` images that core's
+  :func:`rbdesk.core.render.resolve_image` accepted, re-checked and read with
+  a size cap; every other resource (``file:``, ``data:``, relative paths,
+  network) is refused — so ``../../../../dev/zero`` can never be opened.
+* ``openLinks`` is off: every click goes to ``anchorClicked`` and the main
+  window decides (copy, tick, jump, open a runbook, confirm external).
+* long unbreakable lines wrap anywhere (layout stays linear).
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage, QTextDocument, QTextOption
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from rbdesk.core.render import MAX_IMAGE_BYTES, document_css
+
+
+class SafeReader(QTextBrowser):
+    """QTextBrowser with resource loading and link following under our control."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setObjectName("reader")
+        self.images: list[Path] = []
+        self.refused: list[str] = []  # resources asked for and refused (for tests/diagnostics)
+        self._configure_document(self.document())
+
+    def _configure_document(self, doc: QTextDocument) -> None:
+        opt = doc.defaultTextOption()
+        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        doc.setDefaultTextOption(opt)
+        doc.setDocumentMargin(14)
+
+    def set_dark(self, dark: bool) -> None:
+        self.document().setDefaultStyleSheet(document_css(dark))
+
+    def show_html(self, html: str, images: list[Path]) -> None:
+        self.images = list(images)
+        self.setHtml(html)
+        self._configure_document(self.document())
+
+    def loadResource(self, type_: int, name: QUrl) -> Any:
+        if name.scheme() == "rbdesk" and name.host() == "img":
+            return self._image(name.path().strip("/"))
+        self.refused.append(name.toString())
+        return None
+
+    def _image(self, key: str) -> QImage | None:
+        try:
+            path = self.images[int(key) - 1]
+            st = path.stat()
+        except (ValueError, IndexError, OSError):
+            self.refused.append(f"rbdesk://img/{key}")
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IMAGE_BYTES:
+            self.refused.append(str(path))
+            return None
+        with path.open("rb") as fh:
+            data = fh.read(MAX_IMAGE_BYTES + 1)
+        img = QImage()
+        if len(data) > MAX_IMAGE_BYTES or not img.loadFromData(data):
+            return None
+        if img.width() > 1200:
+            img = img.scaledToWidth(1200)
+        return img

@@ -1,0 +1,95 @@
+"""rbdesk show / copy / open --print / contacts from the terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rbdesk.cli.main import main
+
+RUNBOOK = """# Cache flush
+
+## Step 1: Look
+
+```bash
+$ redis-cli -h <REDIS_HOST> info memory
+```
+
+```text
+used_memory:1000
+```
+
+## Step 2: Flush
+
+```bash
+$ redis-cli -h ${REDIS_HOST} FLUSHALL\u200b
+```
+"""
+
+
+@pytest.fixture()
+def rbfile(tmp_path, data_dir, monkeypatch):
+    root = tmp_path / "lib"
+    root.mkdir()
+    p = root / "cache-flush.md"
+    p.write_text(RUNBOOK, "utf-8")
+    monkeypatch.setattr("rbdesk.core.paths.samples_dir", lambda: root)
+    return p
+
+
+def test_show_numbers_every_block(rbfile, capsys):
+    assert main(["show", "cache-flush.md"]) == 0
+    out = capsys.readouterr().out
+    assert "samples:cache-flush.md" in out
+    assert "[1] bash" in out and "[2] text" in out and "[3] bash" in out
+    assert "⚠ destructive" in out and "⟦U+200B⟧" in out
+
+
+def test_copy_fills_vars_warns_on_stderr(rbfile, capsys):
+    assert main(["copy", "cache-flush.md", "3", "--var", "REDIS_HOST=cache 1"]) == 0
+    cap = capsys.readouterr()
+    assert cap.out == "redis-cli -h 'cache 1' FLUSHALL"
+    assert "DESTRUCTIVE" in cap.err and "ZERO WIDTH SPACE" in cap.err
+
+
+def test_copy_uses_saved_incident_variables(rbfile, data_dir, capsys):
+    from rbdesk.core.settings import Settings, save_settings
+
+    s = Settings()
+    s.set_variable("REDIS_HOST", "saved-host")
+    save_settings(data_dir, s)
+    assert main(["copy", "cache-flush.md", "1"]) == 0
+    cap = capsys.readouterr()
+    assert cap.out == "redis-cli -h saved-host info memory"
+    assert "saved incident variables: REDIS_HOST" in cap.err
+    assert main(["copy", "cache-flush.md", "1", "--no-saved-vars"]) == 0
+    assert capsys.readouterr().out == "redis-cli -h <REDIS_HOST> info memory"
+
+
+def test_copy_bad_number_and_bad_var(rbfile, capsys):
+    assert main(["copy", "cache-flush.md", "9"]) == 1
+    assert "has 3 command(s)" in capsys.readouterr().err
+    assert main(["copy", "cache-flush.md", "1", "--var", "oops"]) == 2
+    assert "expected NAME=VALUE" in capsys.readouterr().err
+
+
+def test_open_print_and_contacts(rbfile, capsys):
+    assert main(["open", "--print", "cache-flush"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "samples:cache-flush.md"
+    assert main(["contacts", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_copy_in_a_pipe_has_no_trailing_newline(rbfile, data_dir, repo_root):
+    env = {**os.environ, "PYTHONPATH": str(repo_root), "RBDESK_DATA_DIR": str(data_dir)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "rbdesk", "copy", str(rbfile), "1", "--var", "REDIS_HOST=h"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout == b"redis-cli -h h info memory"

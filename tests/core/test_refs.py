@@ -1,0 +1,136 @@
+"""REF resolution: paths, source:path, ids, alerts, GitHub/GitLab/docs URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from rbdesk.core.errors import NotFoundError
+from rbdesk.core.library import Library, LibraryRoot, RunbookFile
+from rbdesk.core.refs import RefResolver, repo_key, resolve_ref
+from rbdesk.core.sync import SourceStatus
+
+
+@pytest.fixture()
+def lib(tmp_path, data_dir, monkeypatch):
+    root = tmp_path / "ops"
+    (root / "db").mkdir(parents=True)
+    (root / "db" / "postgres-failover.md").write_text(
+        "# Postgres failover\n\n## Promote\n", "utf-8"
+    )
+    (root / "RUN-007-disk.md").write_text("# Disk\n\ntext\n\n## Later\n", "utf-8")
+    (root / "docs" / "guide").mkdir(parents=True)
+    (root / "docs" / "guide" / "index.md").write_text("# Guide\n", "utf-8")
+    (root / "notes.txt").write_text("not a runbook", "utf-8")
+    library = Library(data_dir)
+    roots = [LibraryRoot("ops", root, "git", "abc1234")]
+    monkeypatch.setattr(library, "roots", lambda: roots)
+    status = SourceStatus(
+        "ops",
+        "git@github.com:Acme/Runbooks.git",
+        "main",
+        "abc1234",
+        None,
+        None,
+        None,
+        None,
+        None,
+        3,
+        False,
+    )
+    monkeypatch.setattr(library.sync, "status", lambda: [status])
+    return library
+
+
+def test_repo_key_forms():
+    assert repo_key("git@github.com:Acme/Runbooks.git") == "github.com/acme/runbooks"
+    assert repo_key("https://user@github.com/acme/runbooks") == "github.com/acme/runbooks"
+    assert repo_key("ssh://git@gitlab.com/grp/sub/rb.git") == "gitlab.com/grp/sub/rb"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/acme/runbooks/blob/main/db/postgres-failover.md#promote",
+        "https://github.com/Acme/Runbooks/blob/release/2024/db/postgres-failover.md#promote",
+        "https://raw.githubusercontent.com/acme/runbooks/main/db/postgres-failover.md#promote",
+    ],
+)
+def test_github_urls_map_to_local_copy(lib, url):
+    res = resolve_ref(lib, url)
+    assert (res.source, res.relpath, res.anchor, res.how) == (
+        "ops",
+        "db/postgres-failover.md",
+        "promote",
+        "url",
+    )
+
+
+def test_gitlab_url(lib, monkeypatch):
+    st = SourceStatus(
+        "ops",
+        "https://gitlab.com/grp/sub/rb.git",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        0,
+        False,
+    )
+    monkeypatch.setattr(lib.sync, "status", lambda: [st])
+    res = resolve_ref(lib, "https://gitlab.com/grp/sub/rb/-/blob/main/RUN-007-disk.md")
+    assert res.relpath == "RUN-007-disk.md"
+
+
+def test_line_anchor_becomes_section(lib):
+    res = resolve_ref(lib, "https://github.com/acme/runbooks/blob/main/RUN-007-disk.md#L6")
+    assert res.anchor == "later"
+
+
+def test_docs_prefix(lib):
+    res = resolve_ref(
+        lib,
+        "https://docs.acme.io/rb/docs/guide/#x",
+        docs_prefixes={"ops": "https://docs.acme.io/rb"},
+    )
+    assert (res.relpath, res.anchor) == ("docs/guide/index.md", "x")
+
+
+def test_unknown_url_explains(lib):
+    with pytest.raises(NotFoundError, match="not a runbook of a synced source"):
+        resolve_ref(lib, "https://github.com/other/repo/blob/main/db/postgres-failover.md")
+
+
+def test_paths_ids_and_alert_like_names(lib, tmp_path):
+    assert resolve_ref(lib, "db/postgres-failover.md#promote").anchor == "promote"
+    assert resolve_ref(lib, "ops:db/postgres-failover.md").relpath == "db/postgres-failover.md"
+    assert resolve_ref(lib, "RUN-007").relpath == "RUN-007-disk.md"
+    assert resolve_ref(lib, "run-007").how == "id"
+    assert resolve_ref(lib, "postgres-failover").how == "alert"
+    assert resolve_ref(lib, "Postgres failover").relpath == "db/postgres-failover.md"
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# Elsewhere\n", "utf-8")
+    res = resolve_ref(lib, str(outside))
+    assert res.source == "" and res.file.path == outside.resolve()
+
+
+def test_relative_links_stay_inside_the_source(lib, tmp_path):
+    current = RunbookFile(
+        "ops", "db/postgres-failover.md", tmp_path / "ops/db/postgres-failover.md"
+    )
+    r = RefResolver(lib, local_files=False)
+    assert r.resolve("../RUN-007-disk.md#later", current).relpath == "RUN-007-disk.md"
+    assert r.resolve("#promote", current).relpath == "db/postgres-failover.md"
+    for bad in ("../../../../etc/passwd", "../notes.txt", "/etc/passwd"):
+        with pytest.raises(NotFoundError):
+            r.resolve(bad, current)
+
+
+@pytest.mark.parametrize(
+    "ref", ["file:///etc/passwd", "javascript:alert(1)", "", "nothing-like-this"]
+)
+def test_refused_or_unknown(lib, ref):
+    with pytest.raises(NotFoundError):
+        resolve_ref(lib, ref)

@@ -366,6 +366,10 @@ def print_parts(kind: str, rb: Runbook, origin: Origin, today: _dt.date) -> list
     return [PrintPart(_BUILDERS[kind](rb, origin, today), footer_text(rb, origin, today), rb.title)]
 
 
+def _count(n: int) -> str:
+    return f"{n} runbook" if n == 1 else f"{n} runbooks"
+
+
 def drill_pack_parts(
     tag: str, runbooks: Sequence[tuple[Runbook, Origin]], today: _dt.date
 ) -> list[PrintPart]:
@@ -377,13 +381,13 @@ def drill_pack_parts(
     )
     cover_body = (
         f"<h1>Drill pack: {escape(tag)}</h1>"
-        f"<p>{len(runbooks)} runbooks tagged <b>{escape(tag)}</b>, printed "
+        f"<p>{_count(len(runbooks))} tagged <b>{escape(tag)}</b>, printed "
         f"{format_date(today)}. Each drill sheet starts on a new page.</p>"
         '<table class="grid" border="1" cellspacing="0" cellpadding="4" width="100%">'
         "<thead><tr><th>#</th><th>Runbook</th><th>Path</th><th>Commit</th><th>Items</th></tr>"
         f"</thead><tbody>{items}</tbody></table>"
     )
-    cover_footer = f"Drill pack {tag} · {len(runbooks)} runbooks · printed {format_date(today)}"
+    cover_footer = f"Drill pack {tag} · {_count(len(runbooks))} · printed {format_date(today)}"
     parts = [PrintPart(_document(f"Drill pack: {tag}", cover_body), cover_footer, tag)]
     for rb, origin in runbooks:
         parts += print_parts("checklist", rb, origin, today)

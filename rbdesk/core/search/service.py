@@ -308,16 +308,23 @@ class SearchService:
         )
 
     # -- alerts ------------------------------------------------------------------
-    def alert_names(self) -> list[tuple[LibraryRoot, str, dict]]:
-        """(root, alert name, stored info) for every alert in every root."""
+    def alert_names(self) -> list[tuple[LibraryRoot, str, str, str, dict]]:
+        """(root, name, section, anchor, info) for every alert of every root.
+
+        Besides the alerts the parser found, a runbook whose file name is an
+        identifier (``KubePodCrashLooping.md``) answers for that name too.
+        """
         out = []
         with self._lock:
             for root in self.library.roots():
                 searcher = self._searcher(root)
                 for fields in searcher.reader().all_stored_fields():
                     info = fields.get("info") or {}
-                    for name, _section, _anchor in info.get("alerts", []):
-                        out.append((root, name, info))
+                    for name, section, anchor in info.get("alerts", []):
+                        out.append((root, name, section, anchor, info))
+                    stem = Path(info.get("path", "")).name.split(".")[0]
+                    if _IDENTIFIER.fullmatch(stem):
+                        out.append((root, stem, "", "", info))
         return out
 
     def find_alert(self, name: str) -> AlertMatch:
@@ -328,24 +335,25 @@ class SearchService:
 
         key = compact(name)
         entries = self.alert_names()
-        matches = []
-        for root, alert, info in entries:
-            if alert == name or compact(alert) == key:
-                for a_name, section, anchor in info.get("alerts", []):
-                    if a_name == alert:
-                        matches.append(
-                            SearchHit(root.name, info["path"], info.get("title", ""), section,
-                                      anchor, 1.0, "", info.get("owner", ""),
-                                      info.get("severity", ""), info.get("last_tested", ""))
-                        )
-                        break
-        matches.sort(key=lambda h: (h.source, h.path))
+        matches: dict[tuple[str, str], SearchHit] = {}
+        for root, alert, section, anchor, info in entries:
+            if compact(alert) != key:
+                continue
+            k = (root.name, info["path"])
+            if k in matches and not (anchor and not matches[k].anchor):
+                continue
+            matches[k] = SearchHit(
+                root.name, info["path"], info.get("title", ""), section, anchor, 1.0, "",
+                info.get("owner", ""), info.get("severity", ""), info.get("last_tested", ""),
+            )
         if matches:
-            return AlertMatch(name, matches, [])
-        names = sorted({alert for _, alert, _ in entries})
-        by_key = {compact(a): a for a in names}
-        near = difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.6)
+            return AlertMatch(name, [matches[k] for k in sorted(matches)], [])
+        by_key = {compact(alert): alert for _, alert, _, _, _ in entries}
+        near = difflib.get_close_matches(key, sorted(by_key), n=5, cutoff=0.6)
         return AlertMatch(name, [], [by_key[k] for k in near])
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][a-z0-9]*(?:[A-Z][A-Za-z0-9]*)+|[a-z0-9]+(?:_[a-z0-9]+)+")
 
 
 def _corrected_text(pq: Any, fixed: dict[str, str]) -> str:

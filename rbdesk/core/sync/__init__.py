@@ -68,13 +68,15 @@ class SyncManager:
     def status(self) -> list[SourceStatus]:
         return []
 
-    def add_source(self, name: str, url: str, branch: str | None = None,
-                   subdir: str | None = None) -> None:
+    def add_source(
+        self, name: str, url: str, branch: str | None = None, subdir: str | None = None
+    ) -> None:
         raise NotImplementedError
 
     def remove_source(self, name: str) -> None:
         raise NotImplementedError
 
-    def sync(self, name: str | None = None,
-             progress: ProgressCallback | None = None) -> list[SyncOutcome]:
+    def sync(
+        self, name: str | None = None, progress: ProgressCallback | None = None
+    ) -> list[SyncOutcome]:
         return []

@@ -1,0 +1,299 @@
+"""Reading Markdown the lenient way: bytes → text, fence repair, front matter.
+
+Everything here works on the Markdown *source* lines (never on HTML) and keeps
+line numbers stable, so problems point at the right line of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .model import ERROR, WARNING, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+# A fence line: up to any indentation (lists), then ``` or ~~~ and an info string.
+_FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser():
+    """The one configured MarkdownIt instance (parser and renderer share it)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(tasklists_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6)
+    return md
+
+
+@dataclass
+class Decoded:
+    text: str
+    problems: list[Problem] = field(default_factory=list)
+    binary: bool = False
+
+
+def decode(data: bytes) -> Decoded:
+    """Bytes of a runbook file → text with LF line endings, plus problems.
+
+    Binary files yield no text; files over MAX_FILE_BYTES are cut at the cap;
+    a UTF-8 BOM is dropped; text that is not UTF-8 is decoded with a fallback.
+    """
+    problems: list[Problem] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _finish(data.decode("utf-16"), problems)
+        except UnicodeDecodeError:
+            pass
+    head = data[:8192]
+    if b"\x00" in head or _control_ratio(head) > 0.1:
+        problems.append(Problem(1, "RB104", ERROR, "binary file, not a Markdown runbook: skipped"))
+        return Decoded("", problems, binary=True)
+    if len(data) > MAX_FILE_BYTES:
+        cut = data.rfind(b"\n", 0, MAX_FILE_BYTES)
+        data = data[: cut + 1 if cut > 0 else MAX_FILE_BYTES]
+        problems.append(
+            Problem(
+                data.count(b"\n") or 1,
+                "RB105",
+                WARNING,
+                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: "
+                "only the first part is shown; split it into smaller runbooks",
+            )
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            text = data.decode("cp1252")
+            enc = "Windows-1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            enc = "Latin-1"
+        problems.append(
+            Problem(
+                line,
+                "RB101",
+                WARNING,
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): read as {enc}; "
+                "save the file as UTF-8",
+            )
+        )
+    return _finish(text, problems)
+
+
+def _finish(text: str, problems: list[Problem]) -> Decoded:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text, problems)
+
+
+def _control_ratio(data: bytes) -> float:
+    if not data:
+        return 0.0
+    bad = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bad / len(data)
+
+
+def repair_fences(text: str) -> tuple[str, list[Problem]]:
+    """Close fences that were closed with an info string (```` ```text ````).
+
+    Strict CommonMark reads such a line as content, so the rest of the file is
+    swallowed into one code block. Inside an open fence, a fence line with an
+    info string is taken as the closing fence unless the next fence line after
+    it is a bare one (then it is a nested example and stays content). The line
+    is rewritten to a bare fence; line numbers do not change.
+    """
+    lines = text.split("\n")
+    fences = []  # (index, indent, fence, info)
+    for i, line in enumerate(lines):
+        if "```" not in line and "~~~" not in line:
+            continue
+        m = _FENCE_RE.match(line)
+        if m is None:
+            continue
+        info = m.group("info").strip()
+        if m.group("fence")[0] == "`" and "`" in info:
+            continue  # not a fence (inline code)
+        fences.append((i, m.group("indent"), m.group("fence"), info))
+
+    problems: list[Problem] = []
+    open_fence: tuple[int, str] | None = None  # (line index, fence)
+    for k, (i, indent, fence, info) in enumerate(fences):
+        if open_fence is None:
+            open_fence = (i, fence)
+            continue
+        _start, opener = open_fence
+        if fence[0] != opener[0] or len(fence) < len(opener):
+            continue
+        if not info:
+            open_fence = None
+            continue
+        nxt = next((f for f in fences[k + 1 :] if f[2][0] == opener[0]), None)
+        if nxt is not None and not nxt[3]:
+            continue  # a bare fence follows: this is nested content
+        lines[i] = indent + fence
+        problems.append(
+            Problem(
+                i + 1,
+                "RB102",
+                WARNING,
+                f"code fence closed with an info string ('{fence}{info}'): "
+                f"read as a closing fence; write a bare '{fence}' to close a block",
+            )
+        )
+        open_fence = None
+    if open_fence is not None:
+        problems.append(
+            Problem(
+                open_fence[0] + 1,
+                "RB103",
+                ERROR,
+                "unterminated code fence: everything after it is shown as code; "
+                f"close it with '{open_fence[1]}'",
+            )
+        )
+    return "\n".join(lines), problems
+
+
+# --- front matter ---------------------------------------------------------------
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_front_matter(content: str, first_line: int = 1) -> dict[str, Any]:
+    """Parse YAML front matter safely: size cap, no anchors/aliases, a mapping."""
+    import yaml
+
+    if len(content.encode("utf-8", "replace")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB: ignored",
+            first_line,
+        )
+    try:
+        for tok in _anchor_tokens(content):
+            if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
+                line = first_line + 1 + tok.start_mark.line
+                raise FrontMatterError(
+                    "front matter uses YAML anchors/aliases, which rbdesk refuses "
+                    "(they can expand without bound): write the values out",
+                    line,
+                )
+        data = yaml.load(content, Loader=_RunbookYamlLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + 1 + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise FrontMatterError(
+            f"front matter is not valid YAML ({problem}): ignored", line
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            f"front matter is a {type(data).__name__}, not a mapping of keys: ignored",
+            first_line,
+        )
+    return data
+
+
+def load_safe_yaml(content: str, max_bytes: int = 256 * 1024) -> Any:
+    """YAML from a code block or config: size cap, no aliases; raises ValueError."""
+    import yaml
+
+    if len(content) > max_bytes:
+        raise ValueError("YAML too large")
+    for tok in _anchor_tokens(content):
+        if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
+            raise ValueError("YAML anchors/aliases are refused")
+    return yaml.load(content, Loader=_RunbookYamlLoader)
+
+
+_MAYBE_ANCHOR_RE = re.compile(r"[&*][^\s&*]")
+
+
+def _anchor_tokens(content: str):
+    """YAML tokens, scanned only when the text could hold an anchor or alias."""
+    import yaml
+
+    if not _MAYBE_ANCHOR_RE.search(content):
+        return ()
+    return yaml.scan(content, Loader=yaml.SafeLoader)
+
+
+def _make_loader():
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+    class Loader(base):
+        """SafeLoader that reads unknown tags (``!!python/name:…``) as plain values."""
+
+    def _unknown(loader, tag_suffix, node):
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)
+
+    Loader.add_multi_constructor("!", _unknown)
+    Loader.add_multi_constructor("tag:", _unknown)
+    return Loader
+
+
+class _LazyLoader:
+    _cls = None
+
+    def __call__(self, stream):
+        if _LazyLoader._cls is None:
+            _LazyLoader._cls = _make_loader()
+        return _LazyLoader._cls(stream)
+
+
+_RunbookYamlLoader = _LazyLoader()
+
+
+def split_toml_front_matter(text: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """Hugo TOML front matter (``+++`` … ``+++``): parsed and blanked out."""
+    if not text.startswith("+++\n"):
+        return None, text, []
+    lines = text.split("\n")
+    try:
+        end = lines.index("+++", 1)
+    except ValueError:
+        return None, text, []
+    import tomllib
+
+    body = "\n".join(lines[1:end])
+    problems: list[Problem] = []
+    data: dict[str, Any] | None
+    if len(body) > MAX_FRONT_MATTER_BYTES:
+        data = None
+        problems.append(Problem(1, "RB106", WARNING, "front matter too large: ignored"))
+    else:
+        try:
+            data = tomllib.loads(body)
+        except tomllib.TOMLDecodeError as exc:
+            data = None
+            problems.append(
+                Problem(1, "RB106", WARNING, f"TOML front matter is invalid ({exc}): ignored")
+            )
+    blank = [""] * (end + 1)
+    return data, "\n".join(blank + lines[end + 1 :]), problems

@@ -8,9 +8,13 @@ HELP = "search the runbooks (alert names, error text, commands; typos are forgiv
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="+", help="words, \"phrases\", tag: owner: severity: source: alert:")
+    parser.add_argument(
+        "query", nargs="+", help='words, "phrases", tag: owner: severity: source: alert:'
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--limit", type=int, default=10, metavar="N", help="hits to show (default 10)")
+    parser.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="hits to show (default 10)"
+    )
     parser.add_argument("--source", metavar="S", help="search only this source")
 
 

@@ -53,8 +53,18 @@ _COMMON = (
     "backup failover traffic upstream downstream threshold percent minutes "
     "verify confirm escalate rollback investigate mitigate impact customer"
 ).split()
-_SECTIONS = ("Meaning", "Impact", "Diagnosis", "Mitigation", "Escalation", "Verification",
-             "Rollback", "Background", "Dashboards", "Related alerts")
+_SECTIONS = (
+    "Meaning",
+    "Impact",
+    "Diagnosis",
+    "Mitigation",
+    "Escalation",
+    "Verification",
+    "Rollback",
+    "Background",
+    "Dashboards",
+    "Related alerts",
+)
 _COMMANDS = (
     "kubectl -n {ns} get pods -o wide",
     "kubectl -n {ns} describe pod {pod}",
@@ -69,8 +79,31 @@ _COMMANDS = (
 
 
 def _vocabulary(rng: random.Random, size: int) -> list[str]:
-    syll = ["ka", "lo", "mi", "ne", "ro", "ta", "vu", "shi", "dor", "pel", "tran", "ex",
-            "qua", "zen", "bri", "fo", "gar", "hul", "jin", "yo", "cre", "sto", "pli"]
+    syll = [
+        "ka",
+        "lo",
+        "mi",
+        "ne",
+        "ro",
+        "ta",
+        "vu",
+        "shi",
+        "dor",
+        "pel",
+        "tran",
+        "ex",
+        "qua",
+        "zen",
+        "bri",
+        "fo",
+        "gar",
+        "hul",
+        "jin",
+        "yo",
+        "cre",
+        "sto",
+        "pli",
+    ]
     words: set[str] = set()
     while len(words) < size:
         words.add("".join(rng.choice(syll) for _ in range(rng.randint(2, 4))))
@@ -112,13 +145,18 @@ def generate(dest: Path, count: int, seed: int = SEED) -> list[dict[str, str]]:
             lines += [f"## {sec}", ""]
             for _ in range(rng.randint(2, 4)):
                 n = rng.randint(25, 60)
-                ws = rng.choices(vocab, cum_weights=cum, k=n // 2) + rng.choices(_COMMON, k=n - n // 2)
+                ws = rng.choices(vocab, cum_weights=cum, k=n // 2) + rng.choices(
+                    _COMMON, k=n - n // 2
+                )
                 rng.shuffle(ws)
                 lines += [" ".join(ws).capitalize() + ".", ""]
             if rng.random() < 0.5:
                 cmd = rng.choice(_COMMANDS).format(
-                    ns=team, pod=f"{svc}-{rng.randint(0, 9)}", svc=svc,
-                    metric=f"{comp.lower()}_{rng.choice(vocab)}_total")
+                    ns=team,
+                    pod=f"{svc}-{rng.randint(0, 9)}",
+                    svc=svc,
+                    metric=f"{comp.lower()}_{rng.choice(vocab)}_total",
+                )
                 lines += ["```bash", cmd, "```", ""]
             size = sum(len(x) + 1 for x in lines)
         while size < TARGET_BYTES:
@@ -131,8 +169,15 @@ def generate(dest: Path, count: int, seed: int = SEED) -> list[dict[str, str]]:
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines), "utf-8")
-        facts.append({"path": rel, "alert": alert, "title": f"{comp} {comp2} {symptom}",
-                      "word": rng.choice(vocab[50:2000]), "svc": svc})
+        facts.append(
+            {
+                "path": rel,
+                "alert": alert,
+                "title": f"{comp} {comp2} {symptom}",
+                "word": rng.choice(vocab[50:2000]),
+                "svc": svc,
+            }
+        )
     return facts
 
 
@@ -159,7 +204,7 @@ class BenchLibrary:
 def percentiles(samples: list[float]) -> tuple[float, float]:
     s = sorted(samples)
     p50 = statistics.median(s)
-    p95 = s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+    p95 = s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
     return round(p50, 1), round(p95, 1)
 
 
@@ -174,9 +219,18 @@ def make_queries(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[
         queries.append(f"{f['word']} {f['title'].split()[0].lower()}")
     for f in sample[30:40]:
         queries.append(f"{f['svc']} restart")
-    queries += ["disk usage", "leader connection timeout", '"rollback investigate"',
-                "kubectl logs previous", "replica failover", "memory pressure",
-                "etcd leader lost", "databse backup", "netwrk latency", "owner:platform-team disk"]
+    queries += [
+        "disk usage",
+        "leader connection timeout",
+        '"rollback investigate"',
+        "kubectl logs previous",
+        "replica failover",
+        "memory pressure",
+        "etcd leader lost",
+        "databse backup",
+        "netwrk latency",
+        "owner:platform-team disk",
+    ]
     prefixes = []
     for q in queries[:30]:
         words = q.split()
@@ -191,8 +245,12 @@ def time_rg(root: Path, queries: list[str]) -> list[float]:
     for q in queries:
         pattern = q.replace('"', "")
         t = time.perf_counter()
-        subprocess.run(["rg", "-il", "--fixed-strings", "--", pattern, str(root)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            ["rg", "-il", "--fixed-strings", "--", pattern, str(root)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         out.append((time.perf_counter() - t) * 1000)
     return out
 
@@ -210,8 +268,11 @@ def cold_start(root: Path, data_dir: Path, query: str, runs: int = 5) -> list[fl
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, str(REPO), str(root), str(data_dir), query],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-c", code, str(REPO), str(root), str(data_dir), query],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         out.append((time.perf_counter() - t) * 1000)
     return out
 
@@ -249,13 +310,22 @@ def run_size(count: int, workdir: Path, verbose: bool = True) -> dict[str, float
     index_bytes = dir_size(index_dir)
     corpus_bytes = dir_size(corpus)
 
-    # One-file re-index: edit one runbook, update a copy of the index in place.
+    # One-file re-index: edit one runbook, update a hard-linked copy of the index
+    # in place, then put the file back (same mtime: the live index stays valid).
+    from rbdesk.core.search.store import _hardlink_copy
+
     victim = corpus / facts[0]["path"]
-    victim.write_text(victim.read_text("utf-8") + "\nEdited paragraph about zanzibar.\n", "utf-8")
+    original, st = victim.read_bytes(), victim.stat()
+    copy = workdir / f"reindex-{count}"
+    _hardlink_copy(index_dir, copy)
+    victim.write_bytes(original + b"\nEdited paragraph about zanzibar.\n")
     t = time.perf_counter()
-    stats = service.reindex_files(root, index_dir, [facts[0]["path"]])
+    stats = service.reindex_files(root, copy, [facts[0]["path"]])
     reindex_ms = (time.perf_counter() - t) * 1000
     assert stats.added == 1, stats
+    victim.write_bytes(original)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    shutil.rmtree(copy)
 
     rng = random.Random(SEED + count)
     queries, prefixes = make_queries(facts, rng)
@@ -272,7 +342,9 @@ def run_size(count: int, workdir: Path, verbose: bool = True) -> dict[str, float
         p_times.append((time.perf_counter() - t) * 1000)
     rg_times = time_rg(corpus, queries)
     hit = sum(
-        1 for f in facts[:50] if any(h.path == f["path"] for h in service.search(f["alert"]).hits[:1])
+        1
+        for f in facts[:50]
+        if any(h.path == f["path"] for h in service.search(f["alert"]).hits[:1])
     )
     cold = cold_start(corpus, data, queries[0])
     cold_rg_times = cold_rg(corpus, queries[0])

@@ -55,7 +55,7 @@ def _keyword_terms(values: list[str]) -> list[str]:
 def has_own_title(rb: Runbook, relpath: str) -> bool:
     """False when the parser fell back to the file name for the title."""
     stem = PurePosixPath(relpath).name.split(".")[0]
-    return bool(rb.title.strip()) and rb.title.strip() != stem
+    return bool(tx.compact(rb.title)) and tx.compact(rb.title) != tx.compact(stem)
 
 
 def path_text(relpath: str) -> str:

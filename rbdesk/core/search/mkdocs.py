@@ -53,7 +53,7 @@ def load_mkdocs(path: Path) -> dict[str, Any] | None:
         if path.stat().st_size > MAX_MKDOCS_BYTES:
             return None
         text = path.read_text("utf-8", errors="replace")
-        data = yaml.load(text, Loader=_loader_class())  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_loader_class())
     except (OSError, yaml.YAMLError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

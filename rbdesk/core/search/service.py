@@ -67,7 +67,11 @@ class SearchService:
         """Where root's index lives (inside the snapshot, or under the data dir)."""
         if root.index_dir is not None:
             return Path(root.index_dir)
-        return Path(self.library.data_dir) / "index" / f"{_safe_name(root.name)}-{self._fingerprint(root)}"
+        return (
+            Path(self.library.data_dir)
+            / "index"
+            / f"{_safe_name(root.name)}-{self._fingerprint(root)}"
+        )
 
     def _fingerprint(self, root: LibraryRoot) -> str:
         from .store import root_fingerprint
@@ -216,7 +220,7 @@ class SearchService:
             hits_out: list[SearchHit] = []
             for score, root, _docnum, info in found[:limit]:
                 _check(cancel)
-                hits_out.append(self._hit(root, info, score, words, snippets))
+                hits_out.append(self._hit(root, info, score, words, snippets, pq.words))
         return SearchResult(text, total, corrected, hits_out)
 
     def _run(self, searcher: Any, q: Any, limit: int, cancel: CancelToken | None):
@@ -249,8 +253,11 @@ class SearchService:
                     if corr_q is not None:
                         n, hits = self._run(searcher, corr_q, limit, cancel)
                         if n:
-                            return n, _corrected_text(pq, fixed), hits, qm.highlight_words(
-                                pq, fixed
+                            return (
+                                n,
+                                _corrected_text(pq, fixed),
+                                hits,
+                                qm.highlight_words(pq, fixed),
                             )
             _check(cancel)
         return 0, None, [], words
@@ -275,13 +282,22 @@ class SearchService:
         return fixed
 
     def _hit(
-        self, root: LibraryRoot, info: dict, score: float, words: list[str], snippets: bool
+        self,
+        root: LibraryRoot,
+        info: dict,
+        score: float,
+        words: list[str],
+        snippets: bool,
+        query_chunks: list[str],
     ) -> SearchHit:
         from .snippets import locate
         from .text import compact
 
         preferred = None
-        wanted = {compact(w) for w in words}
+        wanted = {compact(w) for w in words} | {compact(q) for q in query_chunks}
+        stem = Path(info["path"]).name.split(".")[0]
+        if wanted & {compact(info.get("title", "")), compact(stem)}:
+            preferred = ("", "")  # the query names the runbook itself: open at the top
         for name, section, anchor in info.get("alerts", []):
             if compact(name) in wanted and anchor:
                 preferred = (section, anchor)
@@ -343,8 +359,16 @@ class SearchService:
             if k in matches and not (anchor and not matches[k].anchor):
                 continue
             matches[k] = SearchHit(
-                root.name, info["path"], info.get("title", ""), section, anchor, 1.0, "",
-                info.get("owner", ""), info.get("severity", ""), info.get("last_tested", ""),
+                root.name,
+                info["path"],
+                info.get("title", ""),
+                section,
+                anchor,
+                1.0,
+                "",
+                info.get("owner", ""),
+                info.get("severity", ""),
+                info.get("last_tested", ""),
             )
         if matches:
             return AlertMatch(name, [matches[k] for k in sorted(matches)], [])

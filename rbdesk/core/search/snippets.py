@@ -70,9 +70,14 @@ def _heading_index(lines: list[str], title: str, line: int, start: int) -> int:
         return i
     low = title.lower()
     for j in range(start, len(lines)):
-        if low and low in lines[j].lower() and (lines[j].lstrip().startswith("#") or (
-            j + 1 < len(lines) and set(lines[j + 1].strip()) in ({"="}, {"-"})
-        )):
+        if (
+            low
+            and low in lines[j].lower()
+            and (
+                lines[j].lstrip().startswith("#")
+                or (j + 1 < len(lines) and set(lines[j + 1].strip()) in ({"="}, {"-"}))
+            )
+        ):
             return j
     return -1
 
@@ -92,7 +97,7 @@ def best_section(
     pos = body_start
     located = []
     for sec in sections:
-        stitle, anchor, line, level = (list(sec) + [0, 0, 0, 0])[:4]
+        stitle, anchor, line, level = [*list(sec), 0, 0, 0, 0][:4]
         idx = _heading_index(lines, str(stitle), int(line or 0), pos)
         if idx >= 0:
             located.append((str(stitle), str(anchor), idx, int(level or 0)))
@@ -154,11 +159,11 @@ def locate(
     want_snippet: bool = True,
     preferred: tuple[str, str] | None = None,
 ) -> tuple[str, str, str]:
-    """(section, anchor, snippet) for one hit."""
+    """(section, anchor, snippet) for one hit; ``preferred`` overrides the section."""
     pattern = term_pattern(words)
     lines = read_text(path).splitlines()
     sec, anchor, start, end = best_section(lines, sections, pattern, title)
-    if preferred and preferred[1] and not sec:
-        sec, anchor = preferred
+    if preferred is not None:
+        sec, anchor = preferred  # an alert's own section, or ("", "") for the top
     text = snippet(lines, start, end, pattern) if want_snippet else ""
     return sec, anchor, text

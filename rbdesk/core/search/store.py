@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -56,6 +57,17 @@ class BuildStats:
     seconds: float
 
 
+@functools.cache
+def parser_version() -> str:
+    """Hash of the parser and model sources: a new parser means re-indexing."""
+    h = hashlib.sha1(usedforsecurity=False)
+    core = Path(__file__).resolve().parent.parent
+    for name in ("parser.py", "model.py"):
+        with contextlib.suppress(OSError):
+            h.update((core / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def read_marker(index_dir: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((Path(index_dir) / MARKER).read_text("utf-8"))
@@ -66,7 +78,11 @@ def read_marker(index_dir: Path) -> dict[str, Any] | None:
 
 def is_current(index_dir: Path) -> bool:
     marker = read_marker(index_dir)
-    return bool(marker) and marker.get("format") == FORMAT_VERSION
+    return (
+        bool(marker)
+        and marker.get("format") == FORMAT_VERSION
+        and marker.get("parser") == parser_version()
+    )
 
 
 def open_index(index_dir: Path):
@@ -74,8 +90,8 @@ def open_index(index_dir: Path):
     marker = read_marker(index_dir)
     if not marker:
         raise IndexUnavailable(f"no rbdesk index in {index_dir}")
-    if marker.get("format") != FORMAT_VERSION:
-        raise IndexUnavailable(f"index format {marker.get('format')} != {FORMAT_VERSION}")
+    if not is_current(index_dir):
+        raise IndexUnavailable(f"index in {index_dir} has another format or parser version")
     from whoosh import index
 
     try:
@@ -143,16 +159,18 @@ def _parallel_writer(ix, procs: int, limitmb: int):
     class PrepareMpWriter(MpWriter):
         def _new_task(self):
             task = PrepareTask(
-                self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                self.subargs, self.multisegment,
+                self.storage,
+                self.indexname,
+                self.jobqueue,
+                self.resultqueue,
+                self.subargs,
+                self.multisegment,
             )
             self.tasks.append(task)
             task.start()
             return task
 
-    return PrepareMpWriter(
-        ix, procs=procs, batchsize=32, multisegment=True, limitmb=limitmb
-    )
+    return PrepareMpWriter(ix, procs=procs, batchsize=32, multisegment=True, limitmb=limitmb)
 
 
 def _write(
@@ -225,6 +243,7 @@ def _replace_dir(tmp: Path, dest: Path) -> None:
 def _write_marker(index_dir: Path, source: str, documents: int, fingerprint: str) -> None:
     marker = {
         "format": FORMAT_VERSION,
+        "parser": parser_version(),
         "source": source,
         "documents": documents,
         "fingerprint": fingerprint,
@@ -257,7 +276,7 @@ def cleanup_siblings(dest: Path, prefix: str) -> None:
             continue
         name = entry.name
         try:
-            if name.startswith(f".{prefix}") and ".tmp-" in name or ".old-" in name:
+            if (name.startswith(f".{prefix}") and ".tmp-" in name) or ".old-" in name:
                 if now - entry.stat().st_mtime > STALE_TEMP_SECONDS:
                     shutil.rmtree(entry, ignore_errors=True)
             elif prefix and name.startswith(prefix) and entry.is_dir():

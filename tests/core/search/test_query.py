@@ -24,9 +24,32 @@ def test_syntax_only_input_is_empty():
         assert parse_query(raw).empty or parse_query(raw).words, raw
 
 
-NASTY = ['a:b "unclosed', "*", "(", "-", "((a OR b", "NOT", "a AND", "x^2", "~foo", "tag:",
-         "alert:", 'owner:"', "über straße ✓", "日本語のランブック", "\x00\x1b[201~", "a" * 500,
-         "-rf /", "[x](y)", "foo:bar:baz", "'quote", "\\", "%s%d", "..", "_"]
+NASTY = [
+    'a:b "unclosed',
+    "*",
+    "(",
+    "-",
+    "((a OR b",
+    "NOT",
+    "a AND",
+    "x^2",
+    "~foo",
+    "tag:",
+    "alert:",
+    'owner:"',
+    "über straße ✓",
+    "日本語のランブック",
+    "\x00\x1b[201~",
+    "a" * 500,
+    "-rf /",
+    "[x](y)",
+    "foo:bar:baz",
+    "'quote",
+    "\\",
+    "%s%d",
+    "..",
+    "_",
+]
 
 
 def test_nasty_queries_never_raise(service):
@@ -69,7 +92,12 @@ def paths(result):
 
 
 def test_identifier_and_its_words_find_the_same_runbook(service):
-    for q in ("KubePodCrashLooping", "kube pod crash looping", "crashlooping", "kubepodcrashlooping"):
+    for q in (
+        "KubePodCrashLooping",
+        "kube pod crash looping",
+        "crashlooping",
+        "kubepodcrashlooping",
+    ):
         assert paths(service.search(q))[:1] == ["k8s/KubePodCrashLooping.md"], q
 
 

@@ -18,7 +18,13 @@ def test_word_terms_keep_whole_identifier_and_parts():
 def test_text_terms_give_parts_consecutive_positions():
     terms = list(tx.text_terms("check KubePodCrashLooping now"))
     assert ("kubepodcrashlooping", 1) in terms
-    assert [p for t, p in terms if t in ("kube", "pod", "crash", "looping", "now")] == [1, 2, 3, 4, 5]
+    assert [p for t, p in terms if t in ("kube", "pod", "crash", "looping", "now")] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
 
 
 def test_name_terms_add_suffix_joins_and_stems():

@@ -143,8 +143,8 @@ def generate(dest: Path, count: int, seed: int = SEED) -> list[dict[str, str]]:
         size = 0
         for sec in _SECTIONS:
             lines += [f"## {sec}", ""]
-            for _ in range(rng.randint(2, 4)):
-                n = rng.randint(25, 60)
+            for _ in range(rng.randint(1, 3)):
+                n = rng.randint(20, 45)
                 ws = rng.choices(vocab, cum_weights=cum, k=n // 2) + rng.choices(
                     _COMMON, k=n - n // 2
                 )

@@ -448,6 +448,7 @@ class SyncManager:
         subdir = validate_subdir(source.subdir)
         runner = GitRunner(self.git, stall_timeout=settings.stall_timeout)
         session = _GitSession(source.name, paths.mirror, surl, branch, subdir, runner, progress)
+        existed = paths.mirror.exists()
         reused = session.mirror_usable()
         for attempt in (1, 2):
             if attempt == 2 or not reused:
@@ -464,7 +465,7 @@ class SyncManager:
                     continue
                 raise SyncFailure(kind, message) from None
             session.mark_current(outcome.commit)
-            if attempt == 2:
+            if attempt == 2 or (existed and not reused):
                 outcome = _with_notice(
                     outcome, "the local mirror was corrupted and has been re-cloned"
                 )

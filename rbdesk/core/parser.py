@@ -18,11 +18,14 @@ def parse_text(text: str, path: str = "") -> Runbook:
         if t.type == "heading_open":
             content = tokens[i + 1].content
             level = int(t.tag[1])
-            sections.append(Section(content, level, content.lower().replace(" ", "-"), t.map[0] + 1))
+            sections.append(
+                Section(content, level, content.lower().replace(" ", "-"), t.map[0] + 1)
+            )
             if level == 1 and not title:
                 title = content
-    return Runbook(path=path, title=title or Path(path).stem, sections=sections, body=text,
-                   source=text)
+    return Runbook(
+        path=path, title=title or Path(path).stem, sections=sections, body=text, source=text
+    )
 
 
 def parse_file(path, relpath: str | None = None) -> Runbook:

@@ -50,14 +50,26 @@ class SearchService:
     def __init__(self, library: Library) -> None:
         self.library = library
 
-    def search(self, query: str, limit: int = 20, source: str | None = None,
-               snippets: bool = True) -> SearchResult:
+    def search(
+        self, query: str, limit: int = 20, source: str | None = None, snippets: bool = True
+    ) -> SearchResult:
         q = query.lower().strip()
         hits = []
         for f in self.library.files(source):
             rb = self.library.load(f)
             if q and q in (rb.title + "\n" + rb.body).lower():
-                hits.append(SearchHit(f.source, f.relpath, rb.title, "", "", 1.0, "",
-                                      rb.owner, str(rb.meta.get("severity", "")),
-                                      str(rb.meta.get("last_tested", ""))))
+                hits.append(
+                    SearchHit(
+                        f.source,
+                        f.relpath,
+                        rb.title,
+                        "",
+                        "",
+                        1.0,
+                        "",
+                        rb.owner,
+                        str(rb.meta.get("severity", "")),
+                        str(rb.meta.get("last_tested", "")),
+                    )
+                )
         return SearchResult(query, len(hits), None, hits[:limit])

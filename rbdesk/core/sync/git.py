@@ -102,15 +102,34 @@ def git_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: git gets SIGKILL when rbdesk dies, so no orphan keeps writing."""
+def _load_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()  # resolved here: the forked child must not import anything
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """Linux: a preexec hook so git gets SIGKILL when rbdesk dies (no orphan keeps
+    writing into the mirror after the sync that started it was killed)."""
+    if _PRCTL is None:
+        return None
+    parent = os.getpid()
+    prctl = _PRCTL
+
+    def hook() -> None:  # pragma: no cover - runs in the child between fork and exec
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return hook
 
 
 class _Activity:
@@ -180,7 +199,7 @@ class GitRunner:
                 stderr=subprocess.PIPE,
                 env=git_env(),
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                preexec_fn=_die_with_parent_hook(),
             )
         except FileNotFoundError:
             raise GitFailure(

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tarfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ DEFAULT_STALE_HOURS = 24.0
 DEFAULT_STALL_SECONDS = 60.0
 ENV_STALL_TIMEOUT = "RBDESK_SYNC_STALL_TIMEOUT"  # seconds
 ENV_STALE_HOURS = "RBDESK_SYNC_STALE_HOURS"
+DEAD_HOLDER_GRACE = 3.0  # seconds to wait for a dead lock holder's children
 TMP_PREFIX = ".tmp-"
 TRASH_PREFIX = ".trash-"
 
@@ -113,7 +115,7 @@ class FileLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            _lock_fd(fd, blocking)
+            _lock_fd_or_wait_for_dead_holder(fd, blocking)
         except BlockingIOError:
             holder = _read_pid(fd)
             os.close(fd)
@@ -141,6 +143,31 @@ class FileLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _lock_fd_or_wait_for_dead_holder(fd: int, blocking: bool) -> None:
+    """Lock fd. If the recorded holder is dead, the lock is only held for a moment
+    longer by its dying children (between fork and exec): wait for them briefly."""
+    deadline = time.monotonic() + DEAD_HOLDER_GRACE
+    while True:
+        try:
+            _lock_fd(fd, blocking)
+            return
+        except BlockingIOError:
+            holder = _read_pid(fd)
+            if holder is None or _pid_alive(holder) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def _lock_fd(fd: int, blocking: bool) -> None:

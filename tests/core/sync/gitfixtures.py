@@ -91,8 +91,15 @@ def git_daemon(base: Path) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [
-            "git", "daemon", "--reuseaddr", f"--base-path={base}", "--export-all",
-            "--listen=127.0.0.1", f"--port={port}", "--informative-errors", str(base),
+            "git",
+            "daemon",
+            "--reuseaddr",
+            f"--base-path={base}",
+            "--export-all",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            "--informative-errors",
+            str(base),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

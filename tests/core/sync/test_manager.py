@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -100,8 +99,17 @@ def test_status_fields_and_text(manager, repo):
     assert st.commit_subject == "first" and st.last_attempt_at
     assert st.line() == f"ops · synced just now · commit {repo.head()[:7]}"
     assert set(st.to_dict()) >= {
-        "name", "url", "branch", "commit", "commit_date", "commit_subject",
-        "synced_at", "last_attempt_at", "last_error", "runbooks", "stale",
+        "name",
+        "url",
+        "branch",
+        "commit",
+        "commit_date",
+        "commit_subject",
+        "synced_at",
+        "last_attempt_at",
+        "last_error",
+        "runbooks",
+        "stale",
     }
 
 
@@ -219,8 +227,14 @@ def test_corrupted_mirror_is_recloned(manager, repo, damage):
 
 def test_subdir_partial_clone_exports_only_the_folder(manager, tmp_path):
     r = Repo(tmp_path / "mono")
-    r.set_files({"docs/runbooks/a.md": "# A\n", "docs/runbooks/x/b.md": "# B\n",
-                 "src/big.bin": os.urandom(300_000)}, "mono")
+    r.set_files(
+        {
+            "docs/runbooks/a.md": "# A\n",
+            "docs/runbooks/x/b.md": "# B\n",
+            "src/big.bin": os.urandom(300_000),
+        },
+        "mono",
+    )
     manager.add_source("docs", r.url, subdir="docs/runbooks")
     out = only(manager.sync())
     assert out.ok, out.message
@@ -330,9 +344,11 @@ def test_hook_runs_on_complete_tree_before_the_swap(data_dir, repo):
     calls = []
 
     def hook(new_root, previous_root, progress):
-        pointer = json.loads((data_dir / "sources/ops/current.json").read_text()) if (
-            data_dir / "sources/ops/current.json"
-        ).exists() else None
+        pointer = (
+            json.loads((data_dir / "sources/ops/current.json").read_text())
+            if (data_dir / "sources/ops/current.json").exists()
+            else None
+        )
         calls.append((new_root, previous_root, pointer and pointer["commit"]))
         assert set(tree_files(new_root.root)) == set(git(repo.path, "ls-files").split())
         new_root.index_dir.mkdir()
@@ -380,8 +396,12 @@ def test_concurrent_processes_never_mix(data_dir, repo, repo_root):
     SyncManager(data_dir).add_source("ops", repo.url)
     env = {**os.environ, "PYTHONPATH": str(repo_root), "RBDESK_DATA_DIR": str(data_dir)}
     procs = [
-        subprocess.Popen([sys.executable, "-m", "rbdesk", "sync", "--json"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "rbdesk", "sync", "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(4)
     ]
     results = [json.loads(p.communicate(timeout=60)[0])["results"][0] for p in procs]
@@ -437,12 +457,18 @@ def test_credentials_in_edited_config_are_redacted_everywhere(manager, monkeypat
     monkeypatch.setattr(GitRunner, "start", lambda *a, **k: pytest.fail("git ran"))
     out = only(manager.sync())
     st = manager.status()[0]
-    texts = [out.message, st.url, st.last_error or "", st.line(),
-             (manager.data_dir / "sources/ops/state.json").read_text()]
+    texts = [
+        out.message,
+        st.url,
+        st.last_error or "",
+        st.line(),
+        (manager.data_dir / "sources/ops/state.json").read_text(),
+    ]
     assert all("s3cr3t" not in t and "deploy" not in t for t in texts), texts
     assert st.url == "https://***@example.com/ops.git"
-    assert "credential helper" in str(pytest.raises(RbdeskError, manager.add_source, "x",
-                                                    "https://a:s3cr3t@h/x").value)
+    assert "credential helper" in str(
+        pytest.raises(RbdeskError, manager.add_source, "x", "https://a:s3cr3t@h/x").value
+    )
 
 
 def test_remove_source_deletes_its_data(manager, repo):

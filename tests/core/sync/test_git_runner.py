@@ -70,17 +70,20 @@ def test_received_size():
             "DNS failure: could not resolve git.example.com",
         ),
         (
-            "fatal: unable to access 'https://git.example.com/x/': Could not resolve host: git.example.com",
+            "fatal: unable to access 'https://git.example.com/x/': "
+            "Could not resolve host: git.example.com",
             "dns",
             "DNS failure: could not resolve git.example.com",
         ),
         (
-            "fatal: unable to access 'https://git.example.com/x/': Failed to connect to git.example.com port 443",
+            "fatal: unable to access 'https://git.example.com/x/': "
+            "Failed to connect to git.example.com port 443",
             "network",
             "offline: could not reach git.example.com",
         ),
         (
-            "fatal: could not read Username for 'https://git.example.com': terminal prompts disabled",
+            "fatal: could not read Username for 'https://git.example.com': "
+            "terminal prompts disabled",
             "auth",
             "authentication failed for git.example.com: use a git credential helper or an ssh key",
         ),

@@ -423,26 +423,72 @@ def prune_snapshots(paths: SourcePaths, keep: set[str]) -> None:
 
 
 # -- export -------------------------------------------------------------------------------
-def extract_tar_stream(stream: IO[bytes], dest: Path) -> int:
-    """Extract a tar stream into dest safely; returns the number of files written.
+def _safe_relpath(name: str) -> str | None:
+    """name as a normalised relative path, or None if it is absolute or climbs out."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or name.startswith("/") or ".." in parts:
+        return None
+    return "/".join(parts)
 
-    Uses the ``data`` filter: no absolute paths, no ``..``, no links leaving dest,
-    no device files; anything it refuses is skipped (never followed).
+
+def extract_tar_stream(stream: IO[bytes], dest: Path) -> int:
+    """Extract a tar stream (from ``git archive``) into dest; returns files written.
+
+    Only regular files, folders and symlinks are kept; absolute or ``..`` names,
+    links, devices and fifos are skipped. Symlinks are created last (so no file
+    is ever written through one) and any that resolve outside dest are removed.
     """
+    root = os.path.realpath(dest)
+    made_dirs = {root}
+    links: list[tuple[str, str]] = []
     files = 0
 
-    def member_filter(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
-        nonlocal files
-        try:
-            safe = tarfile.data_filter(member, path)
-        except tarfile.FilterError:
-            return None
-        files += safe.isfile()
-        return safe
+    def ensure_dir(path: str) -> None:
+        if path not in made_dirs:
+            os.makedirs(path, exist_ok=True)
+            made_dirs.add(path)
 
     with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
-        tar.extractall(dest, filter=member_filter)
+        for member in tar:
+            rel = _safe_relpath(member.name)
+            if rel is None:
+                continue
+            target = os.path.join(root, rel)
+            if member.isdir():
+                ensure_dir(target)
+            elif member.isreg():
+                ensure_dir(os.path.dirname(target))
+                src = tar.extractfile(member)
+                if src is None or os.path.lexists(target):
+                    continue
+                with open(target, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                if member.mode & 0o111:
+                    os.chmod(target, 0o755)
+                files += 1
+            elif member.issym():
+                links.append((target, member.linkname))
+    for target, linkname in links:
+        if os.path.isabs(linkname) or os.path.lexists(target):
+            continue
+        ensure_dir(os.path.dirname(target))
+        os.symlink(linkname, target)
+    _drop_escaping_links([t for t, _ in links], root)
     return files
+
+
+def _drop_escaping_links(candidates: list[str], root: str) -> None:
+    """Remove symlinks whose full resolution leaves root (repeat until stable)."""
+    changed = True
+    while changed:
+        changed = False
+        for link in candidates:
+            if not os.path.islink(link):
+                continue
+            resolved = os.path.realpath(link)
+            if resolved != root and not resolved.startswith(root + os.sep):
+                os.unlink(link)
+                changed = True
 
 
 def _walk_files(root: Path) -> Iterator[tuple[str, Path]]:

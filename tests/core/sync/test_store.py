@@ -93,9 +93,8 @@ def test_extract_drops_escaping_paths_and_links(tmp_path):
             _link("in-link.md", "ok.md"),
         ]
     )
-    assert store.extract_tar_stream(stream, dest) == 2
-    # "/abs.md" is made relative by the data filter (it stays inside dest).
-    assert sorted(p.name for p in dest.iterdir()) == ["abs.md", "in-link.md", "ok.md"]
+    assert store.extract_tar_stream(stream, dest) == 1
+    assert sorted(p.name for p in dest.iterdir()) == ["in-link.md", "ok.md"]
     assert not (tmp_path / "escape.md").exists()
     assert (dest / "in-link.md").read_text() == "# ok\n"
 
@@ -123,3 +122,24 @@ def test_remove_tree_renames_first(tmp_path):
     (d / "tree").mkdir(parents=True)
     store.remove_tree(d)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_extract_removes_links_escaping_through_other_links(tmp_path):
+    dest = tmp_path / "tree"
+    dest.mkdir()
+    info = tarfile.TarInfo("a")
+    info.type = tarfile.DIRTYPE
+    stream = _tar(
+        [
+            (info, None),
+            _link("a/b", ".."),
+            _link("s", "a/b"),
+            _link("t", "s/.."),
+            _file("t/x.md", b"written into a real folder, never through a link"),
+        ]
+    )
+    store.extract_tar_stream(stream, dest)
+    for p in dest.rglob("*"):
+        assert p.resolve().is_relative_to(dest.resolve()), p
+    assert (dest / "t").is_dir() and not (dest / "t").is_symlink()
+    assert not (tmp_path / "x.md").exists()

@@ -56,7 +56,7 @@ def make_10k_repo(path: Path) -> Repo:
 def clone_baseline(url: str, dest: Path) -> tuple[float, str | None]:
     t0 = time.perf_counter()
     done = subprocess.run(
-        ["git", "clone", "--progress", "-q", "--", url, str(dest)],
+        ["git", "clone", "--progress", "--", url, str(dest)],
         capture_output=True,
         text=True,
         check=True,

@@ -25,5 +25,7 @@ def run(args) -> int:
             if c.fix and c.status != "ok":
                 print(f"       fix: {c.fix}")
         bad = sum(c.status == FAIL for c in checks)
-        print(f"\n{len(checks)} checks, {bad} failed" if bad else f"\n{len(checks)} checks, all fine")
+        print(
+            f"\n{len(checks)} checks, {bad} failed" if bad else f"\n{len(checks)} checks, all fine"
+        )
     return 1 if any(c.status == FAIL for c in checks) else 0

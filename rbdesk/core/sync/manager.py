@@ -315,14 +315,7 @@ class SyncManager:
         previous_id = pointer.get("snapshot") if pointer else None
         previous_commit = pointer.get("commit") if pointer else None
         if previous_id == target.snapshot_id and resolve_id is None:
-            self._write_pointer(paths, {**pointer, "synced_at": now})  # type: ignore[dict-item]
-            return SyncOutcome(
-                source.name,
-                True,
-                target.commit,
-                f"already up to date at {target.commit[:7]}",
-                previous_commit=previous_commit,
-            )
+            return self._still_current(paths, pointer, source.name, target.commit, now)
         final = paths.snapshot(target.snapshot_id)
         if not (final / "meta.json").is_file() or resolve_id is not None:
             progress(SyncProgress(source.name, "snapshot", None, "writing the snapshot"))
@@ -335,14 +328,7 @@ class SyncManager:
                     target.snapshot_id = resolve_id(tree)
                     final = paths.snapshot(target.snapshot_id)
                     if previous_id == target.snapshot_id:
-                        self._write_pointer(paths, {**pointer, "synced_at": now})  # type: ignore[dict-item]
-                        return SyncOutcome(
-                            source.name,
-                            True,
-                            target.commit,
-                            f"already up to date at {target.commit[:7]}",
-                            previous_commit=previous_commit,
-                        )
+                        return self._still_current(paths, pointer, source.name, target.commit, now)
                 meta = {
                     "snapshot": target.snapshot_id,
                     "kind": source.kind,
@@ -404,6 +390,19 @@ class SyncManager:
                 "it will be built on first search"
             ]
         return []
+
+    def _still_current(
+        self, paths: store.SourcePaths, pointer: dict[str, Any], name: str, commit: str, now: str
+    ) -> SyncOutcome:
+        """Nothing changed: refresh synced_at only."""
+        self._write_pointer(paths, {**pointer, "synced_at": now})
+        return SyncOutcome(
+            name,
+            True,
+            commit,
+            f"already up to date at {commit[:7]}",
+            previous_commit=pointer.get("commit"),
+        )
 
     @staticmethod
     def _write_pointer(paths: store.SourcePaths, pointer: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ QUERIES = [
     ("who do I page escalation", "oncall/escalation.md"),
     ("tls certificate renewal", "quirks/legacy-fence-quirk.md"),
     ("redis memmory presure", "incidents/redis-memory-pressure.md"),  # typos
-    ("owner:\"Search Team\" opensearch", "apps/catalog-search/runbook.md"),
+    ('owner:"Search Team" opensearch', "apps/catalog-search/runbook.md"),
     ("tag:kafka queue backlog", "apps/email-notifier/runbook.md"),
     ("severity:high redis", "incidents/redis-memory-pressure.md"),
 ]

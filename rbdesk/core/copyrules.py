@@ -18,9 +18,16 @@ from __future__ import annotations
 
 import re
 import shlex
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from .safety import (  # noqa: F401 - re-exported for callers of the copy rules
+    BIDI_CHARS,
+    ZERO_WIDTH_CHARS,
+    char_name,
+    destructive_reasons,
+    hidden_kind,
+)
 
 # -- hidden characters --------------------------------------------------------
 
@@ -32,30 +39,6 @@ _ANSI_RE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _BRACKETED_PASTE_END = "\x1b[201~"
-
-BIDI_CHARS = {
-    "\u061c": "ARABIC LETTER MARK",
-    "\u200e": "LEFT-TO-RIGHT MARK",
-    "\u200f": "RIGHT-TO-LEFT MARK",
-    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
-    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
-    "\u202c": "POP DIRECTIONAL FORMATTING",
-    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
-    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
-    "\u2066": "LEFT-TO-RIGHT ISOLATE",
-    "\u2067": "RIGHT-TO-LEFT ISOLATE",
-    "\u2068": "FIRST STRONG ISOLATE",
-    "\u2069": "POP DIRECTIONAL ISOLATE",
-}
-ZERO_WIDTH_CHARS = {
-    "\u200b": "ZERO WIDTH SPACE",
-    "\u200c": "ZERO WIDTH NON-JOINER",
-    "\u200d": "ZERO WIDTH JOINER",
-    "\u2060": "WORD JOINER",
-    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
-    "\u180e": "MONGOLIAN VOWEL SEPARATOR",
-    "\u00ad": "SOFT HYPHEN",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,27 +52,6 @@ class Removal:
     def describe(self) -> str:
         times = f" ×{self.count}" if self.count > 1 else ""
         return f"{self.name}{times}"
-
-
-def _char_name(ch: str) -> str:
-    name = BIDI_CHARS.get(ch) or ZERO_WIDTH_CHARS.get(ch)
-    if not name:
-        name = unicodedata.name(ch, "CONTROL CHARACTER")
-    return f"{name} (U+{ord(ch):04X})"
-
-
-def hidden_kind(ch: str) -> str | None:
-    """The kind of a character that must not reach a terminal, or None."""
-    if ch in BIDI_CHARS:
-        return "bidi"
-    if ch in ZERO_WIDTH_CHARS:
-        return "zero-width"
-    if ch in "\t\n":
-        return None
-    cat = unicodedata.category(ch)
-    if cat == "Cc":
-        return "control"
-    return None
 
 
 def find_hidden(text: str) -> list[Removal]:
@@ -124,7 +86,7 @@ def sanitize(text: str) -> tuple[str, list[Removal]]:
         if kind is None:
             out.append(ch)
         else:
-            note(kind, _char_name(ch))
+            note(kind, char_name(ch))
     removals = [Removal(kind, name, n) for (kind, name), n in counts.items()]
     return "".join(out), removals
 
@@ -230,67 +192,6 @@ def _name_of(token: str, names: Iterable[str]) -> str:
         if placeholder_pattern(n).fullmatch(token):
             return n
     raise ValueError(token)  # unreachable: token was matched by one of the patterns
-
-
-# -- destructive commands ---------------------------------------------------------
-
-_DESTRUCTIVE: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"\brm\s+(?:-\w*[rR]\w*\s+-\w*f|-\w*f\w*\s+-\w*[rR]|-\w*(?:[rR]\w*f|f\w*[rR]))\w*\b"
-        ),
-        "rm -rf deletes files recursively",
-    ),
-    (
-        re.compile(r"\brm\s+(?:[^\n|;&]*\s)?--(?:recursive|no-preserve-root)\b"),
-        "rm --recursive deletes files",
-    ),
-    (
-        re.compile(r"\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)\b", re.I),
-        "SQL DROP destroys data",
-    ),
-    (re.compile(r"\bTRUNCATE\b(?:\s+TABLE)?\s+\w", re.I), "SQL TRUNCATE empties a table"),
-    (
-        re.compile(r"\bkubectl\b[^\n|;&]*\s(?:delete|drain)\b"),
-        "kubectl delete/drain removes resources",
-    ),
-    (re.compile(r"\bhelm\s+(?:uninstall|delete)\b"), "helm uninstall removes a release"),
-    (
-        re.compile(r"(?:^|\s)--force(?:=\S*)?\b|\bpush\s+(?:[^\n]*\s)?-f\b"),
-        "--force skips safety checks",
-    ),
-    (re.compile(r"\bterraform\s+(?:destroy|apply\s+[^\n]*-destroy)\b"), "terraform destroy"),
-    (re.compile(r"(?:^|[\s;&|])dd\s+[^\n]*\bof="), "dd overwrites a device or file"),
-    (re.compile(r"\bmkfs(?:\.\w+)?\b"), "mkfs formats a filesystem"),
-    (re.compile(r"\bgit\s+(?:reset\s+--hard|clean\s+-\w*f)"), "git discards local changes"),
-    (
-        re.compile(r"\b(?:redis-cli\b[^\n]*\s)?FLUSH(?:ALL|DB)\b", re.I),
-        "FLUSHALL/FLUSHDB wipes Redis",
-    ),
-    (
-        re.compile(r"\baws\s+s3\s+(?:rb|rm)\b[^\n]*--recursive|\baws\s+s3\s+rb\b"),
-        "aws s3 rm/rb deletes objects",
-    ),
-    (re.compile(r"\b(?:shutdown|reboot|halt|poweroff)\b(?:\s|$)"), "shuts down or reboots a host"),
-    (re.compile(r"\bkill\s+-9\b|\bpkill\b|\bkillall\b"), "kills processes"),
-    (re.compile(r"\bchmod\s+-R\s+777\b|\bchown\s+-R\b"), "recursive permission change"),
-    (re.compile(r">\s*/dev/sd[a-z]\b"), "writes to a raw disk"),
-]
-_DELETE_RE = re.compile(r"\bDELETE\s+FROM\b([^;]*)", re.I)
-_WHERE_RE = re.compile(r"\bWHERE\b", re.I)
-
-
-def destructive_reasons(text: str) -> list[str]:
-    """Why copying text could destroy something (empty when nothing was spotted)."""
-    reasons: list[str] = []
-    for pattern, why in _DESTRUCTIVE:
-        if pattern.search(text) and why not in reasons:
-            reasons.append(why)
-    for m in _DELETE_RE.finditer(text):
-        if not _WHERE_RE.search(m.group(1)):
-            reasons.append("SQL DELETE without WHERE deletes every row")
-            break
-    return reasons
 
 
 # -- everything together -----------------------------------------------------------

@@ -8,35 +8,77 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DESTRUCTIVE = [
-    (r"\brm\s+(?:-\w*\s+)*-\w*[rRf]\w*", "rm -rf deletes files recursively"),
+_DESTRUCTIVE: list[tuple[re.Pattern[str], str]] = [
     (
-        r"\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|VIEW|USER|ROLE|KEYSPACE|COLLECTION)\b",
-        "DROP removes database objects",
+        re.compile(
+            r"\brm\s+(?:-\w*[rR]\w*\s+-\w*f|-\w*f\w*\s+-\w*[rR]|-\w*(?:[rR]\w*f|f\w*[rR]))\w*\b"
+        ),
+        "rm -rf deletes files recursively",
     ),
-    (r"\bTRUNCATE\b", "TRUNCATE empties a table"),
-    (r"\bDELETE\s+FROM\b(?![^;]*\bWHERE\b)", "DELETE without WHERE removes every row"),
-    (r"\bALTER\s+TABLE\b[^;]*\bDROP\b", "ALTER TABLE … DROP removes data"),
-    (r"\bkubectl\s+(?:[-\w=./]+\s+)*?(?:delete|drain)\b", "kubectl delete/drain removes resources"),
-    (r"\bhelm\s+(?:uninstall|delete)\b", "helm uninstall removes a release"),
-    (r"\bterraform\s+destroy\b", "terraform destroy removes infrastructure"),
-    (r"(?<![\w-])--force\b|\bgit\s+push\s+(?:\S+\s+)*-f\b", "--force skips safety checks"),
-    (r"\bgit\s+(?:reset\s+--hard|clean\s+-\w*f)", "git reset --hard / clean loses work"),
-    (r"\bdd\s+(?:\S+\s+)*?of=", "dd overwrites a device or file"),
-    (r"\bmkfs(?:\.\w+)?\b", "mkfs formats a file system"),
-    (r"\bFLUSH(?:ALL|DB)\b", "FLUSHALL/FLUSHDB deletes every key"),
-    (r"\b(?:shutdown|reboot|halt|poweroff)\b(?!\s*[-_])", "shuts the machine down"),
-    (r"\bdocker\s+(?:system|volume|image)\s+prune\b|\bdocker\s+rm\s+-f", "docker prune/rm -f"),
-    (r"\baws\s+s3\s+(?:rm|rb)\b.*--recursive|\baws\s+\S+\s+delete-", "deletes cloud resources"),
-    (r"\bgcloud\s+.*\bdelete\b|\baz\s+.*\bdelete\b", "deletes cloud resources"),
-    (r"\bkill\s+-9\b|\bpkill\s+-9\b|\bkillall\b", "kills processes"),
-    (r"\biptables\s+-F\b", "flushes firewall rules"),
-    (r"\bchmod\s+-R\s+777\b", "opens permissions recursively"),
-    (r">\s*/dev/sd[a-z]\b", "overwrites a disk"),
-    (r"\bdropdb\b|\bdropuser\b", "drops a database"),
-    (r"\bpg_terminate_backend\b", "terminates database sessions"),
+    (
+        re.compile(r"\brm\s+(?:[^\n|;&]*\s)?--(?:recursive|no-preserve-root)\b"),
+        "rm --recursive deletes files",
+    ),
+    (
+        re.compile(r"\bDROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|USER|ROLE|VIEW)\b", re.I),
+        "SQL DROP destroys data",
+    ),
+    (re.compile(r"\bTRUNCATE\b(?:\s+TABLE)?\s+\w", re.I), "SQL TRUNCATE empties a table"),
+    (
+        re.compile(r"\bkubectl\b[^\n|;&]*\s(?:delete|drain)\b"),
+        "kubectl delete/drain removes resources",
+    ),
+    (re.compile(r"\bhelm\s+(?:uninstall|delete)\b"), "helm uninstall removes a release"),
+    (
+        re.compile(r"(?:^|\s)--force(?:=\S*)?\b|\bpush\s+(?:[^\n]*\s)?-f\b"),
+        "--force skips safety checks",
+    ),
+    (re.compile(r"\bterraform\s+(?:destroy|apply\s+[^\n]*-destroy)\b"), "terraform destroy"),
+    (re.compile(r"(?:^|[\s;&|])dd\s+[^\n]*\bof="), "dd overwrites a device or file"),
+    (re.compile(r"\bmkfs(?:\.\w+)?\b"), "mkfs formats a filesystem"),
+    (re.compile(r"\bgit\s+(?:reset\s+--hard|clean\s+-\w*f)"), "git discards local changes"),
+    (
+        re.compile(r"\b(?:redis-cli\b[^\n]*\s)?FLUSH(?:ALL|DB)\b", re.I),
+        "FLUSHALL/FLUSHDB wipes Redis",
+    ),
+    (
+        re.compile(r"\baws\s+s3\s+(?:rb|rm)\b[^\n]*--recursive|\baws\s+s3\s+rb\b"),
+        "aws s3 rm/rb deletes objects",
+    ),
+    (re.compile(r"\b(?:shutdown|reboot|halt|poweroff)\b(?:\s|$)"), "shuts down or reboots a host"),
+    (re.compile(r"\bkill\s+-9\b|\bpkill\b|\bkillall\b"), "kills processes"),
+    (re.compile(r"\bchmod\s+-R\s+777\b|\bchown\s+-R\b"), "recursive permission change"),
+    (re.compile(r">\s*/dev/sd[a-z]\b"), "writes to a raw disk"),
+    (re.compile(r"\bALTER\s+TABLE\b[^;]*\bDROP\b", re.I), "ALTER TABLE … DROP removes data"),
+    (
+        re.compile(r"\bdocker\s+(?:system|volume|image)\s+prune\b|\bdocker\s+rm\s+-f"),
+        "docker prune / rm -f removes containers or data",
+    ),
+    (
+        re.compile(r"\baws\s+\S+\s+delete-|\b(?:gcloud|az)\s+[^\n]*\bdelete\b"),
+        "deletes cloud resources",
+    ),
+    (re.compile(r"\biptables\s+-F\b"), "flushes firewall rules"),
+    (re.compile(r"\bdropdb\b|\bdropuser\b"), "drops a database or user"),
+    (re.compile(r"\bpg_terminate_backend\b"), "terminates database sessions"),
 ]
-_DESTRUCTIVE_RE = [(re.compile(p, re.IGNORECASE), why) for p, why in _DESTRUCTIVE]
+_DELETE_RE = re.compile(r"\bDELETE\s+FROM\b([^;]*)", re.I)
+_WHERE_RE = re.compile(r"\bWHERE\b", re.I)
+
+
+def destructive_reasons(text: str) -> list[str]:
+    """Why copying text could destroy something (empty when nothing was spotted)."""
+    text = _code_lines(text)  # a commented-out command does not run
+    reasons: list[str] = []
+    for pattern, why in _DESTRUCTIVE:
+        if pattern.search(text) and why not in reasons:
+            reasons.append(why)
+    for m in _DELETE_RE.finditer(text):
+        if not _WHERE_RE.search(m.group(1)):
+            reasons.append("SQL DELETE without WHERE deletes every row")
+            break
+    return reasons
+
 
 WARNING_WORDS_RE = re.compile(
     r"warning|caution|danger|destructive|irreversib|careful|⚠|data loss|last resort|"
@@ -53,26 +95,60 @@ def _code_lines(text: str) -> str:
     return "\n".join(keep)
 
 
-def destructive_reasons(text: str) -> list[str]:
-    """Why this command is destructive (empty when it is not)."""
-    code = _code_lines(text)
-    reasons: list[str] = []
-    for rx, why in _DESTRUCTIVE_RE:
-        if rx.search(code) and why not in reasons:
-            reasons.append(why)
-    return reasons
-
-
 def has_warning_words(text: str) -> bool:
     return bool(WARNING_WORDS_RE.search(text))
 
 
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-_ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad")
+BIDI_CHARS = {
+    "\u061c": "ARABIC LETTER MARK",
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+ZERO_WIDTH_CHARS = {
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200c": "ZERO WIDTH NON-JOINER",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u180e": "MONGOLIAN VOWEL SEPARATOR",
+    "\u00ad": "SOFT HYPHEN",
+}
+
+
+def char_name(ch: str) -> str:
+    name = BIDI_CHARS.get(ch) or ZERO_WIDTH_CHARS.get(ch)
+    if not name:
+        name = unicodedata.name(ch, "CONTROL CHARACTER")
+    return f"{name} (U+{ord(ch):04X})"
+
+
+def hidden_kind(ch: str) -> str | None:
+    """The kind of a character that must not reach a terminal, or None."""
+    if ch in BIDI_CHARS:
+        return "bidi"
+    if ch in ZERO_WIDTH_CHARS:
+        return "zero-width"
+    if ch in "\t\n":
+        return None
+    cat = unicodedata.category(ch)
+    if cat == "Cc":
+        return "control"
+    return None
 
 
 _SUSPECT_RE = re.compile(
-    "[" + re.escape("".join(sorted(_BIDI | _ZERO_WIDTH))) + "\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    "["
+    + re.escape("".join(sorted(BIDI_CHARS.keys() | ZERO_WIDTH_CHARS.keys())))
+    + "\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
 
 
@@ -83,18 +159,18 @@ def hidden_characters(text: str) -> list[tuple[int, str, str]]:
     and zero-width characters.
     """
     found = []
+    labels = {
+        "bidi": "bidirectional override",
+        "zero-width": "zero-width character",
+        "control": "control character",
+    }
     for m in _SUSPECT_RE.finditer(text):
-        i, ch = m.start(), m.group(0)
-        if ch in _BIDI:
-            kind = "bidirectional override"
-        elif ch in _ZERO_WIDTH:
-            kind = "zero-width character"
-        elif ch == "\x1b":
-            kind = "escape character (ANSI / bracketed-paste sequence)"
-        elif unicodedata.category(ch) == "Cc":
-            kind = "control character"
-        else:
+        ch = m.group(0)
+        kind = hidden_kind(ch)
+        if kind is None:
             continue
-        name = unicodedata.name(ch, "")
-        found.append((i, ch, f"{kind} U+{ord(ch):04X} {name}".strip()))
+        label = (
+            "escape character (ANSI / bracketed-paste sequence)" if ch == "\x1b" else labels[kind]
+        )
+        found.append((m.start(), ch, f"{label}: {char_name(ch)}"))
     return found

@@ -1,75 +1,43 @@
-"""Search over the library. All Whoosh use lives in this package.
+"""Runbook search over the library. All Whoosh use lives in this package.
 
-PLACEHOLDER until the search issue lands: a naive substring scan with the
-final public API (SearchService, SearchResult, SearchHit).
+Importing this package is cheap: Whoosh is imported on the first query or
+build (``service``, ``store``, ``query`` and ``schema`` import it).
+
+API (for the CLI and the GUI)::
+
+    svc = library.search                        # SearchService(library)
+    res = svc.search("etcd no leader", limit=20)          # Enter: with snippets
+    res = svc.prefix_search("kubepodcr", limit=20, cancel=token)  # per keystroke
+    res.total, res.corrected, res.hits[0].anchor, res.hits[0].snippet
+    svc.find_alert("KubePodCrashLooping")       # -> AlertMatch(hits, nearest)
+    svc.build_index(new_root, previous_root, progress)  # sync's on_snapshot hook
+
+* One hit per runbook, best first, with the best matching section and its
+  anchor; snippets mark matched words with « ». ``total`` counts matching
+  runbooks before ``limit``; ``corrected`` is the query that was run when the
+  raw one found nothing and spelling correction did (else None).
+* Per keystroke: call ``prefix_search`` from a worker thread and pass a
+  ``cancel`` object with ``is_set()`` (a ``threading.Event``); setting it makes
+  the running call raise :class:`SearchCancelled` promptly. The last word is
+  matched as a prefix once it has 3 characters (shorter: as a whole word).
+  Calls are serialised by a lock; the index stays open between calls and is
+  reopened when a root's snapshot (index directory) changes.
+* Indexes: one per root, at ``root.index_dir`` (inside a sync snapshot) or
+  ``<data dir>/index/<source>-<hash of file list>``; built in a temp dir and
+  renamed into place; a missing, foreign, old-format or corrupt index is
+  rebuilt automatically. See :mod:`.store`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from .results import AlertMatch, SearchCancelled, SearchHit, SearchResult
+from .service import CancelToken, SearchService
 
-if TYPE_CHECKING:
-    from rbdesk.core.library import Library
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    source: str
-    path: str  # relative to the source root
-    title: str
-    section: str  # best matching section title ("" for the top)
-    anchor: str  # its anchor ("" for the top)
-    score: float
-    snippet: str  # plain text; matched terms wrapped in «» markers? see highlight
-    owner: str = ""
-    severity: str = ""
-    last_tested: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: str
-    total: int
-    corrected: str | None
-    hits: list[SearchHit] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "corrected": self.corrected,
-            "hits": [h.to_dict() for h in self.hits],
-        }
-
-
-class SearchService:
-    def __init__(self, library: Library) -> None:
-        self.library = library
-
-    def search(
-        self, query: str, limit: int = 20, source: str | None = None, snippets: bool = True
-    ) -> SearchResult:
-        q = query.lower().strip()
-        hits = []
-        for f in self.library.files(source):
-            rb = self.library.load(f)
-            if q and q in (rb.title + "\n" + rb.body).lower():
-                hits.append(
-                    SearchHit(
-                        f.source,
-                        f.relpath,
-                        rb.title,
-                        "",
-                        "",
-                        1.0,
-                        "",
-                        rb.owner,
-                        str(rb.meta.get("severity", "")),
-                        str(rb.meta.get("last_tested", "")),
-                    )
-                )
-        return SearchResult(query, len(hits), None, hits[:limit])
+__all__ = [
+    "AlertMatch",
+    "CancelToken",
+    "SearchCancelled",
+    "SearchHit",
+    "SearchResult",
+    "SearchService",
+]

@@ -1,0 +1,394 @@
+"""What rbdesk prints, as HTML for QTextDocument (pure: no Qt here).
+
+Three kinds of printout, each a :class:`PrintPart` (HTML + footer text):
+
+* :func:`runbook_html` — the runbook as a clean document: a header table
+  (id, owner, last tested, tags, source, commit, print date), then the body
+  rendered from markdown-it tokens by :class:`PrintRenderer` (one method per
+  token type). Links print as ``label (target)``, images as text, code in
+  monospace that wraps (``white-space: pre-wrap``; the Qt side also sets
+  WrapAtWordBoundaryOrAnywhere) so nothing is cut at the page edge, and hidden
+  characters in code print visibly as ``⟦U+200B⟧``.
+* :func:`drill_sheet_html` — blank fields for drill/incident id, date,
+  participants, start/end time; then one table row per checklist item of
+  every section and per numbered step, in document order, grouped under
+  section rows, with columns #, ☐, item, Time, Initials, Notes. The # column is
+  the run ITEM number (``rbdesk runs tick ID ITEM``): checklist first, then
+  steps (see :mod:`rbdesk.core.runs`).
+* :func:`contacts_sheet_html` — every contact, plus blank rows.
+
+:func:`footer_text` is the footer every page carries (title, source, commit,
+owner, last tested, print date); the Qt side adds "Page i of N". All dates
+print as YYYY-MM-DD. :func:`print_parts` builds the parts for a kind;
+:func:`drill_pack_parts` a cover plus one drill sheet per runbook (each part
+starts on a new page). Hand parts to ``rbdesk.ui.printing.write_pdf``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+
+from .model import Runbook
+from .origin import Origin, short_revision
+from .runs import run_items
+from .safety import hidden_characters
+
+KINDS = ("runbook", "checklist", "contacts")
+BOX = "☐"
+BOX_CHECKED = "☑"
+BLANK_CONTACT_ROWS = 4
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y",
+                 "%B %d, %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")  # fmt: skip
+
+CSS = """
+body { font-family: 'DejaVu Sans', 'Helvetica', 'Arial', sans-serif; font-size: 9.5pt; }
+h1 { font-size: 16pt; margin-top: 0; margin-bottom: 6px; }
+h2 { font-size: 13pt; margin-top: 14px; margin-bottom: 4px; }
+h3 { font-size: 11pt; margin-top: 10px; margin-bottom: 3px; }
+h4, h5, h6 { font-size: 10pt; margin-top: 8px; margin-bottom: 2px; }
+p { margin-top: 3px; margin-bottom: 3px; }
+pre.code { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; font-size: 8pt;
+           white-space: pre-wrap; background-color: #f0f0f0; margin-top: 4px;
+           margin-bottom: 6px; margin-left: 6px; }
+code { font-family: 'DejaVu Sans Mono', 'Courier New', monospace; font-size: 8.5pt; }
+blockquote { margin-left: 14px; color: #333333; }
+table.grid { border-collapse: collapse; margin-top: 4px; margin-bottom: 6px; }
+table.grid td, table.grid th { border: 1px solid #777777; padding: 3px; vertical-align: top; }
+table.grid th { background-color: #e4e4e4; text-align: left; }
+table.meta td { padding: 1px 8px 1px 0px; }
+td.section { background-color: #eeeeee; font-weight: bold; }
+td.box { font-size: 12pt; text-align: center; }
+td.blank { padding: 9px; }
+td.step { font-weight: bold; }
+.muted { color: #555555; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PrintPart:
+    """One printed document; a list of parts prints each from a new page."""
+
+    html: str
+    footer: str
+    title: str = ""
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def format_date(value: Any) -> str:
+    """A date as YYYY-MM-DD ("" for nothing; unknown formats are kept as written)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return _dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return _dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def _tags(rb: Runbook) -> str:
+    tags = rb.meta.get("tags")
+    if isinstance(tags, list | tuple):
+        return ", ".join(str(t) for t in tags)
+    return str(tags or "")
+
+
+def footer_text(rb: Runbook, origin: Origin, today: _dt.date) -> str:
+    """The footer of every printed page (the page number is added when printing)."""
+    return " · ".join(
+        [
+            rb.title,
+            f"{origin.source_label}: {origin.path}",
+            f"commit {short_revision(origin.revision)}",
+            f"owner {rb.owner or 'not set'}",
+            f"last tested {format_date(rb.meta.get('last_tested')) or 'never'}",
+            f"printed {format_date(today)}",
+        ]
+    )
+
+
+def _document(title: str, body: str) -> str:
+    return (
+        f"<html><head><title>{escape(title)}</title><style>{CSS}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def visible_code(text: str) -> str:
+    """Escaped code with hidden characters shown as ⟦U+XXXX⟧ (a printout hides nothing)."""
+    hidden = {i for i, _ch, _why in hidden_characters(text)}
+    if not hidden:
+        return escape(text, quote=False)
+    return "".join(
+        f"⟦U+{ord(ch):04X}⟧" if i in hidden else escape(ch, quote=False)
+        for i, ch in enumerate(text)
+    )
+
+
+def code_html(text: str) -> str:
+    return f'<pre class="code">{visible_code(text.rstrip(chr(10)))}</pre>'
+
+
+def _header_table(rows: Sequence[tuple[str, str]]) -> str:
+    cells = "".join(
+        f'<tr><td class="muted">{escape(k)}</td><td>{escape(v)}</td></tr>' for k, v in rows if v
+    )
+    return f'<table class="meta" cellspacing="0">{cells}</table>'
+
+
+def _provenance(rb: Runbook, origin: Origin, today: _dt.date) -> list[tuple[str, str]]:
+    return [
+        ("Source", f"{origin.source_label}: {origin.path}"),
+        ("Commit", short_revision(origin.revision)),
+        ("Owner", rb.owner or "not set"),
+        ("Last tested", format_date(rb.meta.get("last_tested")) or "never"),
+        ("Printed", format_date(today)),
+    ]
+
+
+# -- the runbook document --------------------------------------------------------------------
+
+
+class PrintRenderer(RendererHTML):
+    """markdown-it renderer rules for paper: one method per token type we change.
+
+    ``env`` carries per-document state: ``title`` (an H1 equal to it is not
+    repeated) and ``links`` (a stack of targets of open links).
+    """
+
+    def front_matter(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return ""
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return code_html(tokens[idx].content)
+
+    def code_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return code_html(tokens[idx].content)
+
+    def heading_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        tok = tokens[idx]
+        if tok.tag == "h1" and not env.get("h1_seen"):
+            env["h1_seen"] = True
+            inline = tokens[idx + 1] if idx + 1 < len(tokens) else None
+            if inline is not None and inline.content.strip() == env.get("title", "").strip():
+                inline.children = []  # the title is printed in the header already
+                env["skip_close"] = idx + 2
+                return ""
+        return f"<{tok.tag}>"
+
+    def heading_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        if env.get("skip_close") == idx:
+            return ""
+        return f"</{tokens[idx].tag}>\n"
+
+    def bullet_list_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "<ul>\n"
+
+    def list_item_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "<li>"
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return '<table class="grid" border="1" cellspacing="0" cellpadding="3">\n'
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        target = tokens[idx].attrGet("href") or ""
+        label = _link_label(tokens, idx)
+        env.setdefault("links", []).append("" if label.strip() == target else target)
+        return ""
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        links = env.get("links") or [""]
+        target = links.pop()
+        return f' <span class="muted">({escape(target)})</span>' if target else ""
+
+    def image(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        tok = tokens[idx]
+        alt = escape(tok.content or "image")
+        src = escape(tok.attrGet("src") or "")
+        return f'<span class="muted">[image: {alt} ({src})]</span>'
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        content = tokens[idx].content
+        if content.startswith("<input") and "task-list-item-checkbox" in content:
+            return BOX_CHECKED if 'checked="checked"' in content else BOX
+        return escape(content)
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return f"<p>{escape(tokens[idx].content)}</p>"
+
+
+def _link_label(tokens: Sequence[Token], idx: int) -> str:
+    parts: list[str] = []
+    for tok in tokens[idx + 1 :]:
+        if tok.type == "link_close":
+            break
+        parts.append(tok.content)
+    return "".join(parts)
+
+
+def body_html(rb: Runbook) -> str:
+    """The runbook's Markdown as print HTML (tokens from the parser's configuration)."""
+    from .markdown import markdown_parser
+
+    md = markdown_parser()
+    tokens = md.parse(rb.source)
+    return PrintRenderer().render(tokens, md.options, {"title": rb.title})
+
+
+def runbook_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
+    """The whole runbook as a clean printable document."""
+    head = [("ID", rb.id), ("Tags", _tags(rb)), *_provenance(rb, root_info, today)]
+    return _document(
+        rb.title, f"<h1>{escape(rb.title)}</h1>{_header_table(head)}<hr/>{body_html(rb)}"
+    )
+
+
+# -- the drill sheet ------------------------------------------------------------------------------
+
+
+def _blank_fields() -> str:
+    def cell(label: str, span: int = 1) -> str:
+        return (
+            f'<td class="blank" colspan="{span}"><span class="muted">{escape(label)}</span>'
+            "<br/>&nbsp;</td>"
+        )
+
+    return (
+        '<table class="grid" border="1" cellspacing="0" cellpadding="6" width="100%">'
+        f"<tr>{cell('Drill / incident id')}{cell('Date (YYYY-MM-DD)')}"
+        f"{cell('Start time')}{cell('End time')}</tr>"
+        f"<tr>{cell('Participants', 4)}</tr></table>"
+    )
+
+
+def drill_rows(rb: Runbook) -> list[tuple[int, str, str, str, int]]:
+    """(run item number, kind, text, section, line) in document order."""
+    numbered = [(n, it) for n, it in enumerate(run_items(rb), 1)]
+    numbered.sort(key=lambda pair: (pair[1].line, pair[1].kind != "step", pair[0]))
+    return [(n, it.kind, it.text, it.section, it.line) for n, it in numbered]
+
+
+def drill_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
+    """Checklist items of every section and every step, with ☐/Time/Initials/Notes columns."""
+    rows: list[str] = []
+    section = None
+    for number, kind, text, sec, _line in drill_rows(rb):
+        if kind == "check" and sec != section and not sec.lower().startswith("step"):
+            rows.append(f'<tr><td class="section" colspan="6">{escape(sec)}</td></tr>')
+        section = sec
+        cls = ' class="step"' if kind == "step" else ""
+        rows.append(
+            f'<tr><td class="muted">{number}</td><td class="box">{BOX}</td>'
+            f"<td{cls}>{escape(text)}</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td></tr>"
+        )
+    if not rows:
+        rows.append(
+            '<tr><td colspan="6">This runbook has no checklist items and no numbered steps.'
+            "</td></tr>"
+        )
+    table = (
+        '<table class="grid" border="1" cellspacing="0" cellpadding="5" width="100%">'
+        "<thead><tr>"
+        '<th width="4%">#</th><th width="4%">' + BOX + '</th><th width="44%">Item</th>'
+        '<th width="10%">Time</th><th width="9%">Initials</th><th width="29%">Notes</th>'
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    head = [("Runbook", rb.id or rb.title), *_provenance(rb, root_info, today)]
+    body = (
+        f"<h1>Drill sheet: {escape(rb.title)}</h1>{_header_table(head)}"
+        f"{_blank_fields()}<p>&nbsp;</p>{table}"
+    )
+    return _document(f"Drill sheet: {rb.title}", body)
+
+
+# -- the contacts sheet -----------------------------------------------------------------------
+
+
+def contacts_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
+    """Every contact of the runbook, plus blank rows to write more in."""
+    cols = ("Name", "Role", "Phone", "Email", "Chat", "When to contact")
+    rows = [
+        "<tr>"
+        + "".join(
+            f"<td>{escape(v)}</td>"
+            for v in (c.name, c.role or c.section, c.phone, c.email, c.chat, c.when)
+        )
+        + "</tr>"
+        for c in rb.contacts
+    ]
+    if not rb.contacts:
+        rows.append('<tr><td colspan="6">No contacts are listed in this runbook.</td></tr>')
+    rows += ['<tr><td class="blank">&nbsp;</td>' + "<td>&nbsp;</td>" * 5 + "</tr>"] * (
+        BLANK_CONTACT_ROWS
+    )
+    widths = ("17%", "15%", "14%", "18%", "13%", "23%")
+    head = "".join(f'<th width="{w}">{c}</th>' for c, w in zip(cols, widths, strict=True))
+    table = (
+        '<table class="grid" border="1" cellspacing="0" cellpadding="4" width="100%">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    meta = [("Runbook", rb.id or rb.title), *_provenance(rb, root_info, today)]
+    body = f"<h1>Contacts: {escape(rb.title)}</h1>{_header_table(meta)}{table}"
+    return _document(f"Contacts: {rb.title}", body)
+
+
+# -- parts ----------------------------------------------------------------------------------------
+
+_BUILDERS = {
+    "runbook": runbook_html,
+    "checklist": drill_sheet_html,
+    "contacts": contacts_sheet_html,
+}
+
+
+def print_parts(kind: str, rb: Runbook, origin: Origin, today: _dt.date) -> list[PrintPart]:
+    """The parts for one runbook: kind is "runbook", "checklist" (drill sheet) or "contacts"."""
+    if kind not in _BUILDERS:
+        raise ValueError(f"unknown print kind {kind!r}; one of {', '.join(KINDS)}")
+    return [PrintPart(_BUILDERS[kind](rb, origin, today), footer_text(rb, origin, today), rb.title)]
+
+
+def _count(n: int) -> str:
+    return f"{n} runbook" if n == 1 else f"{n} runbooks"
+
+
+def drill_pack_parts(
+    tag: str, runbooks: Sequence[tuple[Runbook, Origin]], today: _dt.date
+) -> list[PrintPart]:
+    """A cover listing the runbooks, then one drill sheet per runbook (each on new pages)."""
+    items = "".join(
+        f"<tr><td>{i}</td><td>{escape(rb.title)}</td><td>{escape(o.ref)}</td>"
+        f"<td>{escape(short_revision(o.revision))}</td><td>{len(run_items(rb))}</td></tr>"
+        for i, (rb, o) in enumerate(runbooks, 1)
+    )
+    cover_body = (
+        f"<h1>Drill pack: {escape(tag)}</h1>"
+        f"<p>{_count(len(runbooks))} tagged <b>{escape(tag)}</b>, printed "
+        f"{format_date(today)}. Each drill sheet starts on a new page.</p>"
+        '<table class="grid" border="1" cellspacing="0" cellpadding="4" width="100%">'
+        "<thead><tr><th>#</th><th>Runbook</th><th>Path</th><th>Commit</th><th>Items</th></tr>"
+        f"</thead><tbody>{items}</tbody></table>"
+    )
+    cover_footer = f"Drill pack {tag} · {_count(len(runbooks))} · printed {format_date(today)}"
+    parts = [PrintPart(_document(f"Drill pack: {tag}", cover_body), cover_footer, tag)]
+    for rb, origin in runbooks:
+        parts += print_parts("checklist", rb, origin, today)
+    return parts

@@ -1,0 +1,688 @@
+"""Checklist runs: tick a runbook's checklist and steps, safely on disk.
+
+A *run* is one pass through a runbook during an incident or a drill. It lives
+in ``<data_dir>/runs.sqlite3`` (SQLite, WAL journal, ``synchronous=FULL``).
+Every change (start, tick, untick, note, finish) is one transaction that is
+committed before the call returns, so a crash or ``kill -9`` loses nothing
+that a caller was told is done. The schema version is ``PRAGMA user_version``.
+
+Items of a run, numbered from 1 (the ITEM of ``rbdesk runs tick ID ITEM``):
+first every entry of the parser's ``Runbook.checklist`` in its order
+(kind ``check``), then every numbered step of ``Runbook.steps`` (kind
+``step``, text ``"Step N: title"``). The list is copied into the run when
+it starts, so a runbook edited later never renumbers a run's items.
+
+A run records the runbook's source, path and title, the snapshot commit and
+the SHA-256 of the file's bytes at start (see :mod:`rbdesk.core.origin`);
+:func:`runbook_change` tells whether the runbook changed since.
+
+API for the GUI and the CLI::
+
+    store = RunStore(lib.data_dir)                  # or RunStore(data_dir, clock=...)
+    run = store.start(rb, origin, kind="incident", name="INC-1234", initials="AB")
+    store.tick(run.id, 3)                           # item 3 done, by the run's initials
+    store.tick(run.id, 3, note="pool at 78/80")     # note only: stays done, note replaced
+    store.tick(run.id, 3, checked=False, by="CD")   # undo
+    store.list(unfinished_only=True)                # runs to offer for resume (newest first)
+    store.get(run.id)                               # Run with items and timeline
+    store.finish(run.id)
+    store.export_markdown(run.id) / store.export_json(run.id)
+    runbook_change(lib, run)                        # "unchanged" | "changed" | "missing"
+
+Times are ISO 8601 UTC with a ``Z`` (``2026-11-26T10:04:05Z``). Errors a
+user can fix are :class:`rbdesk.core.errors.RbdeskError`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError, RbdeskError
+from .origin import Origin, file_hash, short_revision
+
+if TYPE_CHECKING:
+    from .library import Library
+    from .model import Runbook
+
+DB_FILE = "runs.sqlite3"
+SCHEMA_VERSION = 1
+KINDS = ("incident", "drill")
+ENV_INITIALS = "RBDESK_INITIALS"
+MAX_NOTE_CHARS = 4000
+
+# Timeline actions
+STARTED = "started"
+CHECKED = "checked"
+UNCHECKED = "unchecked"
+NOTED = "noted"
+FINISHED = "finished"
+
+_SCHEMA = """
+CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    source        TEXT NOT NULL,
+    path          TEXT NOT NULL,
+    file          TEXT NOT NULL,      -- absolute path at start (fallback lookup)
+    title         TEXT NOT NULL,
+    runbook_id    TEXT NOT NULL,
+    source_label  TEXT NOT NULL,
+    git_commit    TEXT NOT NULL,      -- "" when the source has no commit
+    content_hash  TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('incident', 'drill')),
+    name          TEXT NOT NULL,
+    initials      TEXT NOT NULL,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT
+);
+CREATE TABLE items (
+    run_id   INTEGER NOT NULL REFERENCES runs(id),
+    number   INTEGER NOT NULL,        -- 1-based, checklist first, then steps
+    kind     TEXT NOT NULL CHECK (kind IN ('check', 'step')),
+    text     TEXT NOT NULL,
+    section  TEXT NOT NULL,
+    line     INTEGER NOT NULL,
+    step     INTEGER,                 -- step number for kind 'step'
+    checked  INTEGER NOT NULL DEFAULT 0,
+    at       TEXT,
+    by       TEXT NOT NULL DEFAULT '',
+    note     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, number)
+);
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id  INTEGER NOT NULL REFERENCES runs(id),
+    at      TEXT NOT NULL,
+    by      TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    item    INTEGER,
+    note    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_run ON events(run_id, id);
+CREATE INDEX runs_unfinished ON runs(finished_at, id);
+"""
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def default_initials(data_dir: str | os.PathLike[str] | None = None) -> str:
+    """Initials when none are given: $RBDESK_INITIALS, else the settings' ``initials``.
+
+    Settings are read only when the settings module exists and has the field
+    (the app's settings may not carry initials yet).
+    """
+    env = os.environ.get(ENV_INITIALS, "").strip()
+    if env or data_dir is None:
+        return env
+    try:
+        from . import settings  # type: ignore[attr-defined]
+    except ImportError:
+        return ""
+    loaded = settings.load_settings(data_dir)
+    return str(getattr(loaded, "initials", "") or "").strip()
+
+
+# -- the plan of a run ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedItem:
+    kind: str  # "check" or "step"
+    text: str
+    section: str
+    line: int
+    step: int | None = None
+
+
+def run_items(rb: Runbook) -> list[PlannedItem]:
+    """What a run of rb ticks: the checklist in parser order, then the numbered steps."""
+    items = [PlannedItem("check", c.text, c.section, c.line) for c in rb.checklist]
+    items += [
+        PlannedItem("step", f"Step {s.number}: {s.title}", s.section, s.line, s.number)
+        for s in rb.steps
+    ]
+    return items
+
+
+# -- what the store hands out --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunItem:
+    number: int
+    kind: str
+    text: str
+    section: str
+    line: int
+    step: int | None
+    checked: bool
+    at: str | None
+    by: str
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "text": self.text,
+            "section": self.section,
+            "checked": self.checked,
+            "at": self.at,
+            "by": self.by,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunEvent:
+    at: str
+    by: str
+    action: str  # STARTED, CHECKED, UNCHECKED, NOTED, FINISHED
+    item: int | None
+    text: str  # the item's text ("" for started/finished)
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "by": self.by,
+            "action": self.action,
+            "item": self.item,
+            "text": self.text,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    id: int
+    source: str
+    path: str
+    file: str
+    title: str
+    runbook_id: str
+    source_label: str
+    commit: str  # git commit, "" when the source has none
+    content_hash: str
+    kind: str
+    name: str
+    initials: str
+    started_at: str
+    finished_at: str | None
+    items: tuple[RunItem, ...] = ()
+    timeline: tuple[RunEvent, ...] = field(default=(), repr=False)
+    total: int = 0  # number of items (also when items were not loaded)
+    done: int = 0  # number of checked items
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def revision(self) -> str:
+        """The commit, or the content hash when the source has no commit."""
+        return self.commit or self.content_hash
+
+    @property
+    def runbook(self) -> str:
+        return f"{self.source}:{self.path}" if self.source else self.path
+
+    def label(self) -> str:
+        """One line for lists: "#12 incident INC-1234 · RUN-007: Orders DB … (3/22)"."""
+        name = f" {self.name}" if self.name else ""
+        state = "finished" if self.finished else "open"
+        return f"#{self.id} {self.kind}{name} · {self.title} ({self.done}/{self.total}, {state})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``rbdesk runs show ID --json`` object."""
+        return {
+            "id": self.id,
+            "runbook": self.runbook,
+            "title": self.title,
+            "source": self.source,
+            "source_label": self.source_label,
+            "path": self.path,
+            "kind": self.kind,
+            "name": self.name,
+            "initials": self.initials,
+            "commit": self.revision,
+            "git_commit": self.commit,
+            "content_hash": self.content_hash,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "done": self.done,
+            "total": self.total,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+def parse_run_id(text: str | int) -> int:
+    """12, "12" or "#12" → 12; anything else is a user error."""
+    if isinstance(text, int):
+        return text
+    s = str(text).strip().lstrip("#")
+    if s.isdigit() and int(s) > 0:
+        return int(s)
+    raise RbdeskError(
+        f"{text!r} is not a run id", hint="run ids are numbers: see them with `rbdesk runs`"
+    )
+
+
+# -- the store --------------------------------------------------------------------------------
+
+
+class RunStore:
+    """All runs of one data dir. Cheap to create; opens the database on first use."""
+
+    def __init__(
+        self, data_dir: str | os.PathLike[str], clock: Callable[[], str] = utc_now
+    ) -> None:
+        self.path = Path(data_dir) / DB_FILE
+        self._clock = clock
+        self._conn: sqlite3.Connection | None = None
+
+    # -- connection and schema -------------------------------------------------------
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is not None:
+            return self._conn
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            raise RbdeskError(
+                f"{self.path}: cannot open the runs database: {exc}",
+                hint="move the file aside (it is never deleted by rbdesk) and try again",
+            ) from exc
+        self._conn = conn
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RbdeskError(
+                f"{self.path} was written by a newer rbdesk (schema {version}, "
+                f"this one knows {SCHEMA_VERSION})",
+                hint="upgrade rbdesk, or use another --data-dir",
+            )
+        if version == SCHEMA_VERSION:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed (and synced) before the block's caller returns."""
+        conn = self._db()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes ---------------------------------------------------------------------------
+    def start(
+        self,
+        rb: Runbook,
+        origin: Origin,
+        *,
+        kind: str = "incident",
+        name: str = "",
+        initials: str = "",
+        file: str | os.PathLike[str] = "",
+    ) -> Run:
+        """Start a run of rb (origin: where rb came from). Returns the new run."""
+        if kind not in KINDS:
+            raise RbdeskError(f"unknown run kind {kind!r}", hint="use incident or drill")
+        items = run_items(rb)
+        if not items:
+            raise RbdeskError(
+                f"{origin.ref}: the runbook has no checklist items and no numbered steps",
+                hint="a run ticks `- [ ]` items and numbered steps; add some to the runbook",
+            )
+        now = self._clock()
+        initials = initials.strip()
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO runs (source, path, file, title, runbook_id, source_label,"
+                " git_commit, content_hash, kind, name, initials, started_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    origin.source,
+                    origin.path,
+                    str(file),
+                    rb.title,
+                    rb.id,
+                    origin.source_label,
+                    origin.commit,
+                    origin.content_hash,
+                    kind,
+                    name.strip(),
+                    initials,
+                    now,
+                ),
+            )
+            run_id = int(cur.lastrowid)
+            db.executemany(
+                "INSERT INTO items (run_id, number, kind, text, section, line, step)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [
+                    (run_id, n, it.kind, it.text, it.section, it.line, it.step)
+                    for n, it in enumerate(items, 1)
+                ],
+            )
+            self._event(db, run_id, now, initials, STARTED, None, "")
+        return self.get(run_id)
+
+    def tick(
+        self,
+        run_id: int,
+        item: int,
+        checked: bool = True,
+        note: str | None = None,
+        by: str | None = None,
+    ) -> RunItem:
+        """Mark item (1-based) done or not done, optionally with a note; one transaction.
+
+        Ticking an item that is already done with a note only replaces the note
+        (and keeps the time it was done). ``by`` defaults to the run's initials.
+        """
+        if note is not None and len(note) > MAX_NOTE_CHARS:
+            raise RbdeskError(f"note is {len(note)} characters; at most {MAX_NOTE_CHARS}")
+        now = self._clock()
+        with self._tx() as db:
+            run = self._run_row(db, run_id)
+            if run["finished_at"] is not None:
+                raise RbdeskError(
+                    f"run #{run_id} is finished ({run['finished_at']}); it cannot change",
+                    hint="start a new run with `rbdesk runs start REF`",
+                )
+            row = db.execute(
+                "SELECT checked, at, by FROM items WHERE run_id=? AND number=?", (run_id, item)
+            ).fetchone()
+            if row is None:
+                total = db.execute(
+                    "SELECT COUNT(*) FROM items WHERE run_id=?", (run_id,)
+                ).fetchone()[0]
+                raise NotFoundError(
+                    f"run #{run_id} has no item {item} (items are 1..{total})",
+                    hint=f"see them with `rbdesk runs show {run_id}`",
+                )
+            who = (by if by is not None else run["initials"]).strip()
+            was_checked = bool(row[0])
+            if checked and not was_checked:
+                action, at, item_by = CHECKED, now, who
+            elif not checked and was_checked:
+                action, at, item_by = UNCHECKED, None, ""
+            else:
+                action, at, item_by = NOTED, row[1], row[2]
+            if note is not None:
+                db.execute(
+                    "UPDATE items SET checked=?, at=?, by=?, note=? WHERE run_id=? AND number=?",
+                    (int(checked), at, item_by, note, run_id, item),
+                )
+            else:
+                db.execute(
+                    "UPDATE items SET checked=?, at=?, by=? WHERE run_id=? AND number=?",
+                    (int(checked), at, item_by, run_id, item),
+                )
+            if action != NOTED or note is not None:
+                self._event(db, run_id, now, who, action, item, note or "")
+        return self._items(self._db(), run_id, only=item)[0]
+
+    def finish(self, run_id: int, by: str | None = None) -> Run:
+        """Close a run (finishing twice is an error: the first time stays recorded)."""
+        now = self._clock()
+        with self._tx() as db:
+            run = self._run_row(db, run_id)
+            if run["finished_at"] is not None:
+                raise RbdeskError(f"run #{run_id} was already finished at {run['finished_at']}")
+            db.execute("UPDATE runs SET finished_at=? WHERE id=?", (now, run_id))
+            who = (by if by is not None else run["initials"]).strip()
+            self._event(db, run_id, now, who, FINISHED, None, "")
+        return self.get(run_id)
+
+    @staticmethod
+    def _event(
+        db: sqlite3.Connection,
+        run_id: int,
+        at: str,
+        by: str,
+        action: str,
+        item: int | None,
+        note: str,
+    ) -> None:
+        db.execute(
+            "INSERT INTO events (run_id, at, by, action, item, note) VALUES (?,?,?,?,?,?)",
+            (run_id, at, by, action, item, note),
+        )
+
+    # -- reads ------------------------------------------------------------------------------
+    def _run_row(self, db: sqlite3.Connection, run_id: int) -> sqlite3.Row:
+        row = db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no run #{run_id} in {self.path}", hint="list the runs with `rbdesk runs`"
+            )
+        return row
+
+    def _items(self, db: sqlite3.Connection, run_id: int, only: int | None = None) -> list[RunItem]:
+        sql = "SELECT * FROM items WHERE run_id=?"
+        params: tuple[int, ...] = (run_id,)
+        if only is not None:
+            sql += " AND number=?"
+            params = (run_id, only)
+        rows = db.execute(sql + " ORDER BY number", params).fetchall()
+        return [
+            RunItem(
+                r["number"],
+                r["kind"],
+                r["text"],
+                r["section"],
+                r["line"],
+                r["step"],
+                bool(r["checked"]),
+                r["at"],
+                r["by"],
+                r["note"],
+            )
+            for r in rows
+        ]
+
+    def _timeline(self, db: sqlite3.Connection, run_id: int) -> list[RunEvent]:
+        rows = db.execute(
+            "SELECT e.at, e.by, e.action, e.item, e.note, COALESCE(i.text, '') AS text"
+            " FROM events e LEFT JOIN items i ON i.run_id = e.run_id AND i.number = e.item"
+            " WHERE e.run_id=? ORDER BY e.id",
+            (run_id,),
+        ).fetchall()
+        return [
+            RunEvent(r["at"], r["by"], r["action"], r["item"], r["text"], r["note"]) for r in rows
+        ]
+
+    @staticmethod
+    def _run(row: sqlite3.Row, **extra: Any) -> Run:
+        return Run(
+            id=row["id"],
+            source=row["source"],
+            path=row["path"],
+            file=row["file"],
+            title=row["title"],
+            runbook_id=row["runbook_id"],
+            source_label=row["source_label"],
+            commit=row["git_commit"],
+            content_hash=row["content_hash"],
+            kind=row["kind"],
+            name=row["name"],
+            initials=row["initials"],
+            started_at=row["started_at"],
+            finished_at=row["finished_at"],
+            **extra,
+        )
+
+    def get(self, run_id: int) -> Run:
+        """One run with its items and timeline (NotFoundError when there is none)."""
+        db = self._db()
+        row = self._run_row(db, run_id)
+        items = self._items(db, run_id)
+        return self._run(
+            row,
+            items=tuple(items),
+            timeline=tuple(self._timeline(db, run_id)),
+            total=len(items),
+            done=sum(i.checked for i in items),
+        )
+
+    def list(self, unfinished_only: bool = False) -> list[Run]:
+        """Runs newest first, without items (``total``/``done`` are filled in)."""
+        if not self.path.exists():
+            return []  # listing never creates the database
+        db = self._db()
+        where = "WHERE r.finished_at IS NULL" if unfinished_only else ""
+        rows = db.execute(
+            "SELECT r.*, COUNT(i.number) AS total, COALESCE(SUM(i.checked), 0) AS done"
+            f" FROM runs r LEFT JOIN items i ON i.run_id = r.id {where}"
+            " GROUP BY r.id ORDER BY r.id DESC"
+        ).fetchall()
+        return [self._run(r, total=r["total"], done=r["done"]) for r in rows]
+
+    # -- exports -----------------------------------------------------------------------------
+    def export_json(self, run_id: int) -> dict[str, Any]:
+        """The run (as ``runs show --json``) plus its timeline, for a postmortem."""
+        run = self.get(run_id)
+        return {**run.to_dict(), "timeline": [e.to_dict() for e in run.timeline]}
+
+    def export_markdown(self, run_id: int) -> str:
+        return run_markdown(self.get(run_id))
+
+
+# -- exports ------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|") or " "
+
+
+def run_markdown(run: Run) -> str:
+    """A Markdown timeline of a run: header, every change in order, final item states."""
+    name = f" {run.name}" if run.name else ""
+    lines = [
+        f"# Run #{run.id}: {run.kind}{name}: {run.title}",
+        "",
+        f"- Runbook: {run.runbook} ({run.source_label})",
+        f"- Revision: {short_revision(run.revision)}",
+        f"- Kind: {run.kind}",
+        f"- Name: {run.name or '-'}",
+        f"- Initials: {run.initials or '-'}",
+        f"- Started: {run.started_at}",
+        f"- Finished: {run.finished_at or 'not finished'}",
+        f"- Done: {run.done} of {run.total} items",
+        "",
+        "## Timeline",
+        "",
+        "| Time (UTC) | By | Action | Item | Note |",
+        "|---|---|---|---|---|",
+    ]
+    for e in run.timeline:
+        item = f"{e.item}. {e.text}" if e.item is not None else ""
+        lines.append(
+            f"| {e.at} | {_md_cell(e.by)} | {e.action} | {_md_cell(item)} | {_md_cell(e.note)} |"
+        )
+    lines += ["", "## Items", ""]
+    for i in run.items:
+        box = "x" if i.checked else " "
+        when = f" — {i.at}" + (f" by {i.by}" if i.by else "") if i.checked else ""
+        note = f" — note: {' '.join(i.note.split())}" if i.note else ""
+        where = f" ({i.section})" if i.section and i.kind == "check" else ""
+        lines.append(f"- [{box}] {i.number}. {i.text}{where}{when}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def write_export(store: RunStore, run_id: int, path: str | os.PathLike[str]) -> Path:
+    """Write run_id as Markdown (.md/.markdown) or JSON (.json), chosen by the extension."""
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        text = store.export_markdown(run_id)
+    elif suffix == ".json":
+        text = json.dumps(store.export_json(run_id), indent=2, ensure_ascii=False) + "\n"
+    else:
+        raise RbdeskError(
+            f"{path}: cannot tell the export format from the extension",
+            hint="name the file .md (Markdown timeline) or .json",
+        )
+    atomic_write_text(out, text)
+    return out
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text next to path, fsync, then rename over path (never a half file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# -- did the runbook change? ------------------------------------------------------------------
+
+UNCHANGED, CHANGED, MISSING = "unchanged", "changed", "missing"
+
+
+def runbook_change(lib: Library, run: Run) -> str:
+    """UNCHANGED, CHANGED or MISSING: the runbook now, compared with the run's start.
+
+    Decided on the file's content hash (a new commit that did not touch the
+    file is not a change). The file is looked up in the run's source by path,
+    then at the absolute path recorded at start.
+    """
+    candidates: list[Path] = []
+    for root in lib.roots():
+        if root.name == run.source:
+            candidates.append(root.root / run.path)
+    if run.file:
+        candidates.append(Path(run.file))
+    for p in candidates:
+        if p.is_file():
+            return UNCHANGED if file_hash(p) == run.content_hash else CHANGED
+    return MISSING

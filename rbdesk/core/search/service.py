@@ -1,0 +1,406 @@
+"""SearchService: keeps one open index per library root and answers queries.
+
+See the package docstring for the API. Whoosh is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .results import AlertMatch, SearchCancelled, SearchHit, SearchResult
+
+if TYPE_CHECKING:
+    from rbdesk.core.library import Library, LibraryRoot
+
+    from .store import BuildProgress, BuildStats
+
+FINGERPRINT_TTL = 2.0  # seconds a folder root's file-list hash is trusted
+CANCEL_CHECK_EVERY = 256  # matched documents between two cancel checks
+
+
+class CancelToken(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass
+class _Opened:
+    index_dir: Path
+    ix: Any
+    searcher: Any
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:60] or "source"
+
+
+def _sync_progress(source: str, progress: Any) -> BuildProgress | None:
+    """Adapt sync's progress callback (SyncProgress objects) to (done, total, msg)."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int, message: str) -> None:
+        from rbdesk.core.sync import SyncProgress
+
+        fraction = done / total if total else 1.0
+        progress(SyncProgress(source=source, phase="index", fraction=fraction, message=message))
+
+    return report
+
+
+class SearchService:
+    """Search across every root of a Library (thread-safe; one query at a time)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._lock = threading.RLock()
+        self._opened: dict[str, _Opened] = {}
+        self._fingerprints: dict[str, tuple[float, Path, str]] = {}
+
+    # -- index locations and builds ----------------------------------------
+    def index_dir_for(self, root: LibraryRoot) -> Path:
+        """Where root's index lives (inside the snapshot, or under the data dir)."""
+        if root.index_dir is not None:
+            return Path(root.index_dir)
+        return (
+            Path(self.library.data_dir)
+            / "index"
+            / f"{_safe_name(root.name)}-{self._fingerprint(root)}"
+        )
+
+    def _fingerprint(self, root: LibraryRoot) -> str:
+        from .store import root_fingerprint
+
+        now = time.monotonic()
+        hit = self._fingerprints.get(root.name)
+        if hit and hit[1] == Path(root.root) and now - hit[0] < FINGERPRINT_TTL:
+            return hit[2]
+        fp = root_fingerprint(Path(root.root))
+        self._fingerprints[root.name] = (now, Path(root.root), fp)
+        return fp
+
+    def build_index(
+        self,
+        root: LibraryRoot,
+        previous_root: LibraryRoot | None = None,
+        progress: Any = None,
+    ) -> BuildStats:
+        """Build root's index, reusing previous_root's for unchanged files.
+
+        Meant for sync's ``on_snapshot(new_root, previous_root, progress)`` hook:
+        ``progress`` receives ``SyncProgress(phase="index")`` objects.
+        """
+        return self._build(root, previous_root, _sync_progress(root.name, progress))
+
+    def _build(
+        self,
+        root: LibraryRoot,
+        previous_root: LibraryRoot | None = None,
+        progress: BuildProgress | None = None,
+    ) -> BuildStats:
+        from .store import build, cleanup_siblings
+
+        dest = self.index_dir_for(root)
+        previous = self.index_dir_for(previous_root) if previous_root is not None else None
+        fp = "" if root.index_dir is not None else dest.name.rsplit("-", 1)[-1]
+        stats = build(Path(root.root), root.name, dest, previous, progress, fingerprint=fp)
+        if root.index_dir is None:
+            cleanup_siblings(dest, f"{_safe_name(root.name)}-")
+        return stats
+
+    def ensure_index(self, root: LibraryRoot, progress: BuildProgress | None = None) -> Path:
+        """root's index directory, built first when missing, foreign or outdated."""
+        from .store import is_current
+
+        dest = self.index_dir_for(root)
+        if not is_current(dest):
+            self._build(root, None, progress)
+        return dest
+
+    def reindex_files(self, root: LibraryRoot, index_dir: Path, relpaths: list[str]) -> BuildStats:
+        """Re-index the given files of root in place (the index stays open elsewhere)."""
+        from .store import update_in_place
+
+        with self._lock:
+            stats = update_in_place(Path(root.root), root.name, Path(index_dir), relpaths)
+            self._forget(root.name)
+        return stats
+
+    # -- open indexes -------------------------------------------------------
+    def _forget(self, name: str) -> None:
+        opened = self._opened.pop(name, None)
+        if opened is not None:
+            with contextlib.suppress(Exception):
+                opened.searcher.close()
+
+    def _searcher(self, root: LibraryRoot) -> Any:
+        from whoosh.scoring import BM25F
+
+        from .store import IndexUnavailable, open_index
+
+        dest = self.index_dir_for(root)
+        opened = self._opened.get(root.name)
+        if opened is not None and opened.index_dir == dest:
+            return opened.searcher
+        try:
+            ix = open_index(dest)
+        except IndexUnavailable:
+            self._build(root)  # missing, old format or corrupt: rebuild (atomically)
+            ix = open_index(dest)
+        if opened is not None:
+            self._forget(root.name)
+        searcher = ix.searcher(weighting=BM25F(B=0.5, K1=1.2))
+        self._opened[root.name] = _Opened(dest, ix, searcher)
+        return searcher
+
+    def close(self) -> None:
+        with self._lock:
+            for name in list(self._opened):
+                self._forget(name)
+
+    # -- queries ---------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        source: str | None = None,
+        snippets: bool = True,
+        cancel: CancelToken | None = None,
+    ) -> SearchResult:
+        """Enter-style search: whole words, phrases, filters, fuzzy fallback."""
+        return self._search(query, limit, source, snippets, cancel, typing=False)
+
+    def prefix_search(
+        self,
+        text: str,
+        limit: int = 20,
+        source: str | None = None,
+        cancel: CancelToken | None = None,
+        snippets: bool = False,
+    ) -> SearchResult:
+        """As-you-type search: the word being typed matches as a prefix (≥3 chars)."""
+        return self._search(text, limit, source, snippets, cancel, typing=True)
+
+    def _search(
+        self,
+        text: str,
+        limit: int,
+        source: str | None,
+        snippets: bool,
+        cancel: CancelToken | None,
+        typing: bool,
+    ) -> SearchResult:
+        from . import query as qm
+
+        pq = qm.parse_query(text)
+        if pq.empty:
+            return SearchResult(text, 0, None, [])
+        for name, value in pq.filters:
+            if name == "source":
+                source = source or value
+        with self._lock:
+            roots = [r for r in self.library.roots() if not source or r.name == source]
+            found: list[tuple[float, LibraryRoot, Any, dict]] = []
+            total = 0
+            corrected: str | None = None
+            words: list[str] = []
+            for root in roots:
+                _check(cancel)
+                n, corr, hits, hl = self._search_root(root, pq, limit, typing, cancel)
+                total += n
+                corrected = corrected or corr
+                words = words or hl
+                found.extend((score, root, docnum, info) for score, docnum, info in hits)
+            found.sort(key=lambda t: -t[0])
+            hits_out: list[SearchHit] = []
+            for score, root, _docnum, info in found[:limit]:
+                _check(cancel)
+                hits_out.append(self._hit(root, info, score, words, snippets, pq.words))
+        return SearchResult(text, total, corrected, hits_out)
+
+    def _run(self, searcher: Any, q: Any, limit: int, cancel: CancelToken | None):
+        from whoosh.collectors import TopCollector
+
+        collector = TopCollector(limit=max(1, limit), usequality=False)
+        if cancel is not None:
+            collector = _cancellable(collector, cancel)
+        searcher.search_with_collector(q, collector)
+        results = collector.results()
+        return len(results), [(hit.score, hit.docnum, hit["info"]) for hit in results]
+
+    def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
+        from . import query as qm
+
+        searcher = self._searcher(root)
+        builder = qm.QueryBuilder(searcher.reader())
+        words = qm.highlight_words(pq)
+        for mode in ("and", "or"):
+            q = qm.build(builder, pq, prefix=typing, mode=mode)
+            if q is not None:
+                n, hits = self._run(searcher, q, limit, cancel)
+                if n:
+                    return n, None, hits, words
+            if mode == "and":
+                # Nothing found: try spelling corrections before loosening to "or".
+                fixed = self._corrections(builder, pq, typing)
+                if fixed:
+                    corr_q = qm.build(builder, pq, prefix=typing, mode="and", replacements=fixed)
+                    if corr_q is not None:
+                        n, hits = self._run(searcher, corr_q, limit, cancel)
+                        if n:
+                            return (
+                                n,
+                                _corrected_text(pq, fixed),
+                                hits,
+                                qm.highlight_words(pq, fixed),
+                            )
+            _check(cancel)
+        return 0, None, [], words
+
+    @staticmethod
+    def _corrections(builder: Any, pq: Any, typing: bool) -> dict[str, str]:
+        from . import query as qm
+        from . import text as tx
+
+        fixed: dict[str, str] = {}
+        for i, chunk in enumerate(pq.words):
+            if typing and pq.typing and i == len(pq.words) - 1:
+                continue  # still being typed
+            if builder.known(chunk) or qm.is_stop(chunk):
+                continue
+            ws = tx.words(chunk)
+            if len(ws) != 1:
+                continue
+            better = builder.correct_word(ws[0])
+            if better:
+                fixed[chunk] = better
+        return fixed
+
+    def _hit(
+        self,
+        root: LibraryRoot,
+        info: dict,
+        score: float,
+        words: list[str],
+        snippets: bool,
+        query_chunks: list[str],
+    ) -> SearchHit:
+        from .snippets import locate
+        from .text import compact
+
+        preferred = None
+        wanted = {compact(w) for w in words} | {compact(q) for q in query_chunks}
+        stem = Path(info["path"]).name.split(".")[0]
+        if wanted & {compact(info.get("title", "")), compact(stem)}:
+            preferred = ("", "")  # the query names the runbook itself: open at the top
+        for name, section, anchor in info.get("alerts", []):
+            if compact(name) in wanted and anchor:
+                preferred = (section, anchor)
+                break
+        section, anchor, snippet = locate(
+            Path(root.root) / info["path"],
+            info.get("sections", []),
+            words,
+            info.get("title", ""),
+            want_snippet=snippets,
+            preferred=preferred,
+        )
+        return SearchHit(
+            source=root.name,
+            path=info["path"],
+            title=info.get("title", ""),
+            section=section,
+            anchor=anchor,
+            score=round(float(score), 4),
+            snippet=snippet,
+            owner=info.get("owner", ""),
+            severity=info.get("severity", ""),
+            last_tested=info.get("last_tested", ""),
+        )
+
+    # -- alerts ------------------------------------------------------------------
+    def alert_names(self) -> list[tuple[LibraryRoot, str, str, str, dict]]:
+        """(root, name, section, anchor, info) for every alert of every root.
+
+        Besides the alerts the parser found, a runbook whose file name is an
+        identifier (``KubePodCrashLooping.md``) answers for that name too.
+        """
+        out = []
+        with self._lock:
+            for root in self.library.roots():
+                searcher = self._searcher(root)
+                for fields in searcher.reader().all_stored_fields():
+                    info = fields.get("info") or {}
+                    for name, section, anchor in info.get("alerts", []):
+                        out.append((root, name, section, anchor, info))
+                    stem = Path(info.get("path", "")).name.split(".")[0]
+                    if _IDENTIFIER.fullmatch(stem):
+                        out.append((root, stem, "", "", info))
+        return out
+
+    def find_alert(self, name: str) -> AlertMatch:
+        """The runbook (and section) for an alert name, or the nearest names."""
+        import difflib
+
+        from .text import compact
+
+        key = compact(name)
+        entries = self.alert_names()
+        matches: dict[tuple[str, str], SearchHit] = {}
+        for root, alert, section, anchor, info in entries:
+            if compact(alert) != key:
+                continue
+            k = (root.name, info["path"])
+            if k in matches and not (anchor and not matches[k].anchor):
+                continue
+            matches[k] = SearchHit(
+                root.name,
+                info["path"],
+                info.get("title", ""),
+                section,
+                anchor,
+                1.0,
+                "",
+                info.get("owner", ""),
+                info.get("severity", ""),
+                info.get("last_tested", ""),
+            )
+        if matches:
+            return AlertMatch(name, [matches[k] for k in sorted(matches)], [])
+        by_key = {compact(alert): alert for _, alert, _, _, _ in entries}
+        near = difflib.get_close_matches(key, sorted(by_key), n=5, cutoff=0.6)
+        return AlertMatch(name, [], [by_key[k] for k in near])
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][a-z0-9]*(?:[A-Z][A-Za-z0-9]*)+|[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def _corrected_text(pq: Any, fixed: dict[str, str]) -> str:
+    out = []
+    for chunk in pq.raw.split():
+        out.append(fixed.get(chunk, chunk))
+    return " ".join(out)
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise SearchCancelled()
+
+
+def _cancellable(child: Any, cancel: CancelToken) -> Any:
+    from whoosh.collectors import WrappingCollector
+
+    class CancellableCollector(WrappingCollector):
+        def collect_matches(self) -> None:
+            inner = self.child
+            for n, docnum in enumerate(inner.matches()):
+                if n % CANCEL_CHECK_EVERY == 0 and cancel.is_set():
+                    raise SearchCancelled()
+                inner.collect(docnum)
+
+    return CancellableCollector(child)

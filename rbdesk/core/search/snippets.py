@@ -1,0 +1,169 @@
+"""Best matching section and a highlighted snippet, for the hits being shown.
+
+Works on the runbook file itself (snapshots are immutable, so the file is
+what was indexed) plus the section list stored in the index: no Whoosh
+highlighter, no stored body. Matched words are wrapped in
+:data:`MARK_START` / :data:`MARK_END` (``«`` ``»``) in the plain-text snippet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import text as tx
+
+MARK_START = "«"
+MARK_END = "»"
+SNIPPET_CHARS = 220
+MAX_READ_BYTES = 2 * 1024 * 1024
+
+_MD_STRIP = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"<[^>]{1,200}>"), " "),
+    (re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+\[[ xX]\]\s+|[-*+]\s+|\d+[.)]\s+)"), ""),
+    (re.compile(r"(\*\*|__|`+|~~)"), ""),
+    (re.compile(r"^\s*\|"), ""),
+    (re.compile(r"\s*\|\s*"), " | "),
+]
+
+
+def term_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    """Case-insensitive regex for the words, their stems' variants included."""
+    alts: set[str] = set()
+    for w in words:
+        w = w.lower()
+        if not w:
+            continue
+        s = tx.stem(w)
+        base = s if len(s) >= 3 else w
+        alts.add(re.escape(base) + r"\w*" if len(base) >= 3 else r"\b" + re.escape(w) + r"\b")
+    if not alts:
+        return None
+    return re.compile("|".join(sorted(alts, key=len, reverse=True)), re.IGNORECASE)
+
+
+def read_text(path: Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_READ_BYTES)
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if lines and lines[0].strip() in ("---", "+++"):
+        fence = lines[0].strip()
+        for i in range(1, min(len(lines), 400)):
+            if lines[i].strip() == fence:
+                return i + 1
+    return 0
+
+
+def _heading_index(lines: list[str], title: str, line: int, start: int) -> int:
+    """0-based line index of a section heading (stored line, else a search)."""
+    i = line - 1
+    if 0 <= i < len(lines) and title[:20].lower() in lines[i].lower():
+        return i
+    low = title.lower()
+    for j in range(start, len(lines)):
+        if (
+            low
+            and low in lines[j].lower()
+            and (
+                lines[j].lstrip().startswith("#")
+                or (j + 1 < len(lines) and set(lines[j + 1].strip()) in ({"="}, {"-"}))
+            )
+        ):
+            return j
+    return -1
+
+
+def best_section(
+    lines: list[str], sections: list[list], pattern: re.Pattern[str] | None, title: str
+) -> tuple[str, str, int, int]:
+    """(section title, anchor, first line, end line) of the best matching section.
+
+    ("", "", body start, end) when the title/top of the document matches best.
+    """
+    body_start = _front_matter_end(lines)
+    top = ("", "", body_start, len(lines))
+    if pattern is None or not sections:
+        return top
+    spans: list[tuple[str, str, int, int]] = []
+    pos = body_start
+    located = []
+    for sec in sections:
+        stitle, anchor, line, level = [*list(sec), 0, 0, 0, 0][:4]
+        idx = _heading_index(lines, str(stitle), int(line or 0), pos)
+        if idx >= 0:
+            located.append((str(stitle), str(anchor), idx, int(level or 0)))
+            pos = idx + 1
+    for k, (stitle, anchor, idx, level) in enumerate(located):
+        end = located[k + 1][2] if k + 1 < len(located) else len(lines)
+        if level == 1 or stitle.strip() == title.strip():
+            continue
+        spans.append((stitle, anchor, idx, end))
+    best, best_score = top, 0.0
+    for stitle, anchor, idx, end in spans:
+        heading_hits = len(pattern.findall(stitle))
+        body_hits = sum(len(pattern.findall(ln)) for ln in lines[idx + 1 : end])
+        score = heading_hits * 4 + min(body_hits, 10)
+        if score > best_score:
+            best, best_score = (stitle, anchor, idx, end), score
+    return best
+
+
+def plain(line: str) -> str:
+    for rx, repl in _MD_STRIP:
+        line = rx.sub(repl, line)
+    return " ".join(line.split())
+
+
+def snippet(lines: list[str], start: int, end: int, pattern: re.Pattern[str] | None) -> str:
+    """Plain text around the densest matches in lines[start:end], marks added."""
+    region = [plain(ln) for ln in lines[start:end]]
+    region = [ln for ln in region if ln and not set(ln) <= {"-", "=", "|", " ", ":"}]
+    if not region:
+        return ""
+    best_i, best_n = 0, -1
+    if pattern is not None:
+        for i in range(len(region)):
+            n = sum(len(pattern.findall(ln)) for ln in region[i : i + 2])
+            if n > best_n:
+                best_i, best_n = i, n
+    text = " ".join(region[best_i : best_i + 4])
+    first = pattern.search(text) if pattern is not None else None
+    cut = 0
+    if first and first.start() > SNIPPET_CHARS // 3:
+        cut = text.rfind(" ", 0, first.start() - SNIPPET_CHARS // 4) + 1
+    piece = text[cut : cut + SNIPPET_CHARS]
+    if cut + SNIPPET_CHARS < len(text):
+        piece = piece[: piece.rfind(" ")] if " " in piece[SNIPPET_CHARS // 2 :] else piece
+        piece += " …"
+    if cut:
+        piece = "… " + piece
+    if pattern is not None:
+        piece = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", piece)
+    return piece
+
+
+def locate(
+    path: Path,
+    sections: list[list],
+    words: Sequence[str],
+    title: str,
+    want_snippet: bool = True,
+    preferred: tuple[str, str] | None = None,
+) -> tuple[str, str, str]:
+    """(section, anchor, snippet) for one hit; ``preferred`` overrides the section."""
+    pattern = term_pattern(words)
+    lines = read_text(path).splitlines()
+    sec, anchor, start, end = best_section(lines, sections, pattern, title)
+    if preferred is not None:
+        sec, anchor = preferred  # an alert's own section, or ("", "") for the top
+    text = snippet(lines, start, end, pattern) if want_snippet else ""
+    return sec, anchor, text

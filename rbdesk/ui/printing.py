@@ -1,0 +1,234 @@
+"""Qt side of printing: print HTML (from :mod:`rbdesk.core.printing`) → pages.
+
+Each :class:`rbdesk.core.printing.PrintPart` is laid out as its own
+``QTextDocument`` (the paint device's resolution, the page's paint rect
+minus a footer band) and starts on a new page. Pages are painted one by one:
+the document's slice for that page, then a rule, the part's footer text
+(wrapped, left) and "Page i of N" (right; N counts every part). Code blocks
+wrap at word boundaries or anywhere (QTextOption.WrapAtWordBoundaryOrAnywhere,
+and ``<pre>`` blocks are made breakable), so a long command is never cut at
+the page edge.
+
+API for the GUI and the CLI::
+
+    from rbdesk.core import printing
+    parts = printing.print_parts("runbook", rb, origin, today)   # or "checklist" / "contacts"
+    write_pdf(parts, "out.pdf")                 # -> number of pages
+    write_pdf("<html>…</html>", "out.pdf", footer="…")   # one HTML document
+    preview(parts, parent=window)               # QPrintPreviewDialog, prints from there
+    print_with_dialog(parts, parent=window)     # system print dialog; True when printed
+
+A QGuiApplication must exist (``ensure_app()`` makes an offscreen-capable one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+
+from rbdesk.core.printing import PrintPart
+
+PDF_DPI = 300
+MARGINS_MM = QMarginsF(15, 14, 15, 12)
+FOOTER_PT = 7.0
+FOOTER_FONT = "DejaVu Sans"
+BODY_FONT = "DejaVu Sans"
+
+
+def ensure_app() -> QGuiApplication:
+    """The running Qt application, or a new QGuiApplication (offscreen without a display)."""
+    app = QGuiApplication.instance()
+    if app is not None:
+        return app  # type: ignore[return-value]
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QGuiApplication(["rbdesk"])
+
+
+def _as_parts(parts_or_html: Sequence[PrintPart] | PrintPart | str, footer: str) -> list[PrintPart]:
+    if isinstance(parts_or_html, str):
+        return [PrintPart(parts_or_html, footer)]
+    if isinstance(parts_or_html, PrintPart):
+        return [parts_or_html]
+    return list(parts_or_html)
+
+
+class _Pager:
+    """Lays out parts for one paged device and paints them with footers."""
+
+    def __init__(self, device: QPagedPaintDevice, parts: Sequence[PrintPart]) -> None:
+        self.device = device
+        self.parts = list(parts)
+        dpi = device.logicalDpiY()
+        rect = device.pageLayout().paintRectPixels(dpi)
+        self.width = float(rect.width())
+        self.height = float(rect.height())
+        self.footer_font = QFont(FOOTER_FONT)
+        self.footer_font.setPointSizeF(FOOTER_PT)
+        line = self.footer_font.pointSizeF() * dpi / 72.0 * 1.3
+        self.footer_gap = line * 0.8
+        self.footer_height = line * 2 + self.footer_gap  # two lines of footer text
+        self.body_height = self.height - self.footer_height
+        self.docs = [self._layout(p.html) for p in self.parts]
+        self.total_pages = sum(d.pageCount() for d in self.docs)
+
+    def _layout(self, html: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(self.device)
+        font = QFont(BODY_FONT)
+        font.setPointSizeF(9.5)
+        doc.setDefaultFont(font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        doc.setDefaultTextOption(option)
+        doc.setDocumentMargin(0)
+        doc.setHtml(html)
+        _make_code_breakable(doc)
+        doc.setPageSize(QSizeF(self.width, self.body_height))
+        return doc
+
+    def paint(self) -> int:
+        painter = QPainter()
+        if not painter.begin(self.device):
+            raise OSError("cannot start painting on the printer or PDF file")
+        try:
+            page_no = 0
+            for part, doc in zip(self.parts, self.docs, strict=True):
+                for page in range(doc.pageCount()):
+                    if page_no:
+                        self.device.newPage()
+                    page_no += 1
+                    self._paint_page(painter, doc, page)
+                    self._paint_footer(painter, part.footer, page_no)
+        finally:
+            painter.end()
+        return page_no
+
+    def _paint_page(self, painter: QPainter, doc: QTextDocument, page: int) -> None:
+        painter.save()
+        top = page * self.body_height
+        painter.translate(0, -top)
+        doc.drawContents(painter, QRectF(0, top, self.width, self.body_height))
+        painter.restore()
+
+    def _paint_footer(self, painter: QPainter, footer: str, page_no: int) -> None:
+        painter.save()
+        painter.setFont(self.footer_font)
+        pen = QPen(Qt.GlobalColor.darkGray)
+        pen.setWidthF(max(1.0, self.device.logicalDpiY() / 150))
+        painter.setPen(pen)
+        y = self.body_height + self.footer_gap * 0.5
+        painter.drawLine(0, int(y), int(self.width), int(y))
+        painter.setPen(Qt.GlobalColor.black)
+        number = f"Page {page_no} of {self.total_pages}"
+        number_width = painter.fontMetrics().horizontalAdvance(number) + 4
+        text_top = y + self.footer_gap * 0.4
+        text_height = self.footer_height - self.footer_gap
+        text_rect = QRectF(0, text_top, self.width - number_width - 20, text_height)
+        painter.drawText(
+            text_rect, int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap), footer
+        )
+        num_rect = QRectF(self.width - number_width, text_top, number_width, text_height)
+        painter.drawText(num_rect, int(Qt.AlignmentFlag.AlignRight), number)
+        painter.restore()
+
+
+def _make_code_breakable(doc: QTextDocument) -> None:
+    """``<pre>`` blocks come in non-breakable; let them wrap like the rest."""
+    block = doc.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.nonBreakableLines():
+            fmt.setNonBreakableLines(False)
+            QTextCursor(block).setBlockFormat(fmt)
+        block = block.next()
+
+
+def paint_parts(device: QPagedPaintDevice, parts: Sequence[PrintPart]) -> int:
+    """Paint parts onto a QPdfWriter or QPrinter; returns the number of pages."""
+    return _Pager(device, parts).paint()
+
+
+def page_count(device: QPagedPaintDevice, parts: Sequence[PrintPart]) -> int:
+    return _Pager(device, parts).total_pages
+
+
+def pdf_writer(path: str | os.PathLike[str], title: str = "") -> QPdfWriter:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            MARGINS_MM,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setTitle(title)
+    writer.setCreator("rbdesk")
+    return writer
+
+
+def write_pdf(
+    parts_or_html: Sequence[PrintPart] | PrintPart | str,
+    path: str | os.PathLike[str],
+    footer: str = "",
+) -> int:
+    """Write a PDF (A4) atomically: a temporary file next to path, then a rename.
+
+    Returns the number of pages. ``footer`` is used only for a plain HTML string.
+    """
+    ensure_app()
+    parts = _as_parts(parts_or_html, footer)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        writer = pdf_writer(tmp, parts[0].title if parts else "")
+        pages = paint_parts(writer, parts)
+        del writer  # flushes and closes the file
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return pages
+
+
+def preview(parts: Sequence[PrintPart], parent=None) -> int:
+    """Show a QPrintPreviewDialog for parts (the user can print from it); returns exec()."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"Print preview — {parts[0].title}" if parts else "Print preview")
+    dialog.paintRequested.connect(lambda p: paint_parts(p, parts))
+    return dialog.exec()
+
+
+def print_with_dialog(parts: Sequence[PrintPart], parent=None) -> bool:
+    """The system print dialog; prints parts when the user accepts. True when printed."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+    dialog = QPrintDialog(printer, parent)
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    paint_parts(printer, parts)
+    return True

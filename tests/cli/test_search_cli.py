@@ -1,0 +1,92 @@
+"""`rbdesk search` and `rbdesk bench search` on the bundled samples (no sources)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rbdesk.cli.main import main
+
+
+def _sample_title(samples_dir):
+    from rbdesk.core.parser import parse_file
+
+    for p in sorted(samples_dir.rglob("*.md")):
+        if p.name.lower() != "readme.md":
+            return parse_file(p, relpath=p.relative_to(samples_dir).as_posix())
+    pytest.skip("no sample runbooks in this checkout")
+
+
+def test_search_json_contract(data_dir, samples_dir, capsys):
+    rb = _sample_title(samples_dir)
+    assert main(["search", *rb.title.split(), "--json", "--limit", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"query", "total", "corrected", "hits"}
+    assert out["query"] == rb.title and out["corrected"] is None
+    assert 1 <= len(out["hits"]) <= 2 and out["total"] >= len(out["hits"])
+    hit = out["hits"][0]
+    assert set(hit) == {
+        "source",
+        "path",
+        "title",
+        "section",
+        "anchor",
+        "score",
+        "snippet",
+        "owner",
+        "severity",
+        "last_tested",
+    }
+    assert hit["source"] == "samples" and not hit["path"].startswith("/")
+    assert rb.path in [h["path"] for h in out["hits"]]
+
+
+def test_search_text_output_and_no_match(data_dir, samples_dir, capsys):
+    rb = _sample_title(samples_dir)
+    assert main(["search", rb.title]) == 0
+    assert rb.title in capsys.readouterr().out
+    assert main(["search", "qqqzzzxxyy"]) == 1
+    assert "no runbook matches" in capsys.readouterr().out
+
+
+def test_search_syntax_characters_never_crash(data_dir, capsys):
+    for q in ('a:b "unclosed', "*", "(", "-", "ünï ✓", "etcdserver:", "FATAL:"):
+        assert main(["search", "--json", "--", q]) == 0
+        assert json.loads(capsys.readouterr().out)["query"] == q
+
+
+def test_unknown_source_and_bad_limit(data_dir, capsys):
+    assert main(["search", "x", "--source", "nope"]) == 1
+    assert "no source named 'nope'" in capsys.readouterr().err
+    assert main(["search", "x", "--limit", "0"]) == 2
+
+
+def test_bench_search_prints_percentiles(data_dir, tmp_path, capsys):
+    q = tmp_path / "q.txt"
+    q.write_text("disk full\nrestart service\n", "utf-8")
+    p = tmp_path / "p.txt"
+    p.write_text("d\ndi\ndis\ndisk\n", "utf-8")
+    assert main(["bench", "search", "--queries", str(q), "--prefixes", str(p), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"query_p50_ms", "query_p95_ms", "prefix_p50_ms", "prefix_p95_ms"}
+    assert 0 <= out["query_p50_ms"] <= out["query_p95_ms"]
+    assert main(["bench", "search", "--queries", str(tmp_path / "nope"), "--prefixes", str(p)]) == 2
+
+
+def test_search_in_a_fresh_process(data_dir, repo_root, samples_dir):
+    rb = _sample_title(samples_dir)
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "rbdesk", "search", "--json", rb.title],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total"] >= 1

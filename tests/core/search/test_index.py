@@ -1,0 +1,160 @@
+"""Index lifecycle: location, corruption, format change, sync, incremental, samples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+
+from rbdesk.core.library import Library, LibraryRoot
+from rbdesk.core.search import SearchService, store
+
+from .conftest import RUNBOOKS, FolderLibrary, write_tree
+
+
+def _paths(res):
+    return [h.path for h in res.hits]
+
+
+def test_index_lives_under_data_dir_and_has_a_marker(service, folder_root):
+    assert service.search("coredns").total == 1
+    d = service.index_dir_for(folder_root)
+    assert d.parent == service.library.data_dir / "index" and d.name.startswith("team-")
+    marker = store.read_marker(d)
+    assert marker["documents"] == len(RUNBOOKS) and marker["format"] > 0
+
+
+def test_corrupt_index_is_rebuilt(service, folder_root):
+    service.search("coredns")
+    d = service.index_dir_for(folder_root)
+    service.close()
+    for f in d.iterdir():
+        if f.name != store.MARKER:
+            f.write_bytes(b"garbage" * 10)
+    assert _paths(service.search("coredns")) == ["net/dns-failures.md"]
+    assert store.is_current(d)
+
+
+def test_foreign_or_old_format_index_is_never_opened(service, folder_root):
+    service.search("coredns")
+    d = service.index_dir_for(folder_root)
+    service.close()
+    marker = json.loads((d / store.MARKER).read_text())
+    marker["format"] = -1
+    (d / store.MARKER).write_text(json.dumps(marker))
+    assert not store.is_current(d)
+    assert _paths(service.search("coredns")) == ["net/dns-failures.md"]
+    assert store.read_marker(d)["format"] == marker["format"] * 0 + store.FORMAT_VERSION
+    (d / store.MARKER).unlink()  # no marker: not ours
+    assert _paths(service.search("coredns")) == ["net/dns-failures.md"]
+
+
+def _snapshot(tmp_path, name, files):
+    root = write_tree(tmp_path / name / "tree", files)
+    return LibraryRoot(
+        name="team", root=root, kind="git", commit=name, index_dir=tmp_path / name / "index"
+    )
+
+
+def test_search_during_sync_and_incremental_reindex(tmp_path):
+    old = _snapshot(tmp_path, "c1", RUNBOOKS)
+    lib = FolderLibrary(tmp_path / "data", [old])
+    svc = SearchService(lib)
+    assert svc.build_index(old).added == len(RUNBOOKS)
+    assert svc.search("coredns").total == 1
+
+    changed = dict(RUNBOOKS)
+    changed["net/dns-failures.md"] = "# DNS failures\n\nResolvers time out; check unbound.\n"
+    changed["new/ZookeeperDown.md"] = "# ZookeeperDown\n\nEnsemble lost quorum.\n"
+    del changed["db/PostgresReplicationLag.md"]
+    new = _snapshot(tmp_path, "c2", changed)
+    events = []
+    stats = svc.build_index(new, previous_root=old, progress=events.append)
+    assert stats.incremental and stats.added == 2 and stats.removed == 2
+    assert stats.documents == len(changed)
+    assert events and events[-1].phase == "index" and events[-1].fraction == 1.0
+    # Not yet published: queries still answer from the old snapshot's index.
+    assert svc.search("coredns").total == 1 and svc.search("zookeeper").total == 0
+    lib.current = [new]  # sync publishes the new snapshot
+    assert svc.search("coredns").total == 0
+    assert _paths(svc.search("zookeeper")) == ["new/ZookeeperDown.md"]
+    assert svc.search("replication lag").total == 0
+    # The old snapshot's index is untouched (hard links are never rewritten).
+    lib.current = [old]
+    assert svc.search("coredns").total == 1 and svc.search("zookeeper").total == 0
+    svc.close()
+
+
+def test_search_from_another_thread_while_building(tmp_path):
+    old = _snapshot(tmp_path, "c1", RUNBOOKS)
+    lib = FolderLibrary(tmp_path / "data", [old])
+    svc = SearchService(lib)
+    svc.build_index(old)
+    new = _snapshot(tmp_path, "c2", {**RUNBOOKS, "x/Extra.md": "# Extra\n\ncoredns too\n"})
+    results = []
+
+    def query():
+        for _ in range(20):
+            results.append(svc.search("coredns").total)
+
+    t = threading.Thread(target=query)
+    t.start()
+    svc.build_index(new, previous_root=old)
+    t.join()
+    assert results and set(results) == {1}
+    svc.close()
+
+
+def test_reindex_in_place(service, folder_root):
+    service.search("coredns")
+    d = service.index_dir_for(folder_root)
+    (folder_root.root / "net/dns-failures.md").write_text("# DNS\n\nunbound only\n", "utf-8")
+    stats = service.reindex_files(folder_root, d, ["net/dns-failures.md"])
+    assert stats.added == 1 and stats.documents == len(RUNBOOKS)
+    ix_dir_results = store.open_index(d).searcher().document_number(key="net/dns-failures.md")
+    assert ix_dir_results is not None
+
+
+def test_changed_folder_gets_a_new_index(service, folder_root):
+    first = service.index_dir_for(folder_root)
+    service.search("coredns")
+    (folder_root.root / "new.md").write_text("# Brand new\n\nzebra\n", "utf-8")
+    service._fingerprints.clear()
+    assert _paths(service.search("zebra")) == ["new.md"]
+    assert service.index_dir_for(folder_root) != first
+    assert not first.exists()  # the outdated index was cleaned up
+
+
+def test_no_sources_searches_the_samples(data_dir, samples_dir):
+    files = sorted(samples_dir.rglob("*.md"))
+    files = [f for f in files if f.name.lower() != "readme.md"]
+    if not files:
+        import pytest
+
+        pytest.skip("no sample runbooks in this checkout")
+    lib = Library(data_dir)
+    assert [r.name for r in lib.roots()] == ["samples"]
+    rb = lib.load(next(f for f in lib.files() if f.path == files[0]))
+    res = lib.search.search(rb.title, limit=5)
+    assert res.total >= 1
+    assert files[0].relative_to(lib.roots()[0].root).as_posix() in _paths(res)
+    assert (data_dir / "index").is_dir()
+
+
+def test_mkdocs_nav_titles_name_untitled_files(tmp_path):
+    root = tmp_path / "site"
+    write_tree(
+        root,
+        {
+            "mkdocs.yml": "site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+            "nav:\n  - Home: index.md\n  - Storage:\n    - Zebra recovery procedure: ops/zr.md\n",
+            "docs/ops/zr.md": "Steps for the thing.\n",
+            "docs/index.md": "# Welcome\n",
+        },
+    )
+    svc = SearchService(FolderLibrary(tmp_path / "data", [LibraryRoot("s", root, kind="folder")]))
+    res = svc.search("zebra recovery")
+    assert _paths(res) == ["docs/ops/zr.md"] and res.hits[0].title == "Zebra recovery procedure"
+    svc.close()
+    shutil.rmtree(tmp_path / "data")

@@ -16,6 +16,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -295,28 +296,78 @@ def test_install_desktop_entry_refuses_a_missing_executable(xdg_home):
 BUILT = ROOT / "dist" / "rbdesk" / "rbdesk"
 
 
+def _run_built(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    out = subprocess.run(
+        [str(BUILT), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return out
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not BUILT.is_file(), reason="no dist/rbdesk (run packaging/build-linux.sh)")
 def test_built_app_runs_the_cli_from_another_folder(tmp_path, samples_dir):
     sample = samples_dir / "incidents" / "redis-memory-pressure.md"
-    env = dict(os.environ, RBDESK_DATA_DIR=str(tmp_path / "data"))
-    parsed = subprocess.run(
-        [str(BUILT), "parse", str(sample), "--json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert parsed.returncode == 0, parsed.stderr
+    env = dict(os.environ, RBDESK_DATA_DIR=str(tmp_path / "data"), RBDESK_SEARCH_SERVER="0")
+    parsed = _run_built("parse", str(sample), "--json", cwd=tmp_path, env=env)
     assert json.loads(parsed.stdout)["title"] == "Runbook: Redis Memory Pressure"
-    shown = subprocess.run(
-        [str(BUILT), "show", "incidents/redis-memory-pressure.md", "--color", "never"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    shown = _run_built(
+        "show", "incidents/redis-memory-pressure.md", "--color", "never", cwd=tmp_path, env=env
     )
-    assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("samples:incidents/redis-memory-pressure.md")
+    found = _run_built("search", "redis", "memory", cwd=tmp_path, env=env)  # whoosh is bundled
+    assert "redis-memory-pressure.md" in found.stdout
+    # sys.executable is the app: the forms rbdesk's own child processes use work.
+    assert _run_built("-m", "rbdesk", "--version", cwd=tmp_path, env=env).stdout.strip() == (
+        f"rbdesk {__version__}"
+    )
+    assert _run_built("-c", "print(6 * 7)", cwd=tmp_path, env=env).stdout.strip() == "42"
+
+
+# --- the frozen entry script ----------------------------------------------------------
+
+
+def _load_entry():
+    spec = importlib.util.spec_from_file_location(
+        "rbdesk_frozen_entry", PACKAGING / "rbdesk_entry.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_entry_runs_dash_c_code_with_python_argv(monkeypatch, capsys):
+    entry = _load_entry()
+    monkeypatch.setattr("sys.argv", [])
+    assert entry.run_python_style(["rbdesk", "-c", "import sys; print(sys.argv)", "x"])
+    assert capsys.readouterr().out.strip() == "['-c', 'x']"
+
+
+def test_entry_runs_rbdesk_modules_with_dash_m(monkeypatch, capsys):
+    entry = _load_entry()
+    monkeypatch.setattr("sys.argv", [])
+    with pytest.raises(SystemExit) as exc:
+        entry.run_python_style(["rbdesk", "-m", "rbdesk", "--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"rbdesk {__version__}"
+
+
+def test_entry_refuses_other_modules_and_leaves_cli_arguments_alone():
+    entry = _load_entry()
+    with pytest.raises(SystemExit, match="only rbdesk's own modules"):
+        entry.run_python_style(["rbdesk", "-m", "http.server"])
+    assert not entry.run_python_style(["rbdesk", "lint", "-m"])
+    assert not entry.run_python_style(["rbdesk"])
+
+
+def test_search_server_code_stamp_follows_the_frozen_executable(tmp_path, monkeypatch):
+    from rbdesk.core.search import server
+
+    exe = tmp_path / "rbdesk"
+    exe.write_bytes(b"build 1")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(exe))
+    monkeypatch.setattr(server, "_PACKAGE", tmp_path / "no-sources")  # a bundle has no .py
+    first = server.code_stamp()
+    exe.write_bytes(b"build 2, larger")
+    assert server.code_stamp() != first

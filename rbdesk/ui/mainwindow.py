@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
@@ -47,20 +46,27 @@ from rbdesk.core.errors import RbdeskError
 from rbdesk.core.library import Library, LibraryRoot, RunbookFile
 from rbdesk.core.model import Runbook
 from rbdesk.core.refs import RefResolver, Resolved
-from rbdesk.core.render import HeaderInfo, RenderResult, freshness, render_runbook, time_ago
-from rbdesk.core.search import SearchHit, SearchResult
+from rbdesk.core.render import HeaderInfo, RenderResult, render_runbook, time_ago
+from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, load_settings, save_settings
 
 from . import dialogs
 from .panels import ContactsPanel, ProblemsPanel, VariablesPanel
 from .reader import SafeReader
+from .searching import (
+    SearchAnswer,
+    SearchController,
+    corrected_html,
+    indexing_text,
+    result_html,
+    results_title,
+)
 from .theme import apply_theme
 from .workers import Generation, Worker
 
 APP_NAME = "rbdesk"
-SEARCH_DEBOUNCE_MS = 40
-RESULT_LIMIT = 50
-BROWSE_LIMIT = 60
+TYPING_DEBOUNCE_MS = 30  # keystroke search after this quiet time
+PAUSE_MS = 450  # full search (snippets, whole words) after typing pauses this long
 NON_COMMAND_LANGS = {
     "text",
     "txt",
@@ -110,32 +116,6 @@ def load_and_render(
     return OpenDoc(file, rb, result)
 
 
-def browse_list(lib: Library, recent: list[str], limit: int = BROWSE_LIMIT) -> list[SearchHit]:
-    """What the results list shows for an empty query: recent runbooks, then the library."""
-    files = {f"{f.source}:{f.relpath}": f for f in lib.files()}
-    ordered = [k for k in recent if k in files]
-    ordered += [k for k in files if k not in ordered][: max(0, limit - len(ordered))]
-    hits = []
-    for k in ordered:
-        f = files[k]
-        rb = lib.load(f)
-        hits.append(
-            SearchHit(
-                f.source,
-                f.relpath,
-                rb.title,
-                "",
-                "",
-                0.0,
-                "",
-                rb.owner,
-                str(rb.meta.get("severity", "") or ""),
-                str(rb.meta.get("last_tested", "") or ""),
-            )
-        )
-    return hits
-
-
 class SearchBox(QLineEdit):
     """The search field: Up/Down move through results, Escape clears."""
 
@@ -165,13 +145,18 @@ class MainWindow(QMainWindow):
         self.qsettings = QSettings(
             str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat
         )
-        self.search_worker = Worker(self, 1)
+        self.searcher = SearchController(lib, self)
+        self.searcher.answered.connect(self._show_answer)
+        self.searcher.failed.connect(self._search_failed)
+        self.searcher.indexing.connect(self._indexing_progress)
+        self.searcher.index_ready.connect(self._index_ready)
         self.render_worker = Worker(self, 1)
         self.bg_worker = Worker(self, 1)
-        self.search_gen = Generation()
         self.open_gen = Generation()
         self.current: OpenDoc | None = None
         self.hits: list[SearchHit] = []
+        self.shown: SearchAnswer | None = None  # the answer the results list shows
+        self.indexing_line = ""
         self.history: list[tuple[RunbookFile, str]] = []
         self.history_index = -1
         self.open_top_when_ready = False
@@ -190,14 +175,18 @@ class MainWindow(QMainWindow):
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(self.sync_now)
         self.set_periodic_sync(self.settings.periodic_sync_minutes)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.timeout.connect(self._start_search)
-        self.search_box.textChanged.connect(lambda _t: self.search_timer.start(SEARCH_DEBOUNCE_MS))
+        self.typing_timer = QTimer(self)
+        self.typing_timer.setSingleShot(True)
+        self.typing_timer.timeout.connect(lambda: self._start_search(full=False))
+        self.pause_timer = QTimer(self)
+        self.pause_timer.setSingleShot(True)
+        self.pause_timer.timeout.connect(lambda: self._start_search(full=True))
+        self.search_box.textChanged.connect(self._text_changed)
         self.setWindowTitle(APP_NAME)
         if self.settings.load_error:
             self.status(self.settings.load_error, 10000)
-        self._start_search()
+        self.searcher.ensure_index()
+        self._start_search(full=True)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -234,6 +223,12 @@ class MainWindow(QMainWindow):
 
         self.results_title = QLabel("Runbooks")
         self.results_title.setObjectName("paneTitle")
+        self.corrected_line = QLabel()
+        self.corrected_line.setObjectName("corrected")
+        self.corrected_line.setTextFormat(Qt.TextFormat.RichText)
+        self.corrected_line.setWordWrap(True)
+        self.corrected_line.setVisible(False)
+        self.corrected_line.linkActivated.connect(lambda _l: self._use_correction())
         self.results = QListWidget()
         self.results.setObjectName("results")
         self.results.setWordWrap(True)
@@ -250,6 +245,7 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(res_box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.results_title)
+        lay.addWidget(self.corrected_line)
         lay.addWidget(self.results)
         toc_box = QWidget()
         lay = QVBoxLayout(toc_box)
@@ -382,7 +378,9 @@ class MainWindow(QMainWindow):
         self.qsettings.sync()
         self.save_settings()
         self.sync_timer.stop()
-        for w in (self.search_worker, self.render_worker, self.bg_worker):
+        self.searcher.cancel()
+        self.searcher.wait(10000)
+        for w in (self.render_worker, self.bg_worker):
             w.wait(10000)
         super().closeEvent(event)
 
@@ -421,81 +419,81 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
-    def _start_search(self) -> None:
+    def _text_changed(self, text: str) -> None:
+        self.searcher.cancel()  # whatever runs now answers an older text
+        if not text.strip():
+            self.typing_timer.stop()
+            self.pause_timer.stop()
+            self._start_search(full=True)
+            return
+        self.typing_timer.start(TYPING_DEBOUNCE_MS)
+        self.pause_timer.start(PAUSE_MS)
+
+    def _start_search(self, full: bool = True) -> None:
+        """Ask the search worker: a keystroke search, or a full one (Enter / pause)."""
         query = self.search_box.text().strip()
-        gen = self.search_gen.next()
         if not query:
-            recent = list(self.settings.recent)
-            self.search_worker.submit(
-                browse_list,
-                self.lib,
-                recent,
-                on_done=lambda hits, g=gen: self._show_results(g, "", hits, len(hits)),
-                on_error=self._search_failed,
-            )
-            return
-        self.search_worker.submit(
-            self.lib.search.search,
-            query,
-            RESULT_LIMIT,
-            on_done=lambda res, g=gen: self._show_search(g, res),
-            on_error=self._search_failed,
-        )
+            self.searcher.browse(list(self.settings.recent))
+        else:
+            self.searcher.request(query, full)
 
-    def _search_failed(self, exc: BaseException) -> None:
+    def _search_failed(self, message: str) -> None:
         self.results_title.setText("Search failed")
-        self.status(f"Search failed: {exc}", 10000)
+        self.status(f"Search failed: {message}", 10000)
 
-    def _show_search(self, gen: int, res: SearchResult) -> None:
-        if not self.search_gen.is_current(gen):
-            return  # a newer keystroke is on its way
-        title = f"{res.total} result(s)"
-        if res.corrected:
-            title += f" — did you mean “{res.corrected}”?"
-        self._show_results(gen, title, res.hits, res.total)
+    def _indexing_progress(self, done: int, total: int) -> None:
+        self.indexing_line = indexing_text(done, total)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat("Indexing %v/%m")
+        self.statusBar().showMessage(self.indexing_line, 0)
+        if self.shown is not None and self.shown.by_name:
+            self.results_title.setText(results_title(self.shown, self.indexing_line))
 
-    def _show_results(self, gen: int, title: str, hits: list[SearchHit], total: int) -> None:
-        if not self.search_gen.is_current(gen):
-            return
-        self.hits = list(hits)
+    def _index_ready(self) -> None:
+        if self.indexing_line:
+            if self.statusBar().currentMessage() == self.indexing_line:
+                self.statusBar().showMessage("Search index ready.", 3000)
+            self.indexing_line = ""
+        if not self.syncing:
+            self.progress.setVisible(False)
+
+    def _show_answer(self, answer: SearchAnswer) -> None:
+        """A current answer from the search worker (stale ones never get here)."""
+        if answer.text != self.search_box.text().strip():
+            return  # typed on since (the worker answered the text of its request)
+        res = answer.result
+        self.shown = answer
+        self.hits = list(res.hits)
+        self.results.setUpdatesEnabled(False)
         self.results.clear()
-        if not title:
-            title = "Recent and all runbooks" if self.settings.recent else "All runbooks"
-        if not hits and self.search_box.text().strip():
-            title = "No runbook matches — try other words, an alert name, or fewer words"
-        self.results_title.setText(title)
-        for hit in hits:
+        for hit in self.hits:
             self._add_result(hit)
-        if hits:
+        self.results.setUpdatesEnabled(True)
+        if not answer.text:
+            title = "Recent and all runbooks" if self.settings.recent else "All runbooks"
+        else:
+            title = results_title(answer, self.indexing_line)
+        self.results_title.setText(title)
+        corrected = corrected_html(answer)
+        self.corrected_line.setText(corrected)
+        self.corrected_line.setVisible(bool(corrected))
+        if self.hits:
             self.results.setCurrentRow(0)
-        self.results_shown.emit(len(hits))
-        if self.open_top_when_ready and self.search_box.text().strip():
+        self.results_shown.emit(len(self.hits))
+        if self.open_top_when_ready and answer.text and not answer.by_name:
             self.open_top_when_ready = False
-            if hits:
+            if self.hits:
                 self.open_hit(0)
 
+    def _use_correction(self) -> None:
+        if self.shown is not None and self.shown.result.corrected:
+            self.search_box.setText(self.shown.result.corrected)
+
     def _add_result(self, hit: SearchHit) -> None:
-        state, _age = freshness(hit.last_tested)
-        bits = [escape(hit.source), escape(hit.path)]
-        if hit.owner:
-            bits.append(escape(hit.owner))
-        if hit.severity:
-            bits.append(escape(hit.severity))
-        color = {"amber": "#b7791f", "red": "#cf222e", "ok": "#1a7f37"}.get(state)
-        if hit.last_tested:
-            fresh = f"tested {escape(hit.last_tested)}"
-            bits.append(f'<span style="color:{color}">{fresh}</span>' if color else fresh)
-        section = f" › {escape(hit.section)}" if hit.section else ""
-        snippet = escape(hit.snippet.replace("\n", " ")[:180])
-        snippet = snippet.replace("«", "<b>").replace("»", "</b>")
-        html = (
-            f"<b>{escape(hit.title)}</b>{section}<br>"
-            f'<small style="color:gray">{" · ".join(bits)}</small>'
-        )
-        if snippet:
-            html += f"<br><small>{snippet}</small>"
         item = QListWidgetItem()
-        label = QLabel(html)
+        label = QLabel(result_html(hit, self.dark))
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
         label.setContentsMargins(6, 4, 6, 4)
@@ -512,17 +510,23 @@ class MainWindow(QMainWindow):
             self.results.setCurrentRow(row)
 
     def open_selected(self) -> None:
-        """Enter in the search box: open the selected (by default the top) result."""
-        if self.search_timer.isActive() or not self._results_current():
-            self.open_top_when_ready = True  # results for what was typed are not in yet
-            if self.search_timer.isActive():
-                return
-        row = max(0, self.results.currentRow())
-        if self.hits:
-            self.open_hit(row)
+        """Enter in the search box: open the selected (by default the top) result.
 
-    def _results_current(self) -> bool:
-        return bool(self.hits)
+        When the list already answers what is in the box, the selected row opens
+        at once (and a full search with snippets follows); otherwise the top
+        result of the full search opens as soon as it arrives.
+        """
+        query = self.search_box.text().strip()
+        self.typing_timer.stop()
+        self.pause_timer.stop()
+        shown = self.shown
+        if shown is not None and shown.text == query and self.hits and not shown.by_name:
+            self.open_hit(max(0, self.results.currentRow()))
+            if not shown.full:
+                self._start_search(full=True)
+            return
+        self.open_top_when_ready = bool(query)
+        self._start_search(full=True)
 
     def open_hit(self, row: int) -> None:
         if not 0 <= row < len(self.hits):
@@ -871,6 +875,7 @@ class MainWindow(QMainWindow):
         msgs = [f"{o.source}: {o.message}" for o in outcomes]
         self.status(" · ".join(msgs) or "Nothing to sync.", 8000)
         if any(o.changed for o in outcomes):
+            self.searcher.ensure_index()
             self._start_search()
             self.rerender()
 
@@ -899,6 +904,7 @@ class MainWindow(QMainWindow):
 
     def _sources_changed(self) -> None:
         self.refresh_sync_line()
+        self.searcher.ensure_index()
         self._start_search()
 
     # ------------------------------------------------------------------ contacts

@@ -117,5 +117,6 @@ def window(qtbot, lib):
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.results_shown, timeout=10000):
         win.show()
+    qtbot.waitUntil(lambda: win.searcher.ready, timeout=10000)  # the index is built
     yield win
     win.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
@@ -42,17 +43,23 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core import copyrules
+from rbdesk.core import printing as core_printing
 from rbdesk.core.errors import RbdeskError
 from rbdesk.core.library import Library, LibraryRoot, RunbookFile
 from rbdesk.core.model import Runbook
+from rbdesk.core.origin import Origin, origin_for
 from rbdesk.core.refs import RefResolver, Resolved
 from rbdesk.core.render import HeaderInfo, RenderResult, render_runbook, time_ago
+from rbdesk.core.runs import Run, default_initials, runbook_change, write_export
 from rbdesk.core.search import SearchHit
-from rbdesk.core.settings import Settings, load_settings, save_settings
+from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
 
 from . import dialogs
+from . import printing as ui_printing
+from . import runs as runs_ui
 from .panels import ContactsPanel, ProblemsPanel, VariablesPanel
 from .reader import SafeReader
+from .runs import RunPanel, decorate_html, run_marks
 from .searching import (
     SearchAnswer,
     SearchController,
@@ -66,7 +73,12 @@ from .workers import Generation, Worker
 
 APP_NAME = "rbdesk"
 TYPING_DEBOUNCE_MS = 30  # keystroke search after this quiet time
-PAUSE_MS = 450  # full search (snippets, whole words) after typing pauses this long
+PAUSE_MS = 450
+PRINT_KINDS = (
+    ("runbook", "Runbook"),
+    ("checklist", "Drill sheet"),
+    ("contacts", "Contacts sheet"),
+)  # full search (snippets, whole words) after typing pauses this long
 NON_COMMAND_LANGS = {
     "text",
     "txt",
@@ -99,10 +111,25 @@ def _root_for(lib: Library, file: RunbookFile) -> LibraryRoot | None:
     return None
 
 
+def run_is_for(run: Run, file: RunbookFile) -> bool:
+    """Whether run is a run of this runbook file."""
+    if run.source:
+        return (run.source, run.path) == (file.source, file.relpath)
+    return run.file == str(file.path)
+
+
+def origin_of(lib: Library, file: RunbookFile) -> Origin:
+    return origin_for(_root_for(lib, file), file)
+
+
 def load_and_render(
-    lib: Library, file: RunbookFile, variables: dict[str, str], checked: set[int] | None
+    lib: Library,
+    file: RunbookFile,
+    variables: dict[str, str],
+    checked: set[int] | None,
+    run: Run | None = None,
 ) -> OpenDoc:
-    """Parse and render one runbook (runs on a worker thread)."""
+    """Parse and render one runbook (runs on a worker thread), with run's ticks if given."""
     rb = lib.load(file)
     root = _root_for(lib, file)
     header = HeaderInfo(
@@ -113,6 +140,8 @@ def load_and_render(
     )
     root_path = root.root if root else file.path.parent
     result = render_runbook(rb, root=root_path, header=header, variables=variables, checked=checked)
+    if run is not None and run_is_for(run, file):
+        result.html = decorate_html(result.html, run, run_marks(run, rb, result.checkboxes))
     return OpenDoc(file, rb, result)
 
 
@@ -154,6 +183,7 @@ class MainWindow(QMainWindow):
         self.bg_worker = Worker(self, 1)
         self.open_gen = Generation()
         self.current: OpenDoc | None = None
+        self.run: Run | None = None  # the checklist run being shown in the Run tab
         self.hits: list[SearchHit] = []
         self.shown: SearchAnswer | None = None  # the answer the results list shows
         self.indexing_line = ""
@@ -187,6 +217,7 @@ class MainWindow(QMainWindow):
             self.status(self.settings.load_error, 10000)
         self.searcher.ensure_index()
         self._start_search(full=True)
+        self.offer_resume()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -271,6 +302,17 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.variables, "Variables")
         self.side.addTab(self.contacts, "Contacts")
         self.side.addTab(self.problems, "Problems")
+        self.run_panel = RunPanel()
+        self.run_panel.tick.connect(lambda n, on: self.tick_run_item(n, on))
+        self.run_panel.note_requested.connect(self.note_run_item)
+        self.run_panel.start_requested.connect(self.start_run)
+        self.run_panel.finish_requested.connect(self.finish_run)
+        self.run_panel.history_requested.connect(self.show_runs)
+        self.run_panel.resume_requested.connect(self.resume_run)
+        self.run_panel.open_runbook_requested.connect(
+            lambda: self.run and self.resume_run(self.run.id)
+        )
+        self.run_tab = self.side.addTab(self.run_panel, "Run")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -288,6 +330,16 @@ class MainWindow(QMainWindow):
         banner_row.setContentsMargins(8, 0, 8, 0)
         banner_row.addWidget(self.banner)
         outer.addLayout(banner_row)
+        self.run_banner = QLabel()
+        self.run_banner.setObjectName("runBanner")
+        self.run_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.run_banner.setWordWrap(True)
+        self.run_banner.setVisible(False)
+        self.run_banner.linkActivated.connect(self._run_banner_link)
+        run_row = QHBoxLayout()
+        run_row.setContentsMargins(8, 0, 8, 0)
+        run_row.addWidget(self.run_banner)
+        outer.addLayout(run_row)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -320,6 +372,17 @@ class MainWindow(QMainWindow):
         self._action(m, "Open alert / id / path / URL…", "Ctrl+O", self.open_box.setFocus)
         self._action(m, "Sources…", None, self.show_sources)
         self._action(m, "Sync now", "F5", self.sync_now)
+        m.addSeparator()
+        for title, slot, shortcut in (
+            ("Print", self.print_kind, "Ctrl+P"),
+            ("Print preview", self.preview_kind, None),
+            ("Export PDF", self.export_pdf, None),
+        ):
+            sub = m.addMenu(title)
+            for kind, label in PRINT_KINDS:
+                a = self._action(sub, f"{label}…", None, lambda s=slot, k=kind: s(k))
+                if shortcut and kind == "runbook":
+                    a.setShortcut(QKeySequence(shortcut))
         every = m.addMenu("Sync periodically")
         group = QActionGroup(self)
         for minutes, label in (
@@ -334,6 +397,7 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False, mi=minutes: self.set_periodic_sync(mi, save=True))
             group.addAction(a)
         m.addSeparator()
+        self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
         self._action(v, "Zoom in", None, lambda: self.zoom(1))
@@ -350,6 +414,10 @@ class MainWindow(QMainWindow):
         self._action(g, "Back", None, self.go_back)
         self._action(g, "Forward", None, self.go_forward)
         self._action(g, "Copy next command of this step", None, self.copy_next_command)
+        r = mb.addMenu("&Runs")
+        self._action(r, "Start run…", None, self.start_run)
+        self._action(r, "Finish run", None, self.finish_run)
+        self._action(r, "Runs history…", None, self.show_runs)
         t = mb.addMenu("&Tools")
         self._action(t, "All contacts…", None, self.show_all_contacts)
         self._action(t, "Clear incident variables", None, self.variables.clear)
@@ -583,6 +651,7 @@ class MainWindow(QMainWindow):
             file,
             dict(self.settings.variables),
             checked,
+            self.run,
             on_done=lambda doc, g=gen, a=anchor: self._show_doc(g, doc, a),
             on_error=lambda exc: self.status(f"Cannot open {file.relpath}: {exc}", 10000),
         )
@@ -603,6 +672,7 @@ class MainWindow(QMainWindow):
             doc.file,
             dict(self.settings.variables),
             self._checked_for(doc.file),
+            self.run,
             on_done=lambda d, g=gen: self._show_doc(g, d, "", pos if keep_scroll else 0),
         )
 
@@ -637,6 +707,7 @@ class MainWindow(QMainWindow):
             self.reader.verticalScrollBar().setValue(0)
         for n in doc.result.notices:
             self.status(n, 10000)
+        self.refresh_run_panel()
         self.document_shown.emit(doc.key)
 
     def _fill_toc(self, result: RenderResult) -> None:
@@ -734,6 +805,10 @@ class MainWindow(QMainWindow):
             self.toggle_check(n)
         elif action == "step":
             self.goto_step(n)
+        elif action == "run":
+            self.tick_run_item(n)
+        elif action == "run-closed":
+            self.status("This run is finished: its ticks can no longer change.")
 
     def goto_step(self, n: int) -> None:
         if self.current and n in self.current.result.steps:
@@ -906,6 +981,238 @@ class MainWindow(QMainWindow):
         self.refresh_sync_line()
         self.searcher.ensure_index()
         self._start_search()
+
+    # ------------------------------------------------------------------ runs
+    def _unfinished_runs(self) -> list[Run]:
+        try:
+            return self.lib.runs.list(unfinished_only=True)
+        except RbdeskError as exc:
+            self.status(f"Runs unavailable: {exc.message}", 10000)
+            return []
+
+    def offer_resume(self) -> None:
+        """On start: a banner offering the newest unfinished run for resume."""
+        runs = self._unfinished_runs()
+        if not runs:
+            self.run_banner.setVisible(False)
+            return
+        r = runs[0]
+        name = f" {escape(r.name)}" if r.name else ""
+        more = f" (and {len(runs) - 1} more)" if len(runs) > 1 else ""
+        self.run_banner.setText(
+            f"⏵ Unfinished run <b>#{r.id}</b> {escape(r.kind)}{name} · {escape(r.title)} "
+            f"({r.done}/{r.total} done, started {escape(runs_ui.local_time(r.started_at, True))})"
+            f'{more} — <a href="resume:{r.id}">Resume</a> · '
+            '<a href="history">All runs…</a> · <a href="dismiss">Dismiss</a>'
+        )
+        self.run_banner.setVisible(True)
+
+    def _run_banner_link(self, href: str) -> None:
+        if href.startswith("resume:"):
+            self.resume_run(int(href.split(":", 1)[1]))
+        elif href == "history":
+            self.show_runs()
+        self.run_banner.setVisible(False)
+
+    def refresh_run_panel(self) -> None:
+        run = self.run
+        doc = self.current
+        if run is None:
+            resumable = (
+                [r for r in self._unfinished_runs() if run_is_for(r, doc.file)] if doc else []
+            )
+            self.run_panel.show_run(None, "", resumable, False)
+            self.side.setTabText(self.run_tab, "Run")
+            return
+        elsewhere = doc is None or not run_is_for(run, doc.file)
+        self.run_panel.show_run(run, runbook_change(self.lib, run), [], elsewhere)
+        state = "✓" if run.finished else f"{run.done}/{run.total}"
+        self.side.setTabText(self.run_tab, f"Run {state}")
+
+    def set_run(self, run: Run | None) -> None:
+        self.run = run
+        self.refresh_run_panel()
+        if run is not None:
+            self.side.setCurrentWidget(self.run_panel)
+        self.rerender()
+
+    def start_run(self) -> None:
+        doc = self.current
+        if doc is None:
+            self.status("Open a runbook first, then start a run of it.")
+            return
+        initials = default_initials(None) or self.settings.initials
+        req = runs_ui.ask_start_run(self, doc.runbook.title, initials)
+        if req is None:
+            return
+        if req.initials and clean_initials(req.initials) != self.settings.initials:
+            self.settings.initials = clean_initials(req.initials)  # remembered for next time
+            self.save_settings()
+        try:
+            run = self.lib.runs.start(
+                doc.runbook,
+                origin_of(self.lib, doc.file),
+                kind=req.kind,
+                name=req.name,
+                initials=req.initials,
+                file=doc.file.path,
+            )
+        except RbdeskError as exc:
+            self.status(f"Run not started: {exc.message}", 10000)
+            return
+        self.status(f"Started run #{run.id} ({run.total} items). Every tick is saved.")
+        self.set_run(run)
+
+    def _run_item(self, number: int):
+        if self.run is None:
+            return None
+        return next((i for i in self.run.items if i.number == number), None)
+
+    def tick_run_item(
+        self, number: int, checked: bool | None = None, note: str | None = None
+    ) -> bool:
+        """Tick (or untick, or annotate) item number of the current run; saved at once."""
+        run = self.run
+        item = self._run_item(number)
+        if run is None or item is None:
+            return False
+        if run.finished:
+            self.status("This run is finished: its ticks can no longer change.")
+            return False
+        want = (not item.checked) if checked is None else checked
+        try:
+            done = self.lib.runs.tick(run.id, number, checked=want, note=note)
+        except RbdeskError as exc:
+            self.status(f"Not recorded: {exc.message}", 10000)
+            self.refresh_run_panel()
+            return False
+        self.run = self.lib.runs.get(run.id)
+        if done.checked and done.checked != item.checked:
+            who = f" by {done.by}" if done.by else ""
+            self.status(f"✓ {number}. {done.text} — {runs_ui.local_time(done.at)}{who}")
+        elif note is not None:
+            self.status(f"Note saved for item {number}.")
+        else:
+            self.status(f"Item {number} is not done any more.")
+        self.refresh_run_panel()
+        self.rerender()
+        return True
+
+    def note_run_item(self, number: int) -> None:
+        item = self._run_item(number)
+        if item is None:
+            return
+        text = runs_ui.ask_note(self, f"{item.number}. {item.text}", item.note)
+        if text is not None:
+            self.tick_run_item(number, item.checked, note=text)
+
+    def finish_run(self) -> None:
+        run = self.run
+        if run is None or run.finished:
+            self.status("No run in progress.")
+            return
+        if not runs_ui.confirm_finish(self, run):
+            return
+        try:
+            self.run = self.lib.runs.finish(run.id)
+        except RbdeskError as exc:
+            self.status(exc.message, 10000)
+            return
+        self.status(f"Run #{run.id} finished: {self.run.done}/{self.run.total} done.")
+        self.refresh_run_panel()
+        self.rerender()
+
+    def resume_run(self, run_id: int) -> None:
+        """Show run_id in the Run tab and open its runbook (when it is still there)."""
+        try:
+            run = self.lib.runs.get(run_id)
+        except RbdeskError as exc:
+            self.status(exc.message, 10000)
+            return
+        self.run_banner.setVisible(False)
+        file = self._file_for(run.source, run.path) if run.source else None
+        if file is None and run.file and Path(run.file).is_file():
+            file = RunbookFile(run.source, run.path, Path(run.file))
+        self.run = run
+        if file is None:
+            self.refresh_run_panel()
+            self.side.setCurrentWidget(self.run_panel)
+            self.status(f"The runbook of run #{run.id} is no longer in the library.", 10000)
+            return
+        self.side.setCurrentWidget(self.run_panel)
+        if self.current is not None and self.current.file.path == file.path:
+            self.set_run(run)
+        else:
+            self.open_file(file)
+
+    def show_runs(self) -> None:
+        try:
+            runs = self.lib.runs.list()
+        except RbdeskError as exc:
+            self.status(exc.message, 10000)
+            return
+        self.runs_dialog = runs_ui.RunsHistoryDialog(runs, self, self.resume_run, self.export_run)
+        self.runs_dialog.open()
+
+    def export_run(self, run_id: int) -> str:
+        path = dialogs.ask_save_path(self, "Export run", f"run-{run_id}.md", runs_ui.EXPORT_FILTERS)
+        if not path:
+            return ""
+        try:
+            out = write_export(self.lib.runs, run_id, path)
+        except (RbdeskError, OSError) as exc:
+            self.status(f"Not exported: {getattr(exc, 'message', exc)}", 10000)
+            return ""
+        self.status(f"Exported run #{run_id} to {out}")
+        return str(out)
+
+    # ------------------------------------------------------------------ printing
+    def _print_parts(self, kind: str) -> list[core_printing.PrintPart] | None:
+        doc = self.current
+        if doc is None:
+            self.status("Open a runbook first, then print it.")
+            return None
+        return core_printing.print_parts(
+            kind, doc.runbook, origin_of(self.lib, doc.file), dt.date.today()
+        )
+
+    def print_kind(self, kind: str) -> None:
+        parts = self._print_parts(kind)
+        if parts and ui_printing.print_with_dialog(parts, self):
+            self.status(f"Sent {parts[0].title or kind} to the printer.")
+
+    def preview_kind(self, kind: str) -> None:
+        parts = self._print_parts(kind)
+        if parts:
+            ui_printing.preview(parts, self)
+
+    def export_pdf(self, kind: str) -> str:
+        parts = self._print_parts(kind)
+        if not parts or self.current is None:
+            return ""
+        stem = Path(self.current.file.relpath).name.split(".")[0]
+        suffix = {"runbook": "", "checklist": "-drill-sheet", "contacts": "-contacts"}[kind]
+        path = dialogs.ask_save_path(self, "Export PDF", f"{stem}{suffix}.pdf", "PDF (*.pdf)")
+        if not path:
+            return ""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = ui_printing.write_pdf(parts, path)
+        except OSError as exc:
+            self.status(f"PDF not written: {exc}", 10000)
+            return ""
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.status(f"Wrote {pages} page{'s' if pages != 1 else ''} to {path}")
+        return path
+
+    # ------------------------------------------------------------------ preferences
+    def show_preferences(self) -> None:
+        initials = dialogs.ask_preferences(self, self.settings.initials)
+        if initials is not None:
+            self.settings.initials = clean_initials(initials)
+            self.save_settings()
+            self.status("Preferences saved.")
 
     # ------------------------------------------------------------------ contacts
     def show_all_contacts(self) -> None:

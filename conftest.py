@@ -6,6 +6,8 @@ from pathlib import Path
 # Must be set before any QApplication exists, or a display-less run aborts.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# Tests never leave a resident search server behind (test_server.py opts in).
+os.environ["RBDESK_SEARCH_SERVER"] = "0"
 
 import pytest
 

@@ -19,15 +19,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rbdesk.cli.common import library, print_json
+    from rbdesk.cli.common import print_json
     from rbdesk.core.errors import RbdeskError
 
     if args.limit < 1:
         raise RbdeskError("--limit must be at least 1", hint="e.g. --limit 20")
-    lib = library(args)
-    if args.source:
-        lib.root(args.source)  # clear error for an unknown source
-    result = lib.search.search(" ".join(args.query), limit=args.limit, source=args.source)
+    result = _search(args, " ".join(args.query))
     if args.json:
         print_json(result.to_dict())
         return 0
@@ -48,3 +45,26 @@ def run(args: argparse.Namespace) -> int:
     if result.total > shown:
         print(f"({shown} of {result.total} runbooks; --limit N shows more)")
     return 0
+
+
+def _search(args: argparse.Namespace, query: str):
+    """Ask the resident search server; without one, search here and start one."""
+    from rbdesk.core import paths
+    from rbdesk.core.search import server
+    from rbdesk.core.search.results import SearchHit, SearchResult
+
+    data_dir = paths.data_dir(args.data_dir)
+    request = {"op": "search", "query": query, "limit": args.limit, "source": args.source}
+    answer = server.ask(data_dir, request)
+    if answer is not None:
+        r = answer["result"]
+        hits = [SearchHit(**h) for h in r["hits"]]
+        return SearchResult(r["query"], r["total"], r["corrected"], hits)
+    from rbdesk.cli.common import library
+
+    lib = library(args)
+    if args.source:
+        lib.root(args.source)  # clear error for an unknown source
+    result = lib.search.search(query, limit=args.limit, source=args.source)
+    server.spawn(data_dir)
+    return result

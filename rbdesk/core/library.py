@@ -84,7 +84,13 @@ class Library:
     def sync(self) -> SyncManager:
         from .sync import SyncManager
 
-        return SyncManager(self.data_dir)
+        return SyncManager(self.data_dir, on_snapshot=self._index_snapshot)
+
+    def _index_snapshot(
+        self, new_root: LibraryRoot, previous_root: LibraryRoot | None, progress
+    ) -> None:
+        """Sync hook: build the new snapshot's search index before it is published."""
+        self.search.build_index(new_root, previous_root, progress)
 
     @cached_property
     def search(self) -> SearchService:

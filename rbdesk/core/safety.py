@@ -49,6 +49,18 @@ _DESTRUCTIVE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bkill\s+-9\b|\bpkill\b|\bkillall\b"), "kills processes"),
     (re.compile(r"\bchmod\s+-R\s+777\b|\bchown\s+-R\b"), "recursive permission change"),
     (re.compile(r">\s*/dev/sd[a-z]\b"), "writes to a raw disk"),
+    (re.compile(r"\bALTER\s+TABLE\b[^;]*\bDROP\b", re.I), "ALTER TABLE … DROP removes data"),
+    (
+        re.compile(r"\bdocker\s+(?:system|volume|image)\s+prune\b|\bdocker\s+rm\s+-f"),
+        "docker prune / rm -f removes containers or data",
+    ),
+    (
+        re.compile(r"\baws\s+\S+\s+delete-|\b(?:gcloud|az)\s+[^\n]*\bdelete\b"),
+        "deletes cloud resources",
+    ),
+    (re.compile(r"\biptables\s+-F\b"), "flushes firewall rules"),
+    (re.compile(r"\bdropdb\b|\bdropuser\b"), "drops a database or user"),
+    (re.compile(r"\bpg_terminate_backend\b"), "terminates database sessions"),
 ]
 _DELETE_RE = re.compile(r"\bDELETE\s+FROM\b([^;]*)", re.I)
 _WHERE_RE = re.compile(r"\bWHERE\b", re.I)
@@ -67,22 +79,6 @@ def destructive_reasons(text: str) -> list[str]:
             break
     return reasons
 
-
-# Beyond the copy rules' list: more ways runbooks destroy things.
-_DESTRUCTIVE += [
-    (re.compile(r"\bALTER\s+TABLE\b[^;]*\bDROP\b", re.I), "ALTER TABLE … DROP removes data"),
-    (
-        re.compile(r"\bdocker\s+(?:system|volume|image)\s+prune\b|\bdocker\s+rm\s+-f"),
-        "docker prune / rm -f removes containers or data",
-    ),
-    (
-        re.compile(r"\baws\s+\S+\s+delete-|\b(?:gcloud|az)\s+[^\n]*\bdelete\b"),
-        "deletes cloud resources",
-    ),
-    (re.compile(r"\biptables\s+-F\b"), "flushes firewall rules"),
-    (re.compile(r"\bdropdb\b|\bdropuser\b"), "drops a database or user"),
-    (re.compile(r"\bpg_terminate_backend\b"), "terminates database sessions"),
-]
 
 WARNING_WORDS_RE = re.compile(
     r"warning|caution|danger|destructive|irreversib|careful|⚠|data loss|last resort|"

@@ -1,0 +1,55 @@
+"""rbdesk source add|list|remove: manage the git repositories and folders followed."""
+
+from __future__ import annotations
+
+HELP = "add, list or remove runbook sources (git repositories or folders)"
+
+
+def configure(p) -> None:
+    sub = p.add_subparsers(dest="source_command", metavar="ACTION", required=True)
+    add = sub.add_parser("add", help="follow a git repository or a local folder")
+    add.add_argument("name", help="a short name, e.g. ops")
+    add.add_argument(
+        "url",
+        help="https://, ssh://, git@host:path, git://, file://, a local repository or folder",
+    )
+    add.add_argument("--branch", help="branch to follow (default: the remote's HEAD)")
+    add.add_argument("--subdir", help="only this folder of the repository (partial clone)")
+    lst = sub.add_parser("list", help="list the sources")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    rm = sub.add_parser("remove", help="forget a source and delete its local copies")
+    rm.add_argument("name")
+
+
+def run(args) -> int:
+    from rbdesk.cli.common import library, print_json
+    from rbdesk.core.sync.urls import redact
+
+    manager = library(args).sync
+    if args.source_command == "add":
+        source = manager.add_source(args.name, args.url, branch=args.branch, subdir=args.subdir)
+        extra = "".join(
+            f", {label} {value}"
+            for label, value in (("branch", source.branch), ("subdir", source.subdir))
+            if value
+        )
+        print(f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})")
+        print(f"run `rbdesk sync {source.name}` to fetch it")
+        return 0
+    if args.source_command == "remove":
+        manager.remove_source(args.name)
+        print(f"removed source {args.name!r} and its local copies")
+        return 0
+    sources = manager.sources()
+    rows = [{**s.to_dict(), "url": redact(s.url)} for s in sources]
+    if args.json:
+        print_json({"sources": rows})
+        return 0
+    if not rows:
+        print("no sources configured; add one with: rbdesk source add NAME URL")
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        extra = "".join(f"  {label}={r[label]}" for label in ("branch", "subdir") if r[label])
+        print(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
+    return 0

@@ -1,0 +1,76 @@
+"""rbdesk sync [NAME]: fetch sources and publish new snapshots atomically."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+HELP = "fetch the sources and switch to their new snapshots"
+
+
+def configure(p) -> None:
+    p.add_argument("name", nargs="?", help="only this source (default: all)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal's stderr (throttled)."""
+
+    WIDTH = 24
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, event) -> None:
+        now = time.monotonic()
+        final = event.fraction == 1.0 or event.phase in ("done", "connecting")
+        if not final and now - self._last < 0.1:
+            return
+        self._last = now
+        if event.phase == "done":
+            self.clear()
+            return
+        if event.fraction is None:
+            bar = "." * self.WIDTH
+            pct = "    "
+        else:
+            filled = round(event.fraction * self.WIDTH)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            pct = f"{event.fraction * 100:3.0f}%"
+        text = f"{event.source}: {event.phase:<20.20} [{bar}] {pct}"
+        self.stream.write("\r" + text + "\x1b[K")
+        self.stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+
+
+def run(args) -> int:
+    from rbdesk.cli.common import library, print_json
+    from rbdesk.core.errors import NotFoundError
+
+    manager = library(args).sync
+    if not manager.has_sources():
+        raise NotFoundError(
+            "no sources are configured: nothing to sync",
+            hint="add one with `rbdesk source add NAME URL`",
+        )
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        outcomes = manager.sync(args.name, progress=bar)
+    finally:
+        if bar is not None:
+            bar.clear()
+    if args.json:
+        print_json({"results": [o.to_dict() for o in outcomes]})
+    else:
+        for o in outcomes:
+            line = f"{o.source}: {o.message}"
+            print(line, file=sys.stdout if o.ok else sys.stderr)
+    return 0 if all(o.ok for o in outcomes) else 1

@@ -1,0 +1,280 @@
+"""`rbdesk doctor`: checks of the installation and the library, each with a fix.
+
+Pure checks (no Qt import in this process: the Qt check runs in a child
+process, because a missing platform plugin aborts the process that tries it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .library import Library
+
+OK, WARN, FAIL = "ok", "warning", "error"
+MIN_GIT = (2, 25)
+CREDENTIALS_IN_URL_GIT = (2, 37)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    status: str  # OK / WARN / FAIL
+    detail: str
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def run_checks(lib: Library, *, check_qt: bool = True) -> list[Check]:
+    checks = [check_python(), check_git(), check_data_dir(lib.data_dir), check_samples()]
+    checks += check_sources(lib)
+    checks += check_indexes(lib)
+    if check_qt:
+        checks.append(check_qt_platform())
+    return checks
+
+
+def check_python() -> Check:
+    v = sys.version_info
+    ok = v >= (3, 11)
+    return Check(
+        "python",
+        OK if ok else FAIL,
+        f"Python {v.major}.{v.minor}.{v.micro}",
+        "" if ok else "install Python 3.11 or newer",
+    )
+
+
+def _git_version() -> tuple[int, ...] | None:
+    git = shutil.which("git")
+    if not git:
+        return None
+    try:
+        out = subprocess.run(
+            [git, "--version"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    nums = out.split()[2].split(".") if len(out.split()) > 2 else []
+    return tuple(int(n) for n in nums[:3] if n.isdigit()) or None
+
+
+def check_git() -> Check:
+    v = _git_version()
+    if v is None:
+        return Check(
+            "git",
+            FAIL,
+            "git not found on PATH",
+            "install git (apt install git / brew install git / git-scm.com); "
+            "sync needs it, reading and search do not",
+        )
+    shown = ".".join(map(str, v))
+    if v < MIN_GIT:
+        return Check(
+            "git",
+            FAIL,
+            f"git {shown} is too old (need {'.'.join(map(str, MIN_GIT))}+)",
+            "upgrade git",
+        )
+    if v < CREDENTIALS_IN_URL_GIT:
+        return Check(
+            "git",
+            WARN,
+            f"git {shown}: no transfer.credentialsInUrl protection",
+            "upgrade git to 2.37 or newer",
+        )
+    return Check("git", OK, f"git {shown} at {shutil.which('git')}")
+
+
+def check_data_dir(data_dir: Path) -> Check:
+    d = Path(data_dir)
+    probe_parent = d if d.exists() else next((p for p in d.parents if p.exists()), d)
+    if d.exists() and not d.is_dir():
+        return Check(
+            "data dir",
+            FAIL,
+            f"{d} exists and is not a folder",
+            "move that file away or pass --data-dir",
+        )
+    if not os.access(probe_parent, os.W_OK):
+        return Check(
+            "data dir",
+            FAIL,
+            f"{d} is not writable",
+            "fix its permissions or pass --data-dir / set RBDESK_DATA_DIR",
+        )
+    try:
+        free = shutil.disk_usage(probe_parent).free
+    except OSError:
+        free = None
+    if free is not None and free < 200 * 1024 * 1024:
+        return Check(
+            "data dir",
+            WARN,
+            f"{d}: only {free // (1024 * 1024)} MiB free",
+            "free disk space: a sync needs room for one more snapshot",
+        )
+    if d.exists():
+        try:
+            with tempfile.NamedTemporaryFile(dir=d, prefix=".doctor-"):
+                pass
+        except OSError as exc:
+            return Check(
+                "data dir",
+                FAIL,
+                f"cannot write in {d}: {exc.strerror}",
+                "fix its permissions or pass --data-dir",
+            )
+    state = "exists" if d.exists() else "will be created on first use"
+    return Check("data dir", OK, f"{d} ({state})")
+
+
+def check_samples() -> Check:
+    from . import paths
+
+    n = sum(1 for _ in Path(paths.samples_dir()).rglob("*.md"))
+    if n == 0:
+        return Check(
+            "samples",
+            WARN,
+            "the bundled sample library is missing",
+            "reinstall rbdesk (pip install --force-reinstall rbdesk)",
+        )
+    return Check("samples", OK, f"{n} bundled sample runbooks at {paths.samples_dir()}")
+
+
+def check_sources(lib: Library) -> list[Check]:
+    try:
+        statuses = lib.sync.status()
+    except Exception as exc:  # a broken config must not stop the doctor
+        return [
+            Check(
+                "sources",
+                FAIL,
+                f"cannot read the sources: {exc}",
+                "look at the config file in the data dir, or re-add the sources",
+            )
+        ]
+    if not statuses:
+        return [
+            Check(
+                "sources",
+                OK,
+                "no source configured: the bundled samples are shown",
+                "add your team's repository: rbdesk source add NAME URL",
+            )
+        ]
+    out = []
+    for s in statuses:
+        name = f"source {s.name}"
+        if not s.commit:
+            out.append(
+                Check(
+                    name,
+                    WARN if not s.last_error else FAIL,
+                    f"{s.url}: never synced" + (f" ({s.last_error})" if s.last_error else ""),
+                    f"run: rbdesk sync {s.name}",
+                )
+            )
+        elif s.last_error:
+            out.append(
+                Check(
+                    name,
+                    WARN,
+                    f"{s.url}: last sync failed: {s.last_error}; showing commit {s.commit[:7]}",
+                    "check the network/VPN and credentials, then rbdesk sync "
+                    f"{s.name} (see README: troubleshooting sync)",
+                )
+            )
+        elif s.stale:
+            out.append(
+                Check(
+                    name,
+                    WARN,
+                    f"{s.url}: stale, last synced {s.synced_at}",
+                    f"run: rbdesk sync {s.name}",
+                )
+            )
+        else:
+            out.append(
+                Check(
+                    name,
+                    OK,
+                    f"{s.url}: commit {s.commit[:7]}, {s.runbooks} runbooks, synced {s.synced_at}",
+                )
+            )
+    return out
+
+
+def check_indexes(lib: Library) -> list[Check]:
+    from .search.store import is_current, read_marker
+
+    out = []
+    for root in lib.roots():
+        d = lib.search.index_dir_for(root)
+        marker = read_marker(d)
+        name = f"index {root.name}"
+        if marker is None:
+            out.append(
+                Check(
+                    name,
+                    WARN,
+                    "not built yet (built on the first search)",
+                    f"run: rbdesk search --source {root.name} anything",
+                )
+            )
+        elif not is_current(d):
+            out.append(
+                Check(
+                    name,
+                    WARN,
+                    "made by another rbdesk version: rebuilt on next search",
+                    f"run: rbdesk search --source {root.name} anything",
+                )
+            )
+        else:
+            out.append(Check(name, OK, f"{marker.get('documents', '?')} runbooks indexed in {d}"))
+    return out
+
+
+_QT_PROBE = (
+    "from PySide6.QtGui import QGuiApplication; import sys;"
+    "app = QGuiApplication(sys.argv[:1]); print(app.platformName())"
+)
+
+
+def check_qt_platform() -> Check:
+    env = dict(os.environ)
+    try:
+        r = subprocess.run(
+            [sys.executable, "-c", _QT_PROBE], capture_output=True, text=True, timeout=30, env=env
+        )
+    except subprocess.TimeoutExpired:
+        return Check("qt", FAIL, "starting Qt timed out", "see README: troubleshooting")
+    if r.returncode == 0:
+        platform = r.stdout.strip()
+        if platform == "offscreen":
+            return Check(
+                "qt",
+                WARN,
+                "Qt runs offscreen (no display): the window will not show",
+                "run rbdesk from a desktop session (DISPLAY or WAYLAND_DISPLAY set)",
+            )
+        return Check("qt", OK, f"Qt platform plugin '{platform}' works")
+    err = (r.stderr or "").strip().splitlines()
+    tail = next((ln for ln in reversed(err) if ln.strip()), "Qt failed to start")
+    fix = (
+        "on Debian/Ubuntu: sudo apt install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 "
+        "libxkbcommon-x11-0 libegl1; or run headless with QT_QPA_PLATFORM=offscreen"
+    )
+    if "No module named" in tail:
+        fix = "reinstall rbdesk: pip install --force-reinstall rbdesk (PySide6 is missing)"
+    return Check("qt", FAIL, f"Qt cannot start: {tail[:200]}", fix)

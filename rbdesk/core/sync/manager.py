@@ -1,0 +1,691 @@
+"""``SyncManager``: add/remove sources, sync them, report their status.
+
+A sync of one source, under that source's lock:
+fetch into the private mirror -> export the commit into ``snapshots/.tmp-*``
+-> rename it to ``snapshots/<id>`` -> ``on_snapshot`` hook (search index) ->
+replace ``current.json`` -> prune to the last two snapshots. Any failure
+leaves the previous pointer, and so the previous complete snapshot, current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tarfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rbdesk.core.errors import NotFoundError, RbdeskError
+
+from . import store
+from .freshness import is_stale
+from .git import GitFailure, GitRunner, classify_failure
+from .models import ProgressCallback, SourceStatus, SyncOutcome, SyncProgress
+from .urls import (
+    SourceURL,
+    UnsafeURLError,
+    redact,
+    validate_branch,
+    validate_name,
+    validate_subdir,
+    validate_url,
+)
+
+if TYPE_CHECKING:
+    from rbdesk.core.library import LibraryRoot
+
+log = logging.getLogger(__name__)
+
+SnapshotHook = Callable[["LibraryRoot", "LibraryRoot | None", ProgressCallback], None]
+
+# Failures caused by the remote or the network: re-cloning the mirror would not help.
+_REMOTE_KINDS = {
+    "dns",
+    "auth",
+    "network",
+    "stalled",
+    "branch_not_found",
+    "disk_full",
+    "connection_lost",
+    "no_git",
+}
+_TIP_REF = "refs/rbdesk/tip"
+_CURRENT_REF = "refs/rbdesk/current"
+
+
+class SyncFailure(Exception):
+    """One source's sync failed: kind + one line for the user."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = redact(message)
+
+
+@dataclass(slots=True)
+class _Target:
+    """The snapshot a sync wants to publish."""
+
+    snapshot_id: str
+    commit: str
+    commit_date: str
+    commit_subject: str | None
+    export: Callable[[Path], None]  # writes the file tree into the given folder
+    forced: bool = False
+    notices: tuple[str, ...] = ()
+
+
+def is_git_repository(path: Path) -> bool:
+    return (path / ".git").exists() or ((path / "HEAD").is_file() and (path / "objects").is_dir())
+
+
+def _noop_progress(_: SyncProgress) -> None:
+    return None
+
+
+class SyncManager:
+    """Sources, their mirrors and snapshots below one data dir."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        on_snapshot: SnapshotHook | None = None,
+        *,
+        git: str = "git",
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.on_snapshot = on_snapshot
+        self.git = git
+
+    # -- config ------------------------------------------------------------------
+    def config(self) -> store.Config:
+        return store.load_config(self.data_dir)
+
+    def sources(self) -> list[store.SourceConfig]:
+        return self.config().sources
+
+    def has_sources(self) -> bool:
+        return bool(self.sources())
+
+    def add_source(
+        self, name: str, url: str, branch: str | None = None, subdir: str | None = None
+    ) -> store.SourceConfig:
+        """Validate and store a source; nothing is written when anything is refused."""
+        validate_name(name)
+        surl = validate_url(url)
+        branch = validate_branch(branch)
+        subdir = validate_subdir(subdir)
+        kind = "git"
+        if surl.transport == "local" and not is_git_repository(Path(surl.url)):
+            kind = "folder"
+            if branch or subdir:
+                raise RbdeskError(
+                    f"{surl.url} is a plain folder (not a git repository): "
+                    "--branch and --subdir do not apply",
+                    hint="add the sub-folder itself as the source URL",
+                )
+        source = store.SourceConfig(
+            name=name, url=surl.url, kind=kind, branch=branch, subdir=subdir
+        )
+        with store.editing_config(self.data_dir) as config:
+            if config.find(name):
+                raise RbdeskError(
+                    f"a source named {name!r} already exists",
+                    hint=f"pick another name or run `rbdesk source remove {name}` first",
+                )
+            config.sources.append(source)
+        return source
+
+    def remove_source(self, name: str) -> None:
+        """Forget a source and delete its mirror and snapshots."""
+        paths = store.SourcePaths.of(self.data_dir, name)
+        if not self.config().find(name):
+            raise self._unknown(name)
+        with store.locked(paths.lock, blocking=False):
+            with store.editing_config(self.data_dir) as config:
+                config.sources = [s for s in config.sources if s.name != name]
+            store.remove_tree(paths.base)
+
+    def _unknown(self, name: str) -> NotFoundError:
+        return NotFoundError(
+            f"no source named {name!r}",
+            hint="run `rbdesk source list` to see the configured sources",
+        )
+
+    # -- readers -------------------------------------------------------------------
+    def current_root(self, source: store.SourceConfig) -> LibraryRoot | None:
+        """The source's current snapshot as a LibraryRoot (None if never synced)."""
+        paths = store.SourcePaths.of(self.data_dir, source.name)
+        pointer = store.read_pointer(paths)
+        return None if pointer is None else self._root(source.name, paths, pointer)
+
+    def current_roots(self) -> list[LibraryRoot]:
+        """rbdesk.core.library.LibraryRoot for every source with a current snapshot."""
+        roots = (self.current_root(s) for s in self.sources())
+        return [r for r in roots if r is not None]
+
+    @staticmethod
+    def _root(name: str, paths: store.SourcePaths, pointer: dict[str, Any]) -> LibraryRoot:
+        from rbdesk.core.library import LibraryRoot
+
+        snap = paths.snapshot(pointer["snapshot"])
+        return LibraryRoot(
+            name=name,
+            root=store.snapshot_tree(snap),
+            kind=pointer.get("kind") or "git",
+            commit=pointer.get("commit") or "",
+            commit_date=pointer.get("commit_date") or "",
+            commit_subject=pointer.get("commit_subject"),
+            synced_at=pointer.get("synced_at") or "",
+            index_dir=store.snapshot_index(snap),
+        )
+
+    def status(self) -> list[SourceStatus]:
+        config = self.config()
+        return [self._status(s, config.settings) for s in config.sources]
+
+    def _status(self, source: store.SourceConfig, settings: store.Settings) -> SourceStatus:
+        paths = store.SourcePaths.of(self.data_dir, source.name)
+        pointer = store.read_pointer(paths) or {}
+        state = store.read_json(paths.state) or {}
+        runbooks = pointer.get("runbooks")
+        if pointer and not isinstance(runbooks, int):
+            from rbdesk.core.library import iter_runbook_files
+
+            tree = store.snapshot_tree(paths.snapshot(pointer["snapshot"]))
+            runbooks = sum(1 for _ in iter_runbook_files(tree))
+        synced_at = pointer.get("synced_at")
+        return SourceStatus(
+            name=source.name,
+            url=redact(source.url),
+            branch=source.branch,
+            commit=pointer.get("commit"),
+            commit_date=pointer.get("commit_date"),
+            commit_subject=pointer.get("commit_subject"),
+            synced_at=synced_at,
+            last_attempt_at=state.get("last_attempt_at"),
+            last_error=state.get("last_error"),
+            runbooks=int(runbooks or 0),
+            stale=is_stale(synced_at, settings.stale_hours),
+            kind=source.kind,
+            subdir=source.subdir,
+            last_error_kind=state.get("last_error_kind"),
+        )
+
+    # -- sync ------------------------------------------------------------------------
+    def sync(
+        self, name: str | None = None, progress: ProgressCallback | None = None
+    ) -> list[SyncOutcome]:
+        """Sync one source (or all, in order); one outcome per source, never raises
+        for a failed fetch (only for an unknown name or a broken config)."""
+        config = self.config()
+        if name is not None:
+            source = config.find(name)
+            if source is None:
+                raise self._unknown(name)
+            selected = [source]
+        else:
+            selected = list(config.sources)
+        report = progress or _noop_progress
+        return [self._sync_one(s, config.settings, report) for s in selected]
+
+    def _sync_one(
+        self, source: store.SourceConfig, settings: store.Settings, progress: ProgressCallback
+    ) -> SyncOutcome:
+        paths = store.SourcePaths.of(self.data_dir, source.name)
+        attempt_at = store.utc_now_iso()
+        try:
+            paths.base.mkdir(parents=True, exist_ok=True)
+            lock = store.FileLock(paths.lock)
+            lock.acquire(blocking=False)
+        except store.LockBusy as exc:
+            return SyncOutcome(source.name, False, None, exc.message, error="busy")
+        except OSError as exc:
+            return self._failed(source, paths, attempt_at, _os_failure(exc, paths.base), None)
+        try:
+            pointer = store.read_pointer(paths)
+            previous = pointer.get("commit") if pointer else None
+            try:
+                store.clean_leftovers(paths.base)
+                store.clean_leftovers(paths.snapshots)
+                if source.kind == "folder":
+                    outcome = self._sync_folder(source, paths, pointer, progress)
+                else:
+                    outcome = self._sync_git(source, paths, pointer, settings, progress)
+            except SyncFailure as exc:
+                return self._failed(source, paths, attempt_at, exc, previous)
+            except UnsafeURLError as exc:
+                failure = SyncFailure("unsafe_url", exc.message)
+                return self._failed(source, paths, attempt_at, failure, previous)
+            except OSError as exc:
+                return self._failed(
+                    source, paths, attempt_at, _os_failure(exc, paths.base), previous
+                )
+            with contextlib.suppress(OSError):
+                store.write_json_atomic(
+                    paths.state,
+                    {"last_attempt_at": attempt_at, "last_error": None, "last_error_kind": None},
+                )
+            progress(SyncProgress(source.name, "done", 1.0, outcome.message))
+            return outcome
+        finally:
+            lock.release()
+
+    def _failed(
+        self,
+        source: store.SourceConfig,
+        paths: store.SourcePaths,
+        attempt_at: str,
+        failure: SyncFailure,
+        previous: str | None,
+    ) -> SyncOutcome:
+        with contextlib.suppress(OSError):
+            store.write_json_atomic(
+                paths.state,
+                {
+                    "last_attempt_at": attempt_at,
+                    "last_error": failure.message,
+                    "last_error_kind": failure.kind,
+                },
+            )
+        return SyncOutcome(
+            source.name,
+            False,
+            previous,
+            failure.message,
+            error=failure.kind,
+            previous_commit=previous,
+        )
+
+    # -- publishing (shared by git and folder sources) ---------------------------------
+    def _publish(
+        self,
+        source: store.SourceConfig,
+        paths: store.SourcePaths,
+        pointer: dict[str, Any] | None,
+        target: _Target,
+        progress: ProgressCallback,
+        resolve_id: Callable[[Path], str] | None = None,
+    ) -> SyncOutcome:
+        """Build (or reuse) the target snapshot, run the hook, swap the pointer, prune."""
+        now = store.utc_now_iso()
+        previous_id = pointer.get("snapshot") if pointer else None
+        previous_commit = pointer.get("commit") if pointer else None
+        if previous_id == target.snapshot_id and resolve_id is None:
+            return self._still_current(paths, pointer, source.name, target.commit, now)
+        final = paths.snapshot(target.snapshot_id)
+        if not (final / "meta.json").is_file() or resolve_id is not None:
+            progress(SyncProgress(source.name, "snapshot", None, "writing the snapshot"))
+            tmp = store.new_tmp_dir(paths.snapshots)
+            try:
+                tree = store.snapshot_tree(tmp)
+                tree.mkdir()
+                target.export(tree)
+                if resolve_id is not None:
+                    target.snapshot_id = resolve_id(tree)
+                    final = paths.snapshot(target.snapshot_id)
+                    if previous_id == target.snapshot_id:
+                        return self._still_current(paths, pointer, source.name, target.commit, now)
+                meta = {
+                    "snapshot": target.snapshot_id,
+                    "kind": source.kind,
+                    "commit": target.commit,
+                    "commit_date": target.commit_date,
+                    "commit_subject": target.commit_subject,
+                    "runbooks": _count_runbooks(tree),
+                    "created_at": now,
+                }
+                if (final / "meta.json").is_file():
+                    store.remove_tree(tmp)
+                else:
+                    store.remove_tree(final)  # a folder without meta.json is not a snapshot
+                    store.finish_snapshot(tmp, final, meta)
+            finally:
+                store.remove_tree(tmp)
+            progress(SyncProgress(source.name, "snapshot", 1.0, "snapshot written"))
+        meta = store.read_json(final / "meta.json") or {}
+        new_pointer = {**meta, "snapshot": target.snapshot_id, "synced_at": now}
+        notices = list(target.notices)
+        notices += self._run_hook(source, paths, new_pointer, pointer, progress)
+        self._write_pointer(paths, new_pointer)
+        store.prune_snapshots(paths, {target.snapshot_id, *([previous_id] if previous_id else [])})
+        short = target.commit[:7]
+        if target.forced:
+            message = f"history rewritten (force push): now at {short}"
+        elif previous_commit:
+            message = f"updated {previous_commit[:7]} -> {short} ({_runbooks_phrase(meta)})"
+        else:
+            message = f"synced {short} ({_runbooks_phrase(meta)})"
+        return SyncOutcome(
+            source.name,
+            True,
+            target.commit,
+            "; ".join([message, *notices]),
+            changed=True,
+            previous_commit=previous_commit,
+            forced=target.forced,
+        )
+
+    def _run_hook(
+        self,
+        source: store.SourceConfig,
+        paths: store.SourcePaths,
+        new_pointer: dict[str, Any],
+        old_pointer: dict[str, Any] | None,
+        progress: ProgressCallback,
+    ) -> list[str]:
+        if self.on_snapshot is None:
+            return []
+        new_root = self._root(source.name, paths, new_pointer)
+        old_root = self._root(source.name, paths, old_pointer) if old_pointer else None
+        try:
+            self.on_snapshot(new_root, old_root, progress)
+        except Exception as exc:  # the swap still happens; the index is rebuilt lazily
+            log.warning("on_snapshot hook failed for %s: %s", source.name, exc)
+            return [
+                f"search index not built ({redact(str(exc)) or type(exc).__name__}); "
+                "it will be built on first search"
+            ]
+        return []
+
+    def _still_current(
+        self, paths: store.SourcePaths, pointer: dict[str, Any], name: str, commit: str, now: str
+    ) -> SyncOutcome:
+        """Nothing changed: refresh synced_at only."""
+        self._write_pointer(paths, {**pointer, "synced_at": now})
+        return SyncOutcome(
+            name,
+            True,
+            commit,
+            f"already up to date at {commit[:7]}",
+            previous_commit=pointer.get("commit"),
+        )
+
+    @staticmethod
+    def _write_pointer(paths: store.SourcePaths, pointer: dict[str, Any]) -> None:
+        store.write_json_atomic(paths.pointer, pointer)
+
+    # -- plain folders -------------------------------------------------------------------
+    def _sync_folder(
+        self,
+        source: store.SourceConfig,
+        paths: store.SourcePaths,
+        pointer: dict[str, Any] | None,
+        progress: ProgressCallback,
+    ) -> SyncOutcome:
+        surl = validate_url(source.url)
+        folder = Path(surl.url)
+        digest = store.hash_folder(folder)
+        target = _Target(digest.commit, digest.commit, digest.commit_date, None, lambda _: None)
+        if pointer and pointer.get("snapshot") == digest.commit:
+            return self._publish(source, paths, pointer, target, progress)
+
+        def export(tree: Path) -> None:
+            copied = store.hash_folder(folder, copy_to=tree)
+            target.commit, target.commit_date = copied.commit, copied.commit_date
+
+        target.export = export
+        return self._publish(
+            source, paths, pointer, target, progress, resolve_id=lambda _tree: target.commit
+        )
+
+    # -- git ---------------------------------------------------------------------------------
+    def _sync_git(
+        self,
+        source: store.SourceConfig,
+        paths: store.SourcePaths,
+        pointer: dict[str, Any] | None,
+        settings: store.Settings,
+        progress: ProgressCallback,
+    ) -> SyncOutcome:
+        # Checked again here: the config file may have been edited by hand.
+        surl = validate_url(source.url)
+        branch = validate_branch(source.branch)
+        subdir = validate_subdir(source.subdir)
+        runner = GitRunner(self.git, stall_timeout=settings.stall_timeout)
+        session = _GitSession(source.name, paths.mirror, surl, branch, subdir, runner, progress)
+        existed = paths.mirror.exists()
+        reused = session.mirror_usable()
+        for attempt in (1, 2):
+            if attempt == 2 or not reused:
+                session.new_mirror(paths.base)
+            try:
+                target = session.fetch_target(pointer)
+                outcome = self._publish(source, paths, pointer, target, progress)
+            except GitFailure as exc:
+                kind, message = session.classify(exc)
+                if attempt == 1 and reused and kind not in _REMOTE_KINDS:
+                    log.warning(
+                        "mirror of %s looks corrupted (%s): re-cloning", source.name, message
+                    )
+                    continue
+                raise SyncFailure(kind, message) from None
+            session.mark_current(outcome.commit)
+            if attempt == 2 or (existed and not reused):
+                outcome = _with_notice(
+                    outcome, "the local mirror was corrupted and has been re-cloned"
+                )
+            return outcome
+        raise AssertionError("unreachable")
+
+
+class _GitSession:
+    """The git commands of one sync of one source (mirror, fetch, export)."""
+
+    def __init__(
+        self,
+        source: str,
+        mirror: Path,
+        surl: SourceURL,
+        branch: str | None,
+        subdir: str | None,
+        runner: GitRunner,
+        progress: ProgressCallback,
+    ) -> None:
+        self.source = source
+        self.mirror = mirror
+        self.surl = surl
+        self.branch = branch
+        self.subdir = subdir
+        self.runner = runner
+        self.progress = progress
+
+    def git(
+        self, *args: str, stdin: bytes | None = None, check: bool = True, progress: bool = False
+    ):
+        def sink(phase: str, fraction: float | None, line: str) -> None:
+            self.progress(SyncProgress(self.source, phase, fraction, line))
+
+        return self.runner.run(
+            list(args),
+            cwd=self.mirror,
+            stdin_data=stdin,
+            check=check,
+            on_progress=sink if progress else None,
+        )
+
+    def classify(self, exc: GitFailure) -> tuple[str, str]:
+        if exc.kind in ("stalled", "no_git"):
+            host = self.surl.host or redact(self.surl.url)
+            if exc.kind == "stalled":
+                return exc.kind, (
+                    f"stalled: no data from {host} for {self.runner.stall_timeout:g} s; "
+                    "gave up (the previous copy is kept)"
+                )
+            return exc.kind, exc.message
+        if exc.kind == "corrupt":
+            return exc.kind, exc.message
+        return classify_failure(
+            exc.detail or exc.message,
+            url=self.surl.url,
+            host=self.surl.host or redact(self.surl.url),
+            branch=self.branch,
+            source=self.source,
+        )
+
+    # -- mirror -------------------------------------------------------------------
+    def mirror_usable(self) -> bool:
+        if not (self.mirror / "HEAD").is_file():
+            return False
+        _remove_stale_git_locks(self.mirror)
+        try:
+            result = self.git("rev-parse", "--is-bare-repository", check=False)
+        except GitFailure:
+            return False
+        return result.returncode == 0 and result.stdout.strip() == b"true"
+
+    def new_mirror(self, base: Path) -> None:
+        """Replace the mirror by an empty bare repository (built aside, then renamed)."""
+        tmp = base / f"{store.TMP_PREFIX}mirror-{os.getpid()}"
+        store.remove_tree(tmp)
+        self.runner.run(["init", "--bare", "--quiet", "--", str(tmp)])
+        store.remove_tree(self.mirror)
+        os.rename(tmp, self.mirror)
+
+    def _configure_remote(self) -> None:
+        self.git("config", "remote.origin.url", self.surl.url)
+        if self.subdir:
+            self.git("config", "remote.origin.promisor", "true")
+            self.git("config", "remote.origin.partialclonefilter", "blob:none")
+
+    # -- fetch --------------------------------------------------------------------------
+    def fetch_target(self, pointer: dict[str, Any] | None) -> _Target:
+        self._configure_remote()
+        self.progress(SyncProgress(self.source, "connecting", None, redact(self.surl.url)))
+        src_ref = f"refs/heads/{self.branch}" if self.branch else "HEAD"
+        args = [
+            "fetch",
+            "--progress",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--no-recurse-submodules",
+        ]
+        if self.subdir:
+            args += ["--depth=1", "--filter=blob:none"]
+        self.git(*args, "--", "origin", f"+{src_ref}:{_TIP_REF}", progress=True)
+        commit = self.git("rev-parse", "--verify", "--end-of-options", f"{_TIP_REF}^{{commit}}")
+        commit_id = commit.stdout.decode().strip()
+        info = self.git("log", "-1", "--no-show-signature", "--format=%cI%x00%s", commit_id, "--")
+        commit_date, _, subject = info.stdout.decode("utf-8", "replace").strip("\n").partition("\0")
+        treeish = commit_id
+        if self.subdir:
+            treeish = f"{commit_id}:{self.subdir}"
+            self._fetch_subdir_blobs(commit_id)
+        previous = pointer.get("commit") if pointer else None
+        forced = bool(previous and previous != commit_id and self._rewritten(previous, commit_id))
+
+        def export(tree: Path) -> None:
+            self._export(treeish, tree)
+
+        return _Target(commit_id, commit_id, commit_date, subject, export, forced=forced)
+
+    def _fetch_subdir_blobs(self, commit: str) -> None:
+        kind = self.git("cat-file", "-t", f"{commit}:{self.subdir}", check=False)
+        if kind.returncode != 0 or kind.stdout.strip() != b"tree":
+            raise SyncFailure(
+                "subdir_not_found",
+                f"folder {self.subdir!r} not found in {redact(self.surl.url)} at {commit[:7]}",
+            )
+        listing = self.git("ls-tree", "-r", "-z", "--full-tree", commit, "--", self.subdir)
+        oids = []
+        for entry in listing.stdout.split(b"\0"):
+            meta, _, _path = entry.partition(b"\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[1] == b"blob":
+                oids.append(fields[2])
+        if oids:
+            self.git(
+                "-c",
+                "fetch.negotiationAlgorithm=noop",
+                "fetch",
+                "--progress",
+                "--no-tags",
+                "--no-write-fetch-head",
+                "--no-recurse-submodules",
+                "--filter=blob:none",
+                "--stdin",
+                "origin",
+                stdin=b"\n".join(oids) + b"\n",
+                progress=True,
+            )
+
+    def _rewritten(self, previous: str, new: str) -> bool:
+        """True when previous is a known commit that new does not descend from."""
+        if self.subdir:
+            return False  # shallow history cannot tell a force push from a fast-forward
+        known = self.git("cat-file", "-e", f"{previous}^{{commit}}", check=False)
+        if known.returncode != 0:
+            return False
+        ancestor = self.git("merge-base", "--is-ancestor", previous, new, check=False)
+        return ancestor.returncode == 1
+
+    def _export(self, treeish: str, tree: Path) -> None:
+        tar_error: Exception | None = None
+        with self.runner.start(["archive", "--format=tar", treeish], cwd=self.mirror) as g:
+            try:
+                store.extract_tar_stream(g.stdout, tree)  # type: ignore[arg-type]
+            except tarfile.TarError as exc:
+                tar_error = exc
+        stderr = "\n".join(g.stderr_lines)
+        if g.stalled.is_set():
+            raise GitFailure("stalled", "stalled while exporting the snapshot")
+        if g.proc.returncode != 0 or tar_error is not None:
+            raise GitFailure(
+                "corrupt",
+                f"local mirror corrupted: {stderr.splitlines()[-1] if stderr else tar_error}",
+                stderr,
+            )
+
+    def mark_current(self, commit: str | None) -> None:
+        """Keep the published commit reachable in the mirror (force-push detection)."""
+        if commit:
+            with contextlib.suppress(GitFailure):
+                self.git("update-ref", _CURRENT_REF, commit)
+
+
+def _remove_stale_git_locks(mirror: Path) -> None:
+    """*.lock files left by a killed git (we hold the source lock: nobody else is in)."""
+    for folder in (mirror, mirror / "objects" / "info", mirror / "objects" / "pack"):
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            if entry.name.endswith(".lock") or entry.name.startswith("tmp_"):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+    refs = mirror / "refs"
+    if refs.is_dir():
+        for dirpath, _dirs, files in os.walk(refs):
+            for fn in files:
+                if fn.endswith(".lock"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(dirpath, fn))
+
+
+def _runbooks_phrase(meta: dict[str, Any]) -> str:
+    n = int(meta.get("runbooks") or 0)
+    return f"{n} runbook{'s' if n != 1 else ''}"
+
+
+def _count_runbooks(tree: Path) -> int:
+    from rbdesk.core.library import iter_runbook_files
+
+    return sum(1 for _ in iter_runbook_files(tree))
+
+
+def _os_failure(exc: OSError, where: Path) -> SyncFailure:
+    if store.is_disk_full(exc):
+        return SyncFailure(
+            "disk_full",
+            f"disk full: no space left under {where}; "
+            "free some space and sync again (the previous copy is kept)",
+        )
+    return SyncFailure("io", f"cannot write under {where}: {exc.strerror or exc}")
+
+
+def _with_notice(outcome: SyncOutcome, notice: str) -> SyncOutcome:
+    from dataclasses import replace
+
+    return replace(outcome, message=f"{outcome.message}; {notice}")

@@ -1,0 +1,65 @@
+"""The public data of sync: progress events, per-source status, sync outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from .freshness import status_line
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    source: str
+    phase: str  # "connecting", "receiving objects", "resolving deltas", "snapshot", "index", "done"
+    fraction: float | None  # 0..1 within the phase, None when unknown
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """What `rbdesk status --json` prints per source."""
+
+    name: str
+    url: str  # credentials redacted
+    branch: str | None
+    commit: str | None
+    commit_date: str | None
+    commit_subject: str | None
+    synced_at: str | None  # ISO 8601 UTC of the last successful sync
+    last_attempt_at: str | None
+    last_error: str | None  # the last attempt's error, None when it succeeded
+    runbooks: int
+    stale: bool
+    kind: str = "git"  # "git" or "folder"
+    subdir: str | None = None
+    last_error_kind: str | None = None  # "network", "dns", "auth", "stalled", ...
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self, now: datetime | None = None) -> str:
+        """'ops · synced 3 h ago · commit abc1234 · offline: could not reach host'."""
+        return status_line(
+            self.name, self.synced_at, self.commit, self.last_error, stale=self.stale, now=now
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    source: str
+    ok: bool
+    commit: str | None
+    message: str  # one line for the user ("updated to abc1234", "offline: ...")
+    changed: bool = False
+    error: str | None = None  # failure kind: "network", "dns", "auth", "stalled", "busy", ...
+    previous_commit: str | None = None
+    forced: bool = False  # the branch was force-pushed (history rewritten)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ProgressCallback = Callable[[SyncProgress], None]

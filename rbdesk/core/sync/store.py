@@ -1,0 +1,564 @@
+"""On-disk state of sync: config, per-source pointer/state, snapshots, locks.
+
+Layout (``<data>`` is the data dir)::
+
+    <data>/sources.json                      sources + settings (atomic writes)
+    <data>/sources/<name>/mirror.git         private bare mirror (git sources)
+    <data>/sources/<name>/snapshots/<id>/    immutable: tree/, index/, meta.json
+    <data>/sources/<name>/current.json       the pointer readers follow
+    <data>/sources/<name>/state.json         last attempt / last error
+    <data>/sources/<name>/sync.lock          held (flock) while a sync runs
+
+A snapshot directory appears under its final name only once it is complete
+(built in ``snapshots/.tmp-*`` then renamed); the pointer is replaced with
+``os.replace`` after fsync; old snapshots are renamed to ``.trash-*`` before
+being deleted. Readers therefore see a complete old or a complete new tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tarfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from rbdesk.core.errors import ConfigError, RbdeskError
+
+CONFIG_NAME = "sources.json"
+CONFIG_VERSION = 1
+DEFAULT_STALE_HOURS = 24.0
+DEFAULT_STALL_SECONDS = 60.0
+ENV_STALL_TIMEOUT = "RBDESK_SYNC_STALL_TIMEOUT"  # seconds
+ENV_STALE_HOURS = "RBDESK_SYNC_STALE_HOURS"
+DEAD_HOLDER_GRACE = 3.0  # seconds to wait for a dead lock holder's children
+TMP_PREFIX = ".tmp-"
+TRASH_PREFIX = ".trash-"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# -- atomic files -----------------------------------------------------------------
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON next to path, fsync it, then os.replace it over path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{uuid.uuid4().hex[:8]}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    fsync_dir(path.parent)
+
+
+def read_json(path: Path) -> Any | None:
+    """The parsed JSON at path, or None when missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder by first renaming it away (so nobody sees it half-deleted)."""
+    if not path.exists():
+        return
+    trash = path.parent / f"{TRASH_PREFIX}{path.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        os.rename(path, trash)
+    except OSError:
+        trash = path
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+# -- locks ---------------------------------------------------------------------------
+class LockBusy(RbdeskError):
+    exit_code = 1
+
+
+class FileLock:
+    """An exclusive OS lock on a file; released by the kernel if the holder dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, blocking: bool) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock_fd_or_wait_for_dead_holder(fd, blocking)
+        except BlockingIOError:
+            holder = _read_pid(fd)
+            os.close(fd)
+            raise LockBusy(
+                f"another sync is already running{f' (pid {holder})' if holder else ''}",
+                hint="wait for it to finish, then try again",
+            ) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        # Record who holds it (a stale pid left by a killed process is simply overwritten).
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing drops the lock
+            self._fd = None
+
+    def __enter__(self) -> FileLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _lock_fd_or_wait_for_dead_holder(fd: int, blocking: bool) -> None:
+    """Lock fd. If the recorded holder is dead, the lock is only held for a moment
+    longer by its dying children (between fork and exec): wait for them briefly."""
+    deadline = time.monotonic() + DEAD_HOLDER_GRACE
+    while True:
+        try:
+            _lock_fd(fd, blocking)
+            return
+        except BlockingIOError:
+            holder = _read_pid(fd)
+            if holder is None or _pid_alive(holder) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _lock_fd(fd: int, blocking: bool) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        mode = msvcrt.LK_LOCK if blocking else msvcrt.LK_NBLCK
+        try:
+            msvcrt.locking(fd, mode, 1)
+        except OSError as exc:
+            raise BlockingIOError(str(exc)) from None
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, blocking: bool) -> Iterator[None]:
+    lock = FileLock(path)
+    lock.acquire(blocking)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# -- config ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class SourceConfig:
+    name: str
+    url: str
+    kind: str  # "git" or "folder"
+    branch: str | None = None
+    subdir: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "url": self.url,
+            "kind": self.kind,
+            "branch": self.branch,
+            "subdir": self.subdir,
+        }
+
+
+@dataclass(slots=True)
+class Settings:
+    stale_hours: float = DEFAULT_STALE_HOURS
+    stall_timeout: float = DEFAULT_STALL_SECONDS
+
+
+@dataclass(slots=True)
+class Config:
+    sources: list[SourceConfig] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+
+    def find(self, name: str) -> SourceConfig | None:
+        return next((s for s in self.sources if s.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": CONFIG_VERSION,
+            "sources": [s.to_dict() for s in self.sources],
+            "settings": {
+                "stale_after_hours": self.settings.stale_hours,
+                "stall_timeout_seconds": self.settings.stall_timeout,
+            },
+        }
+
+
+def _positive_float(value: Any, what: str, path: Path) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if number <= 0:
+        raise ConfigError(
+            f"{path}: {what} must be a positive number, not {value!r}",
+            hint=f"fix or remove {what} in {path}",
+        )
+    return number
+
+
+def load_config(data_dir: Path) -> Config:
+    """The config (empty when absent); ConfigError when it is broken."""
+    path = data_dir / CONFIG_NAME
+    if not path.exists():
+        raw: dict[str, Any] = {}
+    else:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"{path}: unreadable sources config ({exc})",
+                hint="fix the JSON or remove the file and add sources again",
+            ) from None
+        if not isinstance(raw, dict):
+            raise ConfigError(
+                f"{path}: expected a JSON object", hint="remove the file and re-add sources"
+            )
+    sources = []
+    for i, item in enumerate(raw.get("sources") or []):
+        if not isinstance(item, dict) or not item.get("name") or not item.get("url"):
+            raise ConfigError(
+                f"{path}: source #{i + 1} needs a name and a url",
+                hint="fix the entry or remove it with `rbdesk source remove`",
+            )
+        sources.append(
+            SourceConfig(
+                name=str(item["name"]),
+                url=str(item["url"]),
+                kind=str(item.get("kind") or "git"),
+                branch=item.get("branch") or None,
+                subdir=item.get("subdir") or None,
+            )
+        )
+    s = raw.get("settings") or {}
+    settings = Settings(
+        stale_hours=_positive_float(
+            s.get("stale_after_hours", DEFAULT_STALE_HOURS), "settings.stale_after_hours", path
+        ),
+        stall_timeout=_positive_float(
+            s.get("stall_timeout_seconds", DEFAULT_STALL_SECONDS),
+            "settings.stall_timeout_seconds",
+            path,
+        ),
+    )
+    env_stall = os.environ.get(ENV_STALL_TIMEOUT)
+    if env_stall:
+        settings.stall_timeout = _positive_float(env_stall, ENV_STALL_TIMEOUT, path)
+    env_stale = os.environ.get(ENV_STALE_HOURS)
+    if env_stale:
+        settings.stale_hours = _positive_float(env_stale, ENV_STALE_HOURS, path)
+    return Config(sources, settings)
+
+
+def save_config(data_dir: Path, config: Config) -> None:
+    write_json_atomic(data_dir / CONFIG_NAME, config.to_dict())
+
+
+@contextlib.contextmanager
+def editing_config(data_dir: Path) -> Iterator[Config]:
+    """Read-modify-write of the config under a lock; saved when the block succeeds."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with locked(data_dir / f"{CONFIG_NAME}.lock", blocking=True):
+        config = load_config(data_dir)
+        yield config
+        save_config(data_dir, config)
+
+
+# -- per-source folder -------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SourcePaths:
+    base: Path
+
+    @classmethod
+    def of(cls, data_dir: Path, name: str) -> SourcePaths:
+        return cls(data_dir / "sources" / name)
+
+    @property
+    def mirror(self) -> Path:
+        return self.base / "mirror.git"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.base / "snapshots"
+
+    @property
+    def pointer(self) -> Path:
+        return self.base / "current.json"
+
+    @property
+    def state(self) -> Path:
+        return self.base / "state.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.base / "sync.lock"
+
+    def snapshot(self, snapshot_id: str) -> Path:
+        return self.snapshots / snapshot_id
+
+
+def snapshot_tree(snapshot_dir: Path) -> Path:
+    return snapshot_dir / "tree"
+
+
+def snapshot_index(snapshot_dir: Path) -> Path:
+    return snapshot_dir / "index"
+
+
+def read_pointer(paths: SourcePaths) -> dict[str, Any] | None:
+    """The current pointer if it names a complete snapshot, else None."""
+    data = read_json(paths.pointer)
+    if not isinstance(data, dict) or not isinstance(data.get("snapshot"), str):
+        return None
+    snap = data["snapshot"]
+    if snap.startswith(".") or "/" in snap or not (paths.snapshot(snap) / "meta.json").is_file():
+        return None
+    return data
+
+
+def new_tmp_dir(parent: Path) -> Path:
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    return tmp
+
+
+def clean_leftovers(parent: Path) -> None:
+    """Remove half-built (.tmp-*) and half-deleted (.trash-*) entries of killed syncs."""
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        if entry.name.startswith((TMP_PREFIX, TRASH_PREFIX)):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+def finish_snapshot(tmp: Path, final: Path, meta: dict[str, Any]) -> None:
+    """Write meta.json into the built tmp folder, then publish it as final."""
+    write_json_atomic(tmp / "meta.json", meta)
+    if hasattr(os, "sync"):
+        os.sync()  # the tree's files reach the disk before anything points at them
+    if final.exists():  # same content built before: keep the published one
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    os.rename(tmp, final)
+    fsync_dir(final.parent)
+
+
+def prune_snapshots(paths: SourcePaths, keep: set[str]) -> None:
+    """Remove every complete snapshot not in keep (rename first, then delete)."""
+    if not paths.snapshots.is_dir():
+        return
+    for entry in paths.snapshots.iterdir():
+        if entry.name.startswith(".") or entry.name in keep:
+            continue
+        remove_tree(entry)
+    clean_leftovers(paths.snapshots)
+
+
+# -- export -------------------------------------------------------------------------------
+def _safe_relpath(name: str) -> str | None:
+    """name as a normalised relative path, or None if it is absolute or climbs out."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or name.startswith("/") or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def extract_tar_stream(stream: IO[bytes], dest: Path) -> int:
+    """Extract a tar stream (from ``git archive``) into dest; returns files written.
+
+    Only regular files, folders and symlinks are kept; absolute or ``..`` names,
+    links, devices and fifos are skipped. Symlinks are created last (so no file
+    is ever written through one) and any that resolve outside dest are removed.
+    """
+    root = os.path.realpath(dest)
+    made_dirs = {root}
+    links: list[tuple[str, str]] = []
+    files = 0
+
+    def ensure_dir(path: str) -> None:
+        if path not in made_dirs:
+            os.makedirs(path, exist_ok=True)
+            made_dirs.add(path)
+
+    with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
+        for member in tar:
+            rel = _safe_relpath(member.name)
+            if rel is None:
+                continue
+            target = os.path.join(root, rel)
+            if member.isdir():
+                ensure_dir(target)
+            elif member.isreg():
+                ensure_dir(os.path.dirname(target))
+                src = tar.extractfile(member)
+                if src is None or os.path.lexists(target):
+                    continue
+                with open(target, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                if member.mode & 0o111:
+                    os.chmod(target, 0o755)
+                files += 1
+            elif member.issym():
+                links.append((target, member.linkname))
+    for target, linkname in links:
+        if os.path.isabs(linkname) or os.path.lexists(target):
+            continue
+        ensure_dir(os.path.dirname(target))
+        os.symlink(linkname, target)
+    _drop_escaping_links([t for t, _ in links], root)
+    return files
+
+
+def _drop_escaping_links(candidates: list[str], root: str) -> None:
+    """Remove symlinks whose full resolution leaves root (repeat until stable)."""
+    changed = True
+    while changed:
+        changed = False
+        for link in candidates:
+            if not os.path.islink(link):
+                continue
+            resolved = os.path.realpath(link)
+            if resolved != root and not resolved.startswith(root + os.sep):
+                os.unlink(link)
+                changed = True
+
+
+def _walk_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(relpath, path) of regular files under root, sorted, symlinks skipped."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        for fn in sorted(filenames):
+            p = Path(dirpath) / fn
+            if p.is_symlink() or not p.is_file():
+                continue
+            yield p.relative_to(root).as_posix(), p
+
+
+def _hash_update(h: Any, rel: str, data_iter: Iterator[bytes]) -> None:
+    h.update(rel.encode("utf-8") + b"\0")
+    for chunk in data_iter:
+        h.update(chunk)
+    h.update(b"\0\0")
+
+
+def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    while chunk := fh.read(1 << 16):
+        yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class FolderDigest:
+    commit: str  # 12 hex content hash
+    commit_date: str  # newest file mtime (ISO 8601 UTC), "" when empty
+    files: int
+
+
+def _iso_from_ts(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def hash_folder(root: Path, copy_to: Path | None = None) -> FolderDigest:
+    """Content hash of a plain folder; with copy_to, copies what it hashes there.
+
+    Hashing the copy guarantees that the id names exactly the bytes published.
+    """
+    h = hashlib.sha256()
+    newest = 0.0
+    count = 0
+    for rel, path in _walk_files(root):
+        try:
+            st = path.stat()
+            with open(path, "rb") as src:
+                if copy_to is None:
+                    _hash_update(h, rel, _chunks(src))
+                else:
+                    target = copy_to / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with open(target, "wb") as dst:
+
+                        def tee(src: IO[bytes] = src, dst: IO[bytes] = dst) -> Iterator[bytes]:
+                            for chunk in _chunks(src):
+                                dst.write(chunk)
+                                yield chunk
+
+                        _hash_update(h, rel, tee())
+                    os.utime(target, (st.st_atime, st.st_mtime))
+        except FileNotFoundError:
+            continue  # deleted while we walked: not part of this snapshot
+        except PermissionError:
+            continue
+        newest = max(newest, st.st_mtime)
+        count += 1
+    return FolderDigest(h.hexdigest()[:12], _iso_from_ts(newest) if count else "", count)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)

@@ -1,0 +1,49 @@
+"""Freshness wording shared by CLI and GUI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rbdesk.core.sync.freshness import humanize_age, is_stale, status_line
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "just now"),
+        (59, "just now"),
+        (60, "1 min ago"),
+        (3599, "59 min ago"),
+        (3 * 3600 + 5, "3 h ago"),
+        (47 * 3600, "47 h ago"),
+        (3 * 86400, "3 d ago"),
+    ],
+)
+def test_humanize_age(seconds, text):
+    assert humanize_age(seconds) == text
+
+
+def test_status_line_reads_like_the_spec():
+    synced = (NOW - timedelta(hours=3, minutes=10)).isoformat()
+    line = status_line(
+        "ops", synced, "abc1234def", "offline: could not reach git.example.com", now=NOW
+    )
+    assert (
+        line == "ops · synced 3 h ago · commit abc1234 · offline: could not reach git.example.com"
+    )
+    assert status_line("ops", None, None, None, now=NOW) == "ops · never synced"
+    old = (NOW - timedelta(days=2)).isoformat()
+    assert status_line("ops", old, "abc1234", None, stale=True, now=NOW) == (
+        "ops · synced 2 d ago · commit abc1234 · stale"
+    )
+
+
+def test_is_stale():
+    assert is_stale(None, 24, NOW)
+    assert not is_stale((NOW - timedelta(hours=23)).isoformat(), 24, NOW)
+    assert is_stale((NOW - timedelta(hours=25)).isoformat(), 24, NOW)
+    assert is_stale("2024-04-30T10:00:00Z", 24, NOW)

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or load_settings(lib.data_dir)
         # QSettings only now (after QApplication), in the data dir: no global state.
         self.qsettings = QSettings(
-            str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat
+            str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat, self
         )
         self.searcher = SearchController(lib, self)
         self.searcher.answered.connect(self._show_answer)

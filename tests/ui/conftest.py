@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,21 @@ def write_library(root: Path) -> Path:
     (root / "db" / "postgres-failover.md").write_text(FAILOVER, "utf-8")
     (root / "img" / "logo.png").write_bytes(PNG)
     return root
+
+
+@pytest.fixture(autouse=True)
+def collect_widgets_on_the_ui_thread(qapp):
+    """Run the cyclic GC on the UI thread after each GUI test.
+
+    Otherwise a worker thread of a later test may happen to run it and destroy
+    a closed window's Qt objects off the UI thread (a crash in Qt).
+    """
+    yield
+    from PySide6.QtCore import QEvent
+
+    qapp.processEvents()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # closed widgets' deleteLater
+    gc.collect()
 
 
 @pytest.fixture()

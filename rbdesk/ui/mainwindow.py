@@ -74,6 +74,7 @@ from .workers import Generation, Worker
 APP_NAME = "rbdesk"
 TYPING_DEBOUNCE_MS = 30  # keystroke search after this quiet time
 PAUSE_MS = 450
+RESULT_ROWS_PER_SLICE = 10  # result rows added per event-loop turn
 PRINT_KINDS = (
     ("runbook", "Runbook"),
     ("checklist", "Drill sheet"),
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
         self.render_worker = Worker(self, 1)
         self.bg_worker = Worker(self, 1)
         self.open_gen = Generation()
+        self.fill_gen = Generation()
         self.current: OpenDoc | None = None
         self.run: Run | None = None  # the checklist run being shown in the Run tab
         self.hits: list[SearchHit] = []
@@ -534,11 +536,9 @@ class MainWindow(QMainWindow):
         res = answer.result
         self.shown = answer
         self.hits = list(res.hits)
-        self.results.setUpdatesEnabled(False)
+        self.fill_gen.next()
         self.results.clear()
-        for hit in self.hits:
-            self._add_result(hit)
-        self.results.setUpdatesEnabled(True)
+        self._fill_results(self.fill_gen.value, 0)
         if not answer.text:
             title = "Recent and all runbooks" if self.settings.recent else "All runbooks"
         else:
@@ -554,6 +554,29 @@ class MainWindow(QMainWindow):
             self.open_top_when_ready = False
             if self.hits:
                 self.open_hit(0)
+
+    def _fill_results(self, gen: int, start: int) -> None:
+        """Add result rows a slice at a time so the UI thread never stalls on a long list."""
+        if not self.fill_gen.is_current(gen):
+            return  # a newer answer replaced the list
+        end = min(len(self.hits), start + RESULT_ROWS_PER_SLICE)
+        self.results.setUpdatesEnabled(False)
+        for hit in self.hits[start:end]:
+            self._add_result(hit)
+        self.results.setUpdatesEnabled(True)
+        if end < len(self.hits):
+            QTimer.singleShot(0, lambda: self._fill_results(gen, end))
+        elif self.current is not None and start > 0:
+            self._select_current_in_results()
+
+    def _select_current_in_results(self) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        for row, hit in enumerate(self.hits):
+            if (hit.source, hit.path) == (doc.file.source, doc.file.relpath):
+                self.results.setCurrentRow(row)
+                break
 
     def _use_correction(self) -> None:
         if self.shown is not None and self.shown.result.corrected:
@@ -690,10 +713,7 @@ class MainWindow(QMainWindow):
         self.side.setTabText(1, f"Contacts ({len(doc.runbook.contacts)})")
         names = list(doc.runbook.placeholders) or _placeholders_of(doc.result)
         self.variables.show_placeholders(names)
-        for row, hit in enumerate(self.hits):
-            if (hit.source, hit.path) == (doc.file.source, doc.file.relpath):
-                self.results.setCurrentRow(row)
-                break
+        self._select_current_in_results()
         if not same:
             self.current_step = None
             self.next_command = 1

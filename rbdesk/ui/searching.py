@@ -72,6 +72,7 @@ class SearchController(QObject):
         self.pending: tuple[str, bool] | None = None  # request to repeat once the index is ready
         self.requests = 0  # requests submitted (tests and the benchmark read it)
         self.cancelled = 0  # requests whose event was set by a newer one
+        self.last_request: tuple[str, bool, float] = ("", False, 0.0)  # text, full, when
 
     # -- index ----------------------------------------------------------------------
     def ensure_index(self) -> None:
@@ -117,6 +118,7 @@ class SearchController(QObject):
         event = threading.Event()
         self.cancel_event = event
         self.requests += 1
+        self.last_request = (text, full, time.perf_counter())
         if not self.ready:
             self.pending = (text, full)
             fn: Callable[..., SearchAnswer] = name_search

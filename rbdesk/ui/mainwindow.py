@@ -472,6 +472,8 @@ class MainWindow(QMainWindow):
         self.settings.theme = choice
         if save:
             self.save_settings()
+        if self.hits:
+            self._refill_results()  # highlight and freshness colours follow the theme
         if self.current is not None:
             self.rerender()
 
@@ -536,9 +538,7 @@ class MainWindow(QMainWindow):
         res = answer.result
         self.shown = answer
         self.hits = list(res.hits)
-        self.fill_gen.next()
-        self.results.clear()
-        self._fill_results(self.fill_gen.value, 0)
+        self._refill_results()
         if not answer.text:
             title = "Recent and all runbooks" if self.settings.recent else "All runbooks"
         else:
@@ -554,6 +554,11 @@ class MainWindow(QMainWindow):
             self.open_top_when_ready = False
             if self.hits:
                 self.open_hit(0)
+
+    def _refill_results(self) -> None:
+        self.fill_gen.next()
+        self.results.clear()
+        self._fill_results(self.fill_gen.value, 0)
 
     def _fill_results(self, gen: int, start: int) -> None:
         """Add result rows a slice at a time so the UI thread never stalls on a long list."""
@@ -643,7 +648,7 @@ class MainWindow(QMainWindow):
         ref = ref.strip()
         if not ref:
             return
-        self.status(f"Looking up {ref}…", 3000)
+        self.status(f"Looking up {ref}…", 0)
         resolver = RefResolver(self.lib, self.settings.docs_prefixes)
         self.bg_worker.submit(
             resolver.resolve,
@@ -654,6 +659,8 @@ class MainWindow(QMainWindow):
         )
 
     def _open_resolved(self, res: Resolved) -> None:
+        if self.statusBar().currentMessage().startswith("Looking up "):
+            self.statusBar().clearMessage()
         self.open_file(res.file, res.anchor)
 
     def _ref_failed(self, ref: str, exc: BaseException) -> None:

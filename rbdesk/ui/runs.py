@@ -140,7 +140,7 @@ def _box(item: RunItem | None, number: int, editable: bool) -> str:
         note = " ".join(item.note.split())
         if len(note) > NOTE_PREVIEW_CHARS:
             note = note[:NOTE_PREVIEW_CHARS] + "…"
-        stamp += f'<span class="runnote">✎ {escape(note)}</span>&nbsp;'
+        stamp += f'<span class="runnote">✎ “{escape(note)}”</span>&nbsp;'
     return f'<a class="{cls}" href="{href}">{glyph}</a>&nbsp;{stamp}'
 
 

@@ -80,6 +80,10 @@ def wait_for(signal, timeout_ms: int = 60000) -> float:
     return time.perf_counter() - t0
 
 
+SLOW_KEY_S = 0.1
+SLOW_KEYS: list[str] = []
+
+
 def type_slowly(win, text: str, beat_ms: int = 0) -> list[float]:
     """Type text one key at a time; per key, the time until the list answers that text.
 
@@ -88,7 +92,7 @@ def type_slowly(win, text: str, beat_ms: int = 0) -> list[float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         t0 = time.perf_counter()
         win.search_box.insert(ch)  # one keystroke
         want = win.search_box.text().strip()
@@ -100,6 +104,8 @@ def type_slowly(win, text: str, beat_ms: int = 0) -> list[float]:
         while not (win.shown is not None and win.shown.text == want):
             wait_for(win.results_shown, 10000)
         out.append(time.perf_counter() - t0)
+        if out[-1] > SLOW_KEY_S:
+            SLOW_KEYS.append(f"{text[: i + 1]!r} {out[-1] * 1000:.0f} ms")
     return out
 
 
@@ -231,6 +237,7 @@ def main() -> None:
             f"keystroke→results at {n} runbooks ({len(per_key)} keys, each waited for): "
             f"{ms(per_key)} (includes {30} ms debounce)"
         )
+        print(f"  keys over {SLOW_KEY_S * 1000:.0f} ms: {', '.join(SLOW_KEYS) or 'none'}")
         print(f"pause/Enter→results with snippets (from the full request): {ms(full)}")
         print(f"filling the results list on the UI thread: {ms(shows.times)}")
         print(f"longest UI-thread stall, slow typing session: {stall_ms(beat):.0f} ms")

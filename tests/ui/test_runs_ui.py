@@ -91,7 +91,7 @@ def test_untick_from_panel_and_note(qtbot, started, monkeypatch):
         started.run_panel.note_requested.emit(4)
     item = lib.runs.get(started.run.id).items[3]
     assert (item.note, item.checked) == ("pool at 78/80", False)
-    assert "✎ pool at 78/80" in started.reader.toPlainText()
+    assert "✎ “pool at 78/80”" in started.reader.toPlainText()
     assert started.run_panel.row_for(4).text(0).endswith("✎")
     actions = [e.action for e in lib.runs.get(started.run.id).timeline]
     assert actions == ["started", "checked", "unchecked", "noted"]

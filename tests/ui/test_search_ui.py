@@ -224,3 +224,12 @@ def test_first_index_build_off_the_ui_thread_with_progress(qtbot, lib, monkeypat
     assert win.hits[0].title == "Postgres failover"
     assert not win.progress.isVisible()
     win.close()
+
+
+def test_results_follow_the_theme(qtbot, window):
+    window.search_box.setText("promote")
+    wait_answer(qtbot, window, "promote", full=True)
+    window.apply_theme("dark")
+    assert "#5a4a00" in row_html(window, 0)  # the dark highlight
+    window.apply_theme("light")
+    assert "#fff1a8" in row_html(window, 0)

@@ -18,6 +18,11 @@ def run(args) -> int:
     from rbdesk.core.parser import parse_file
 
     path = Path(args.file)
+    if path.is_dir():
+        raise NotFoundError(
+            f"{args.file}: is a folder, not a runbook file",
+            hint="give one .md file; `rbdesk lint FOLDER` checks a whole folder",
+        )
     if not path.is_file():
         raise NotFoundError(f"{args.file}: no such file", hint="give the path of a .md file")
     try:

@@ -50,6 +50,11 @@ def test_parse_missing_file_is_a_clear_error(tmp_path, capsys):
     assert "nope.md: no such file" in err
 
 
+def test_parse_a_folder_says_so(tmp_path, capsys):
+    assert main(["parse", str(tmp_path)]) == 1
+    assert "is a folder" in capsys.readouterr().err
+
+
 def test_lint_output_format_and_exit_codes(tmp_path, capsys):
     good = write(tmp_path, "ok.md", "# T\n\n**Owner:** Ops\n")
     assert main(["lint", str(good)]) == 0

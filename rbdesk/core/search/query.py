@@ -34,6 +34,7 @@ MIN_PREFIX = 3  # characters before the word being typed is prefix-expanded
 MAX_PREFIX_TERMS = 48  # most frequent expansions kept per field
 MAX_PREFIX_SCAN = 20000  # lexicon entries looked at per field and prefix
 MAX_STEM_SCAN = 400
+SYNONYM_WEIGHT = 0.5  # a synonym counts half as much as the word typed
 
 
 @dataclass
@@ -107,6 +108,10 @@ class QueryBuilder:
         self.reader = reader
         self.leaves = _leaf_readers(reader)
         self._stem_cache: dict[str, list[str]] = {}
+        # Synonyms widen a word that must match ("and" mode); when every word is
+        # optional ("or" mode) they would only add noise, so there they stand in
+        # only for a word that is nowhere in the index.
+        self.synonyms = True
 
     # -- terms --------------------------------------------------------------
     def has(self, fieldname: str, term: str) -> bool:
@@ -164,6 +169,11 @@ class QueryBuilder:
                 qs.append(wq.Term(f, s, boost=boost * 0.9))
         for variant in self.same_stem(term):
             qs.append(wq.Term("text", variant, boost=FIELD_BOOSTS["text"] * 0.8))
+        use_synonyms = self.synonyms or not qs  # or the word itself is nowhere
+        for syn in tx.SYNONYMS.get(term, ()) if use_synonyms else ():
+            for f in WORD_FIELDS:
+                if self.has(f, syn):
+                    qs.append(wq.Term(f, syn, boost=FIELD_BOOSTS[f] * SYNONYM_WEIGHT))
         return qs
 
     def word_query(self, chunk: str) -> wq.Query | None:
@@ -257,6 +267,11 @@ class QueryBuilder:
                                 cands[t] = cands.get(t, 0) + self.doc_frequency(f, t)
                     except Exception:
                         continue
+            cands = {
+                t: n
+                for t, n in cands.items()
+                if t not in tx.STOP_WORDS and (len(w) > 4 or len(t) == len(w))
+            }
             if cands:
                 return max(sorted(cands), key=lambda t: cands[t])
         return None
@@ -291,6 +306,7 @@ def build(
     """One query for the parsed input. mode "and": every content word must match;
     "or": any may. Filters always apply. None when nothing can match."""
     replacements = replacements or {}
+    builder.synonyms = mode == "and"
     words = [replacements.get(w, w) for w in pq.words]
     required: list[wq.Query] = []
     optional: list[wq.Query] = []

@@ -48,6 +48,9 @@ def enabled() -> bool:
 def code_stamp() -> str:
     """Identifies the installed rbdesk code: a server from other code is not used."""
     h = hashlib.sha1()
+    if getattr(sys, "frozen", False):  # PyInstaller: the code is inside the executable
+        st = os.stat(sys.executable)
+        h.update(f"{sys.executable}:{st.st_mtime_ns}:{st.st_size}\n".encode())
     for dirpath, dirnames, filenames in os.walk(_PACKAGE):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for fn in sorted(filenames):

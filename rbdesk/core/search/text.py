@@ -35,6 +35,41 @@ STOP_WORDS = frozenset(
     had should would could into about over our its""".split()
 )
 
+# What on-call engineers type vs what runbooks say: a query word also matches
+# these words (at a lower weight). Single index terms only; kept small and
+# obvious so that ranking stays predictable.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "disk": ("filesystem", "volume", "storage"),
+    "disks": ("filesystem", "volume", "storage"),
+    "fs": ("filesystem",),
+    "full": ("filling", "exhausted", "exhaustion"),
+    "oom": ("memory", "oomkilled"),
+    "oomkilled": ("memory", "oom"),
+    "mem": ("memory",),
+    "cert": ("certificate",),
+    "certs": ("certificate", "certificates"),
+    "ssl": ("certificate", "tls"),
+    "tls": ("certificate", "ssl"),
+    "pvc": ("persistentvolumeclaim", "persistent", "volume"),
+    "pv": ("persistentvolume", "persistent", "volume"),
+    "hpa": ("horizontalpodautoscaler", "autoscaler"),
+    "k8s": ("kubernetes",),
+    "db": ("database",),
+    "crashloop": ("crashlooping", "crash"),
+    "crashing": ("crashlooping", "crash"),
+    "restarting": ("crashlooping", "restarts"),
+    "slow": ("latency", "slowness"),
+    "latency": ("slow",),
+    "down": ("unavailable", "unreachable"),
+    "unreachable": ("down", "unavailable"),
+    "5xx": ("errors", "error"),
+    "lag": ("behind", "delay"),
+    "ntp": ("clock", "timesync"),
+    "inodes": ("files",),
+    "conn": ("connection", "connections"),
+    "quorum": ("leader", "members"),
+}
+
 MAX_NAME_PARTS = 8  # joins of neighbouring parts are built for at most this many
 
 

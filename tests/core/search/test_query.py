@@ -3,7 +3,11 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rbdesk.core.library import LibraryRoot
+from rbdesk.core.search import SearchService
 from rbdesk.core.search.query import parse_query
+
+from .conftest import FolderLibrary, write_tree
 
 
 def test_parse_filters_phrases_and_plain_words():
@@ -167,3 +171,29 @@ def test_cancel_token_stops_a_search(service):
     with pytest.raises(SearchCancelled):
         service.prefix_search("pod", cancel=ev)
     assert service.prefix_search("pod", cancel=threading.Event()).total >= 1
+
+
+def test_synonyms_widen_a_required_word(tmp_path):
+    root = write_tree(
+        tmp_path / "lib",
+        {
+            "node/NodeFilesystemSpaceFillingUp.md": "# Filesystem space filling up\n\nThe root "
+            "filesystem is filling; clean old logs.\n",
+            "db/pool.md": "# Database connection pool\n\nThe pool is exhausted.\n",
+            "misc/full-moon.md": "# Full moon party\n\nNothing about storage.\n",
+        },
+    )
+    svc = SearchService(FolderLibrary(tmp_path / "data", [LibraryRoot("t", root, "folder")]))
+    try:
+        # neither "disk" nor "db" is in the corpus: their synonyms are
+        assert paths(svc.search("disk full"))[:1] == ["node/NodeFilesystemSpaceFillingUp.md"]
+        assert paths(svc.search("db pool exhausted"))[:1] == ["db/pool.md"]
+        # the word itself still counts more than a synonym
+        assert paths(svc.search("full moon"))[:1] == ["misc/full-moon.md"]
+    finally:
+        svc.close()
+
+
+def test_no_correction_to_a_shorter_word_for_short_words(service):
+    # "lagg" -> "lag" is a deletion on a 4-letter word: not offered as a correction
+    assert service.search("lagg").corrected is None

@@ -20,6 +20,7 @@ from .errors import NotFoundError
 
 if TYPE_CHECKING:
     from .model import Runbook
+    from .runs import RunStore
     from .search import SearchService
     from .sync import SyncManager
 
@@ -96,6 +97,12 @@ class Library:
         from .search import SearchService
 
         return SearchService(self)
+
+    @cached_property
+    def runs(self) -> RunStore:
+        from .runs import RunStore
+
+        return RunStore(self.data_dir)
 
     # -- roots and files -----------------------------------------------------
     def roots(self) -> list[LibraryRoot]:

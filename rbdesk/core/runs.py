@@ -115,20 +115,13 @@ def utc_now() -> str:
 
 
 def default_initials(data_dir: str | os.PathLike[str] | None = None) -> str:
-    """Initials when none are given: $RBDESK_INITIALS, else the settings' ``initials``.
-
-    Settings are read only when the settings module exists and has the field
-    (the app's settings may not carry initials yet).
-    """
+    """Initials when none are given: $RBDESK_INITIALS, else the settings' ``initials``."""
     env = os.environ.get(ENV_INITIALS, "").strip()
     if env or data_dir is None:
         return env
-    try:
-        from . import settings  # type: ignore[attr-defined]
-    except ImportError:
-        return ""
-    loaded = settings.load_settings(data_dir)
-    return str(getattr(loaded, "initials", "") or "").strip()
+    from .settings import load_settings
+
+    return load_settings(data_dir).initials
 
 
 # -- the plan of a run ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .copyrules import valid_variable_name
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 15
 THEMES = ("system", "light", "dark")
+MAX_INITIALS = 12
 
 
 @dataclass(slots=True)
@@ -34,6 +35,7 @@ class Settings:
     stale_after_hours: int = 24  # a sync older than this shows amber
     checked: dict[str, list[int]] = field(default_factory=dict)  # "source:relpath" -> boxes
     docs_prefixes: dict[str, str] = field(default_factory=dict)  # source -> docs URL prefix
+    initials: str = ""  # who ticks checklist runs ("AB"); see runs.default_initials
     load_error: str = ""  # why the file on disk was not used (not saved)
 
     # -- incident variables --------------------------------------------------
@@ -76,7 +78,13 @@ class Settings:
             s.theme = "system"
         s.zoom = max(-8, min(20, s.zoom))
         s.periodic_sync_minutes = max(0, s.periodic_sync_minutes)
+        s.initials = clean_initials(s.initials)
         return s
+
+
+def clean_initials(text: str) -> str:
+    """Initials as stored: surrounding space removed, inner runs of space made one, capped."""
+    return " ".join(str(text).split())[:MAX_INITIALS]
 
 
 def settings_path(data_dir: str | os.PathLike[str]) -> Path:

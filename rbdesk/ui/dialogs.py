@@ -1,14 +1,17 @@
-"""Dialogs: confirmations (module functions, so tests can replace them), Sources, Contacts."""
+"""Dialogs: confirmations and file choosers (module functions, so tests can replace
+them), Sources, Contacts, Preferences."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -51,6 +54,64 @@ def confirm_external(parent: QWidget | None, url: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Open
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
+    """A yes/cancel question (cancel is the default). Tests monkeypatch this."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    """A file to write ("" when cancelled); the chosen filter's suffix is added when missing.
+
+    Tests monkeypatch this.
+    """
+    path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    if not path:
+        return ""
+    m = re.search(r"\(\*(\.\w+)\)", chosen or "")
+    if m and not Path(path).suffix:
+        path += m.group(1)
+    return path
+
+
+class PreferencesDialog(QDialog):
+    """Small preferences: the initials that checklist runs record."""
+
+    def __init__(self, initials: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.initials = QLineEdit(initials, placeholderText="AB")
+        self.initials.setObjectName("prefInitials")
+        self.initials.setMaxLength(12)
+        form = QFormLayout()
+        form.addRow("Your initials", self.initials)
+        form.addRow(
+            QLabel("Recorded with every tick of a checklist run (overridden by $RBDESK_INITIALS).")
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+
+
+def ask_preferences(parent: QWidget | None, initials: str) -> str | None:
+    """The initials entered in the Preferences dialog (None when cancelled)."""
+    dlg = PreferencesDialog(initials, parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.initials.text()
 
 
 def validate_source(name: str, url: str, existing: list[str]) -> str:

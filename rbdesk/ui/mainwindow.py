@@ -43,24 +43,43 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core import copyrules
+from rbdesk.core import printing as core_printing
 from rbdesk.core.errors import RbdeskError
 from rbdesk.core.library import Library, LibraryRoot, RunbookFile
 from rbdesk.core.model import Runbook
+from rbdesk.core.origin import Origin, origin_for
 from rbdesk.core.refs import RefResolver, Resolved
-from rbdesk.core.render import HeaderInfo, RenderResult, freshness, render_runbook, time_ago
-from rbdesk.core.search import SearchHit, SearchResult
-from rbdesk.core.settings import Settings, load_settings, save_settings
+from rbdesk.core.render import HeaderInfo, RenderResult, render_runbook, time_ago
+from rbdesk.core.runs import Run, default_initials, runbook_change, write_export
+from rbdesk.core.search import SearchHit
+from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
 
 from . import dialogs
+from . import printing as ui_printing
+from . import runs as runs_ui
 from .panels import ContactsPanel, ProblemsPanel, VariablesPanel
 from .reader import SafeReader
+from .runs import RunPanel, decorate_html, run_marks
+from .searching import (
+    SearchAnswer,
+    SearchController,
+    corrected_html,
+    indexing_text,
+    result_html,
+    results_title,
+)
 from .theme import apply_theme
 from .workers import Generation, Worker
 
 APP_NAME = "rbdesk"
-SEARCH_DEBOUNCE_MS = 40
-RESULT_LIMIT = 50
-BROWSE_LIMIT = 60
+TYPING_DEBOUNCE_MS = 30  # keystroke search after this quiet time
+PAUSE_MS = 450
+RESULT_ROWS_PER_SLICE = 10  # result rows added per event-loop turn
+PRINT_KINDS = (
+    ("runbook", "Runbook"),
+    ("checklist", "Drill sheet"),
+    ("contacts", "Contacts sheet"),
+)  # full search (snippets, whole words) after typing pauses this long
 NON_COMMAND_LANGS = {
     "text",
     "txt",
@@ -93,10 +112,25 @@ def _root_for(lib: Library, file: RunbookFile) -> LibraryRoot | None:
     return None
 
 
+def run_is_for(run: Run, file: RunbookFile) -> bool:
+    """Whether run is a run of this runbook file."""
+    if run.source:
+        return (run.source, run.path) == (file.source, file.relpath)
+    return run.file == str(file.path)
+
+
+def origin_of(lib: Library, file: RunbookFile) -> Origin:
+    return origin_for(_root_for(lib, file), file)
+
+
 def load_and_render(
-    lib: Library, file: RunbookFile, variables: dict[str, str], checked: set[int] | None
+    lib: Library,
+    file: RunbookFile,
+    variables: dict[str, str],
+    checked: set[int] | None,
+    run: Run | None = None,
 ) -> OpenDoc:
-    """Parse and render one runbook (runs on a worker thread)."""
+    """Parse and render one runbook (runs on a worker thread), with run's ticks if given."""
     rb = lib.load(file)
     root = _root_for(lib, file)
     header = HeaderInfo(
@@ -107,33 +141,9 @@ def load_and_render(
     )
     root_path = root.root if root else file.path.parent
     result = render_runbook(rb, root=root_path, header=header, variables=variables, checked=checked)
+    if run is not None and run_is_for(run, file):
+        result.html = decorate_html(result.html, run, run_marks(run, rb, result.checkboxes))
     return OpenDoc(file, rb, result)
-
-
-def browse_list(lib: Library, recent: list[str], limit: int = BROWSE_LIMIT) -> list[SearchHit]:
-    """What the results list shows for an empty query: recent runbooks, then the library."""
-    files = {f"{f.source}:{f.relpath}": f for f in lib.files()}
-    ordered = [k for k in recent if k in files]
-    ordered += [k for k in files if k not in ordered][: max(0, limit - len(ordered))]
-    hits = []
-    for k in ordered:
-        f = files[k]
-        rb = lib.load(f)
-        hits.append(
-            SearchHit(
-                f.source,
-                f.relpath,
-                rb.title,
-                "",
-                "",
-                0.0,
-                "",
-                rb.owner,
-                str(rb.meta.get("severity", "") or ""),
-                str(rb.meta.get("last_tested", "") or ""),
-            )
-        )
-    return hits
 
 
 class SearchBox(QLineEdit):
@@ -163,15 +173,22 @@ class MainWindow(QMainWindow):
         self.settings = settings or load_settings(lib.data_dir)
         # QSettings only now (after QApplication), in the data dir: no global state.
         self.qsettings = QSettings(
-            str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat
+            str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat, self
         )
-        self.search_worker = Worker(self, 1)
+        self.searcher = SearchController(lib, self)
+        self.searcher.answered.connect(self._show_answer)
+        self.searcher.failed.connect(self._search_failed)
+        self.searcher.indexing.connect(self._indexing_progress)
+        self.searcher.index_ready.connect(self._index_ready)
         self.render_worker = Worker(self, 1)
         self.bg_worker = Worker(self, 1)
-        self.search_gen = Generation()
         self.open_gen = Generation()
+        self.fill_gen = Generation()
         self.current: OpenDoc | None = None
+        self.run: Run | None = None  # the checklist run being shown in the Run tab
         self.hits: list[SearchHit] = []
+        self.shown: SearchAnswer | None = None  # the answer the results list shows
+        self.indexing_line = ""
         self.history: list[tuple[RunbookFile, str]] = []
         self.history_index = -1
         self.open_top_when_ready = False
@@ -190,14 +207,19 @@ class MainWindow(QMainWindow):
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(self.sync_now)
         self.set_periodic_sync(self.settings.periodic_sync_minutes)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.timeout.connect(self._start_search)
-        self.search_box.textChanged.connect(lambda _t: self.search_timer.start(SEARCH_DEBOUNCE_MS))
+        self.typing_timer = QTimer(self)
+        self.typing_timer.setSingleShot(True)
+        self.typing_timer.timeout.connect(lambda: self._start_search(full=False))
+        self.pause_timer = QTimer(self)
+        self.pause_timer.setSingleShot(True)
+        self.pause_timer.timeout.connect(lambda: self._start_search(full=True))
+        self.search_box.textChanged.connect(self._text_changed)
         self.setWindowTitle(APP_NAME)
         if self.settings.load_error:
             self.status(self.settings.load_error, 10000)
-        self._start_search()
+        self.searcher.ensure_index()
+        self._start_search(full=True)
+        self.offer_resume()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -234,6 +256,12 @@ class MainWindow(QMainWindow):
 
         self.results_title = QLabel("Runbooks")
         self.results_title.setObjectName("paneTitle")
+        self.corrected_line = QLabel()
+        self.corrected_line.setObjectName("corrected")
+        self.corrected_line.setTextFormat(Qt.TextFormat.RichText)
+        self.corrected_line.setWordWrap(True)
+        self.corrected_line.setVisible(False)
+        self.corrected_line.linkActivated.connect(lambda _l: self._use_correction())
         self.results = QListWidget()
         self.results.setObjectName("results")
         self.results.setWordWrap(True)
@@ -250,6 +278,7 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(res_box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.results_title)
+        lay.addWidget(self.corrected_line)
         lay.addWidget(self.results)
         toc_box = QWidget()
         lay = QVBoxLayout(toc_box)
@@ -275,6 +304,17 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.variables, "Variables")
         self.side.addTab(self.contacts, "Contacts")
         self.side.addTab(self.problems, "Problems")
+        self.run_panel = RunPanel()
+        self.run_panel.tick.connect(lambda n, on: self.tick_run_item(n, on))
+        self.run_panel.note_requested.connect(self.note_run_item)
+        self.run_panel.start_requested.connect(self.start_run)
+        self.run_panel.finish_requested.connect(self.finish_run)
+        self.run_panel.history_requested.connect(self.show_runs)
+        self.run_panel.resume_requested.connect(self.resume_run)
+        self.run_panel.open_runbook_requested.connect(
+            lambda: self.run and self.resume_run(self.run.id)
+        )
+        self.run_tab = self.side.addTab(self.run_panel, "Run")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -292,6 +332,16 @@ class MainWindow(QMainWindow):
         banner_row.setContentsMargins(8, 0, 8, 0)
         banner_row.addWidget(self.banner)
         outer.addLayout(banner_row)
+        self.run_banner = QLabel()
+        self.run_banner.setObjectName("runBanner")
+        self.run_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.run_banner.setWordWrap(True)
+        self.run_banner.setVisible(False)
+        self.run_banner.linkActivated.connect(self._run_banner_link)
+        run_row = QHBoxLayout()
+        run_row.setContentsMargins(8, 0, 8, 0)
+        run_row.addWidget(self.run_banner)
+        outer.addLayout(run_row)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -324,6 +374,17 @@ class MainWindow(QMainWindow):
         self._action(m, "Open alert / id / path / URL…", "Ctrl+O", self.open_box.setFocus)
         self._action(m, "Sources…", None, self.show_sources)
         self._action(m, "Sync now", "F5", self.sync_now)
+        m.addSeparator()
+        for title, slot, shortcut in (
+            ("Print", self.print_kind, "Ctrl+P"),
+            ("Print preview", self.preview_kind, None),
+            ("Export PDF", self.export_pdf, None),
+        ):
+            sub = m.addMenu(title)
+            for kind, label in PRINT_KINDS:
+                a = self._action(sub, f"{label}…", None, lambda s=slot, k=kind: s(k))
+                if shortcut and kind == "runbook":
+                    a.setShortcut(QKeySequence(shortcut))
         every = m.addMenu("Sync periodically")
         group = QActionGroup(self)
         for minutes, label in (
@@ -338,6 +399,7 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False, mi=minutes: self.set_periodic_sync(mi, save=True))
             group.addAction(a)
         m.addSeparator()
+        self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
         self._action(v, "Zoom in", None, lambda: self.zoom(1))
@@ -354,6 +416,10 @@ class MainWindow(QMainWindow):
         self._action(g, "Back", None, self.go_back)
         self._action(g, "Forward", None, self.go_forward)
         self._action(g, "Copy next command of this step", None, self.copy_next_command)
+        r = mb.addMenu("&Runs")
+        self._action(r, "Start run…", None, self.start_run)
+        self._action(r, "Finish run", None, self.finish_run)
+        self._action(r, "Runs history…", None, self.show_runs)
         t = mb.addMenu("&Tools")
         self._action(t, "All contacts…", None, self.show_all_contacts)
         self._action(t, "Clear incident variables", None, self.variables.clear)
@@ -382,7 +448,9 @@ class MainWindow(QMainWindow):
         self.qsettings.sync()
         self.save_settings()
         self.sync_timer.stop()
-        for w in (self.search_worker, self.render_worker, self.bg_worker):
+        self.searcher.cancel()
+        self.searcher.wait(10000)
+        for w in (self.render_worker, self.bg_worker):
             w.wait(10000)
         super().closeEvent(event)
 
@@ -404,6 +472,8 @@ class MainWindow(QMainWindow):
         self.settings.theme = choice
         if save:
             self.save_settings()
+        if self.hits:
+            self._refill_results()  # highlight and freshness colours follow the theme
         if self.current is not None:
             self.rerender()
 
@@ -421,81 +491,105 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
-    def _start_search(self) -> None:
+    def _text_changed(self, text: str) -> None:
+        self.searcher.cancel()  # whatever runs now answers an older text
+        if not text.strip():
+            self.typing_timer.stop()
+            self.pause_timer.stop()
+            self._start_search(full=True)
+            return
+        self.typing_timer.start(TYPING_DEBOUNCE_MS)
+        self.pause_timer.start(PAUSE_MS)
+
+    def _start_search(self, full: bool = True) -> None:
+        """Ask the search worker: a keystroke search, or a full one (Enter / pause)."""
         query = self.search_box.text().strip()
-        gen = self.search_gen.next()
         if not query:
-            recent = list(self.settings.recent)
-            self.search_worker.submit(
-                browse_list,
-                self.lib,
-                recent,
-                on_done=lambda hits, g=gen: self._show_results(g, "", hits, len(hits)),
-                on_error=self._search_failed,
-            )
-            return
-        self.search_worker.submit(
-            self.lib.search.search,
-            query,
-            RESULT_LIMIT,
-            on_done=lambda res, g=gen: self._show_search(g, res),
-            on_error=self._search_failed,
-        )
+            self.searcher.browse(list(self.settings.recent))
+        else:
+            self.searcher.request(query, full)
 
-    def _search_failed(self, exc: BaseException) -> None:
+    def _search_failed(self, message: str) -> None:
         self.results_title.setText("Search failed")
-        self.status(f"Search failed: {exc}", 10000)
+        self.status(f"Search failed: {message}", 10000)
 
-    def _show_search(self, gen: int, res: SearchResult) -> None:
-        if not self.search_gen.is_current(gen):
-            return  # a newer keystroke is on its way
-        title = f"{res.total} result(s)"
-        if res.corrected:
-            title += f" — did you mean “{res.corrected}”?"
-        self._show_results(gen, title, res.hits, res.total)
+    def _indexing_progress(self, done: int, total: int) -> None:
+        self.indexing_line = indexing_text(done, total)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat("Indexing %v/%m")
+        self.statusBar().showMessage(self.indexing_line, 0)
+        if self.shown is not None and self.shown.by_name:
+            self.results_title.setText(results_title(self.shown, self.indexing_line))
 
-    def _show_results(self, gen: int, title: str, hits: list[SearchHit], total: int) -> None:
-        if not self.search_gen.is_current(gen):
-            return
-        self.hits = list(hits)
-        self.results.clear()
-        if not title:
+    def _index_ready(self) -> None:
+        if self.indexing_line:
+            if self.statusBar().currentMessage() == self.indexing_line:
+                self.statusBar().showMessage("Search index ready.", 3000)
+            self.indexing_line = ""
+        if not self.syncing:
+            self.progress.setVisible(False)
+
+    def _show_answer(self, answer: SearchAnswer) -> None:
+        """A current answer from the search worker (stale ones never get here)."""
+        if answer.text != self.search_box.text().strip():
+            return  # typed on since (the worker answered the text of its request)
+        res = answer.result
+        self.shown = answer
+        self.hits = list(res.hits)
+        self._refill_results()
+        if not answer.text:
             title = "Recent and all runbooks" if self.settings.recent else "All runbooks"
-        if not hits and self.search_box.text().strip():
-            title = "No runbook matches — try other words, an alert name, or fewer words"
+        else:
+            title = results_title(answer, self.indexing_line)
         self.results_title.setText(title)
-        for hit in hits:
-            self._add_result(hit)
-        if hits:
+        corrected = corrected_html(answer)
+        self.corrected_line.setText(corrected)
+        self.corrected_line.setVisible(bool(corrected))
+        if self.hits:
             self.results.setCurrentRow(0)
-        self.results_shown.emit(len(hits))
-        if self.open_top_when_ready and self.search_box.text().strip():
+        self.results_shown.emit(len(self.hits))
+        if self.open_top_when_ready and answer.text and not answer.by_name:
             self.open_top_when_ready = False
-            if hits:
+            if self.hits:
                 self.open_hit(0)
 
+    def _refill_results(self) -> None:
+        self.fill_gen.next()
+        self.results.clear()
+        self._fill_results(self.fill_gen.value, 0)
+
+    def _fill_results(self, gen: int, start: int) -> None:
+        """Add result rows a slice at a time so the UI thread never stalls on a long list."""
+        if not self.fill_gen.is_current(gen):
+            return  # a newer answer replaced the list
+        end = min(len(self.hits), start + RESULT_ROWS_PER_SLICE)
+        self.results.setUpdatesEnabled(False)
+        for hit in self.hits[start:end]:
+            self._add_result(hit)
+        self.results.setUpdatesEnabled(True)
+        if end < len(self.hits):
+            QTimer.singleShot(0, lambda: self._fill_results(gen, end))
+        elif self.current is not None and start > 0:
+            self._select_current_in_results()
+
+    def _select_current_in_results(self) -> None:
+        doc = self.current
+        if doc is None:
+            return
+        for row, hit in enumerate(self.hits):
+            if (hit.source, hit.path) == (doc.file.source, doc.file.relpath):
+                self.results.setCurrentRow(row)
+                break
+
+    def _use_correction(self) -> None:
+        if self.shown is not None and self.shown.result.corrected:
+            self.search_box.setText(self.shown.result.corrected)
+
     def _add_result(self, hit: SearchHit) -> None:
-        state, _age = freshness(hit.last_tested)
-        bits = [escape(hit.source), escape(hit.path)]
-        if hit.owner:
-            bits.append(escape(hit.owner))
-        if hit.severity:
-            bits.append(escape(hit.severity))
-        color = {"amber": "#b7791f", "red": "#cf222e", "ok": "#1a7f37"}.get(state)
-        if hit.last_tested:
-            fresh = f"tested {escape(hit.last_tested)}"
-            bits.append(f'<span style="color:{color}">{fresh}</span>' if color else fresh)
-        section = f" › {escape(hit.section)}" if hit.section else ""
-        snippet = escape(hit.snippet.replace("\n", " ")[:180])
-        snippet = snippet.replace("«", "<b>").replace("»", "</b>")
-        html = (
-            f"<b>{escape(hit.title)}</b>{section}<br>"
-            f'<small style="color:gray">{" · ".join(bits)}</small>'
-        )
-        if snippet:
-            html += f"<br><small>{snippet}</small>"
         item = QListWidgetItem()
-        label = QLabel(html)
+        label = QLabel(result_html(hit, self.dark))
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
         label.setContentsMargins(6, 4, 6, 4)
@@ -512,17 +606,23 @@ class MainWindow(QMainWindow):
             self.results.setCurrentRow(row)
 
     def open_selected(self) -> None:
-        """Enter in the search box: open the selected (by default the top) result."""
-        if self.search_timer.isActive() or not self._results_current():
-            self.open_top_when_ready = True  # results for what was typed are not in yet
-            if self.search_timer.isActive():
-                return
-        row = max(0, self.results.currentRow())
-        if self.hits:
-            self.open_hit(row)
+        """Enter in the search box: open the selected (by default the top) result.
 
-    def _results_current(self) -> bool:
-        return bool(self.hits)
+        When the list already answers what is in the box, the selected row opens
+        at once (and a full search with snippets follows); otherwise the top
+        result of the full search opens as soon as it arrives.
+        """
+        query = self.search_box.text().strip()
+        self.typing_timer.stop()
+        self.pause_timer.stop()
+        shown = self.shown
+        if shown is not None and shown.text == query and self.hits and not shown.by_name:
+            self.open_hit(max(0, self.results.currentRow()))
+            if not shown.full:
+                self._start_search(full=True)
+            return
+        self.open_top_when_ready = bool(query)
+        self._start_search(full=True)
 
     def open_hit(self, row: int) -> None:
         if not 0 <= row < len(self.hits):
@@ -548,7 +648,7 @@ class MainWindow(QMainWindow):
         ref = ref.strip()
         if not ref:
             return
-        self.status(f"Looking up {ref}…", 3000)
+        self.status(f"Looking up {ref}…", 0)
         resolver = RefResolver(self.lib, self.settings.docs_prefixes)
         self.bg_worker.submit(
             resolver.resolve,
@@ -559,6 +659,8 @@ class MainWindow(QMainWindow):
         )
 
     def _open_resolved(self, res: Resolved) -> None:
+        if self.statusBar().currentMessage().startswith("Looking up "):
+            self.statusBar().clearMessage()
         self.open_file(res.file, res.anchor)
 
     def _ref_failed(self, ref: str, exc: BaseException) -> None:
@@ -579,6 +681,7 @@ class MainWindow(QMainWindow):
             file,
             dict(self.settings.variables),
             checked,
+            self.run,
             on_done=lambda doc, g=gen, a=anchor: self._show_doc(g, doc, a),
             on_error=lambda exc: self.status(f"Cannot open {file.relpath}: {exc}", 10000),
         )
@@ -599,6 +702,7 @@ class MainWindow(QMainWindow):
             doc.file,
             dict(self.settings.variables),
             self._checked_for(doc.file),
+            self.run,
             on_done=lambda d, g=gen: self._show_doc(g, d, "", pos if keep_scroll else 0),
         )
 
@@ -616,10 +720,7 @@ class MainWindow(QMainWindow):
         self.side.setTabText(1, f"Contacts ({len(doc.runbook.contacts)})")
         names = list(doc.runbook.placeholders) or _placeholders_of(doc.result)
         self.variables.show_placeholders(names)
-        for row, hit in enumerate(self.hits):
-            if (hit.source, hit.path) == (doc.file.source, doc.file.relpath):
-                self.results.setCurrentRow(row)
-                break
+        self._select_current_in_results()
         if not same:
             self.current_step = None
             self.next_command = 1
@@ -633,6 +734,7 @@ class MainWindow(QMainWindow):
             self.reader.verticalScrollBar().setValue(0)
         for n in doc.result.notices:
             self.status(n, 10000)
+        self.refresh_run_panel()
         self.document_shown.emit(doc.key)
 
     def _fill_toc(self, result: RenderResult) -> None:
@@ -730,6 +832,10 @@ class MainWindow(QMainWindow):
             self.toggle_check(n)
         elif action == "step":
             self.goto_step(n)
+        elif action == "run":
+            self.tick_run_item(n)
+        elif action == "run-closed":
+            self.status("This run is finished: its ticks can no longer change.")
 
     def goto_step(self, n: int) -> None:
         if self.current and n in self.current.result.steps:
@@ -871,6 +977,7 @@ class MainWindow(QMainWindow):
         msgs = [f"{o.source}: {o.message}" for o in outcomes]
         self.status(" · ".join(msgs) or "Nothing to sync.", 8000)
         if any(o.changed for o in outcomes):
+            self.searcher.ensure_index()
             self._start_search()
             self.rerender()
 
@@ -899,7 +1006,240 @@ class MainWindow(QMainWindow):
 
     def _sources_changed(self) -> None:
         self.refresh_sync_line()
+        self.searcher.ensure_index()
         self._start_search()
+
+    # ------------------------------------------------------------------ runs
+    def _unfinished_runs(self) -> list[Run]:
+        try:
+            return self.lib.runs.list(unfinished_only=True)
+        except RbdeskError as exc:
+            self.status(f"Runs unavailable: {exc.message}", 10000)
+            return []
+
+    def offer_resume(self) -> None:
+        """On start: a banner offering the newest unfinished run for resume."""
+        runs = self._unfinished_runs()
+        if not runs:
+            self.run_banner.setVisible(False)
+            return
+        r = runs[0]
+        name = f" {escape(r.name)}" if r.name else ""
+        more = f" (and {len(runs) - 1} more)" if len(runs) > 1 else ""
+        self.run_banner.setText(
+            f"⏵ Unfinished run <b>#{r.id}</b> {escape(r.kind)}{name} · {escape(r.title)} "
+            f"({r.done}/{r.total} done, started {escape(runs_ui.local_time(r.started_at, True))})"
+            f'{more} — <a href="resume:{r.id}">Resume</a> · '
+            '<a href="history">All runs…</a> · <a href="dismiss">Dismiss</a>'
+        )
+        self.run_banner.setVisible(True)
+
+    def _run_banner_link(self, href: str) -> None:
+        if href.startswith("resume:"):
+            self.resume_run(int(href.split(":", 1)[1]))
+        elif href == "history":
+            self.show_runs()
+        self.run_banner.setVisible(False)
+
+    def refresh_run_panel(self) -> None:
+        run = self.run
+        doc = self.current
+        if run is None:
+            resumable = (
+                [r for r in self._unfinished_runs() if run_is_for(r, doc.file)] if doc else []
+            )
+            self.run_panel.show_run(None, "", resumable, False)
+            self.side.setTabText(self.run_tab, "Run")
+            return
+        elsewhere = doc is None or not run_is_for(run, doc.file)
+        self.run_panel.show_run(run, runbook_change(self.lib, run), [], elsewhere)
+        state = "✓" if run.finished else f"{run.done}/{run.total}"
+        self.side.setTabText(self.run_tab, f"Run {state}")
+
+    def set_run(self, run: Run | None) -> None:
+        self.run = run
+        self.refresh_run_panel()
+        if run is not None:
+            self.side.setCurrentWidget(self.run_panel)
+        self.rerender()
+
+    def start_run(self) -> None:
+        doc = self.current
+        if doc is None:
+            self.status("Open a runbook first, then start a run of it.")
+            return
+        initials = default_initials(None) or self.settings.initials
+        req = runs_ui.ask_start_run(self, doc.runbook.title, initials)
+        if req is None:
+            return
+        if req.initials and clean_initials(req.initials) != self.settings.initials:
+            self.settings.initials = clean_initials(req.initials)  # remembered for next time
+            self.save_settings()
+        try:
+            run = self.lib.runs.start(
+                doc.runbook,
+                origin_of(self.lib, doc.file),
+                kind=req.kind,
+                name=req.name,
+                initials=req.initials,
+                file=doc.file.path,
+            )
+        except RbdeskError as exc:
+            self.status(f"Run not started: {exc.message}", 10000)
+            return
+        self.status(f"Started run #{run.id} ({run.total} items). Every tick is saved.")
+        self.set_run(run)
+
+    def _run_item(self, number: int):
+        if self.run is None:
+            return None
+        return next((i for i in self.run.items if i.number == number), None)
+
+    def tick_run_item(
+        self, number: int, checked: bool | None = None, note: str | None = None
+    ) -> bool:
+        """Tick (or untick, or annotate) item number of the current run; saved at once."""
+        run = self.run
+        item = self._run_item(number)
+        if run is None or item is None:
+            return False
+        if run.finished:
+            self.status("This run is finished: its ticks can no longer change.")
+            return False
+        want = (not item.checked) if checked is None else checked
+        try:
+            done = self.lib.runs.tick(run.id, number, checked=want, note=note)
+        except RbdeskError as exc:
+            self.status(f"Not recorded: {exc.message}", 10000)
+            self.refresh_run_panel()
+            return False
+        self.run = self.lib.runs.get(run.id)
+        if done.checked and done.checked != item.checked:
+            who = f" by {done.by}" if done.by else ""
+            self.status(f"✓ {number}. {done.text} — {runs_ui.local_time(done.at)}{who}")
+        elif note is not None:
+            self.status(f"Note saved for item {number}.")
+        else:
+            self.status(f"Item {number} is not done any more.")
+        self.refresh_run_panel()
+        self.rerender()
+        return True
+
+    def note_run_item(self, number: int) -> None:
+        item = self._run_item(number)
+        if item is None:
+            return
+        text = runs_ui.ask_note(self, f"{item.number}. {item.text}", item.note)
+        if text is not None:
+            self.tick_run_item(number, item.checked, note=text)
+
+    def finish_run(self) -> None:
+        run = self.run
+        if run is None or run.finished:
+            self.status("No run in progress.")
+            return
+        if not runs_ui.confirm_finish(self, run):
+            return
+        try:
+            self.run = self.lib.runs.finish(run.id)
+        except RbdeskError as exc:
+            self.status(exc.message, 10000)
+            return
+        self.status(f"Run #{run.id} finished: {self.run.done}/{self.run.total} done.")
+        self.refresh_run_panel()
+        self.rerender()
+
+    def resume_run(self, run_id: int) -> None:
+        """Show run_id in the Run tab and open its runbook (when it is still there)."""
+        try:
+            run = self.lib.runs.get(run_id)
+        except RbdeskError as exc:
+            self.status(exc.message, 10000)
+            return
+        self.run_banner.setVisible(False)
+        file = self._file_for(run.source, run.path) if run.source else None
+        if file is None and run.file and Path(run.file).is_file():
+            file = RunbookFile(run.source, run.path, Path(run.file))
+        self.run = run
+        if file is None:
+            self.refresh_run_panel()
+            self.side.setCurrentWidget(self.run_panel)
+            self.status(f"The runbook of run #{run.id} is no longer in the library.", 10000)
+            return
+        self.side.setCurrentWidget(self.run_panel)
+        if self.current is not None and self.current.file.path == file.path:
+            self.set_run(run)
+        else:
+            self.open_file(file)
+
+    def show_runs(self) -> None:
+        try:
+            runs = self.lib.runs.list()
+        except RbdeskError as exc:
+            self.status(exc.message, 10000)
+            return
+        self.runs_dialog = runs_ui.RunsHistoryDialog(runs, self, self.resume_run, self.export_run)
+        self.runs_dialog.open()
+
+    def export_run(self, run_id: int) -> str:
+        path = dialogs.ask_save_path(self, "Export run", f"run-{run_id}.md", runs_ui.EXPORT_FILTERS)
+        if not path:
+            return ""
+        try:
+            out = write_export(self.lib.runs, run_id, path)
+        except (RbdeskError, OSError) as exc:
+            self.status(f"Not exported: {getattr(exc, 'message', exc)}", 10000)
+            return ""
+        self.status(f"Exported run #{run_id} to {out}")
+        return str(out)
+
+    # ------------------------------------------------------------------ printing
+    def _print_parts(self, kind: str) -> list[core_printing.PrintPart] | None:
+        doc = self.current
+        if doc is None:
+            self.status("Open a runbook first, then print it.")
+            return None
+        return core_printing.print_parts(
+            kind, doc.runbook, origin_of(self.lib, doc.file), dt.date.today()
+        )
+
+    def print_kind(self, kind: str) -> None:
+        parts = self._print_parts(kind)
+        if parts and ui_printing.print_with_dialog(parts, self):
+            self.status(f"Sent {parts[0].title or kind} to the printer.")
+
+    def preview_kind(self, kind: str) -> None:
+        parts = self._print_parts(kind)
+        if parts:
+            ui_printing.preview(parts, self)
+
+    def export_pdf(self, kind: str) -> str:
+        parts = self._print_parts(kind)
+        if not parts or self.current is None:
+            return ""
+        stem = Path(self.current.file.relpath).name.split(".")[0]
+        suffix = {"runbook": "", "checklist": "-drill-sheet", "contacts": "-contacts"}[kind]
+        path = dialogs.ask_save_path(self, "Export PDF", f"{stem}{suffix}.pdf", "PDF (*.pdf)")
+        if not path:
+            return ""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = ui_printing.write_pdf(parts, path)
+        except OSError as exc:
+            self.status(f"PDF not written: {exc}", 10000)
+            return ""
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.status(f"Wrote {pages} page{'s' if pages != 1 else ''} to {path}")
+        return path
+
+    # ------------------------------------------------------------------ preferences
+    def show_preferences(self) -> None:
+        initials = dialogs.ask_preferences(self, self.settings.initials)
+        if initials is not None:
+            self.settings.initials = clean_initials(initials)
+            self.save_settings()
+            self.status("Preferences saved.")
 
     # ------------------------------------------------------------------ contacts
     def show_all_contacts(self) -> None:

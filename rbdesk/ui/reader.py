@@ -21,6 +21,14 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rbdesk.core.render import MAX_IMAGE_BYTES, document_css
 
+# Marks the app adds to core's HTML (run ticks: time, initials, notes).
+APP_CSS = {
+    False: "span.runat { color: #1a7f37; font-size: small; font-weight: bold; }\n"
+    "span.runnote { color: #59636e; font-size: small; font-style: italic; }\n",
+    True: "span.runat { color: #3fb950; font-size: small; font-weight: bold; }\n"
+    "span.runnote { color: #9198a1; font-size: small; font-style: italic; }\n",
+}
+
 
 class SafeReader(QTextBrowser):
     """QTextBrowser with resource loading and link following under our control."""
@@ -41,7 +49,7 @@ class SafeReader(QTextBrowser):
         doc.setDocumentMargin(14)
 
     def set_dark(self, dark: bool) -> None:
-        self.document().setDefaultStyleSheet(document_css(dark))
+        self.document().setDefaultStyleSheet(document_css(dark) + APP_CSS[dark])
 
     def show_html(self, html: str, images: list[Path]) -> None:
         self.images = list(images)

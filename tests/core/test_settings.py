@@ -62,3 +62,24 @@ def test_recent_moves_to_front_without_duplicates():
 def test_invalid_variable_name_rejected():
     with pytest.raises(ValueError, match="invalid variable name"):
         Settings().set_variable("two words", "x")
+
+
+def test_initials_saved_cleaned_and_used_by_runs(tmp_path, monkeypatch):
+    from rbdesk.core.runs import ENV_INITIALS, default_initials
+
+    monkeypatch.delenv(ENV_INITIALS, raising=False)
+    assert default_initials(tmp_path) == ""
+    s = Settings()
+    s.initials = "  A   B  "
+    save_settings(tmp_path, s)
+    assert load_settings(tmp_path).initials == "A B"
+    assert default_initials(tmp_path) == "A B"
+    monkeypatch.setenv(ENV_INITIALS, "XY")
+    assert default_initials(tmp_path) == "XY"  # the environment wins
+
+
+def test_initials_capped_and_wrong_type_ignored(tmp_path):
+    settings_path(tmp_path).write_text(json.dumps({"initials": "x" * 50}), "utf-8")
+    assert len(load_settings(tmp_path).initials) == 12
+    settings_path(tmp_path).write_text(json.dumps({"initials": 7}), "utf-8")
+    assert load_settings(tmp_path).initials == ""

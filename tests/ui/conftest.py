@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,21 @@ def write_library(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def collect_widgets_on_the_ui_thread(qapp):
+    """Run the cyclic GC on the UI thread after each GUI test.
+
+    Otherwise a worker thread of a later test may happen to run it and destroy
+    a closed window's Qt objects off the UI thread (a crash in Qt).
+    """
+    yield
+    from PySide6.QtCore import QEvent
+
+    qapp.processEvents()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # closed widgets' deleteLater
+    gc.collect()
+
+
 @pytest.fixture()
 def library_dir(tmp_path, monkeypatch, data_dir) -> Path:
     """A tiny library served as the bundled samples (no source configured)."""
@@ -117,5 +133,6 @@ def window(qtbot, lib):
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.results_shown, timeout=10000):
         win.show()
+    qtbot.waitUntil(lambda: win.searcher.ready, timeout=10000)  # the index is built
     yield win
     win.close()

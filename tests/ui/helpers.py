@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 
@@ -28,5 +28,8 @@ def click_anchor(qtbot, reader, href: str) -> None:
     cursor.setPosition(pos + 1)
     reader.setTextCursor(cursor)
     reader.ensureCursorVisible()
-    rect = reader.cursorRect(cursor)
-    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    after = reader.cursorRect(cursor)
+    cursor.setPosition(pos)
+    before = reader.cursorRect(cursor)  # the first character lies between the two
+    point = QPoint((before.center().x() + after.center().x()) // 2, after.center().y())
+    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=point)

@@ -188,11 +188,12 @@ def test_huge_single_line_code_block_does_not_hang(qtbot, window, library_dir):
 
 def test_stale_search_answers_dropped(qtbot, window):
     from rbdesk.core.search import SearchHit, SearchResult
+    from rbdesk.ui.searching import SearchAnswer
 
-    gen = window.search_gen.value
-    window.search_gen.next()
-    stale = SearchResult("old", 1, None, [SearchHit("samples", "x.md", "Old", "", "", 1.0, "")])
-    window._show_search(gen, stale)
+    gen = window.searcher.gen.value
+    window.searcher.cancel()
+    stale = SearchResult("", 1, None, [SearchHit("samples", "x.md", "Old", "", "", 1.0, "")])
+    window.searcher._done(gen, SearchAnswer("", stale, True))
     assert all(h.title != "Old" for h in window.hits)
 
 

@@ -1,0 +1,95 @@
+"""rbdesk doctor: each check reports a real problem with a fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from rbdesk.cli.main import main
+from rbdesk.core import doctor
+from rbdesk.core.library import Library
+
+
+def by_name(checks):
+    return {c.name: c for c in checks}
+
+
+def test_fresh_data_dir_is_fine_and_mentions_samples(data_dir):
+    checks = by_name(doctor.run_checks(Library(data_dir), check_qt=False))
+    assert checks["python"].status == doctor.OK
+    assert checks["samples"].status == doctor.OK and "bundled sample" in checks["samples"].detail
+    assert checks["sources"].status == doctor.OK
+    assert "rbdesk source add" in checks["sources"].fix
+    assert checks["index samples"].status == doctor.WARN  # not built until the first search
+
+
+def test_index_reported_built_after_a_search(data_dir):
+    lib = Library(data_dir)
+    lib.search.search("redis")
+    checks = by_name(doctor.run_checks(lib, check_qt=False))
+    assert checks["index samples"].status == doctor.OK
+    assert "runbooks indexed" in checks["index samples"].detail
+
+
+def test_missing_git_is_an_error_with_a_fix(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    c = doctor.check_git()
+    assert c.status == doctor.FAIL and "install git" in c.fix
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_data_dir(tmp_path):
+    d = tmp_path / "ro"
+    d.mkdir()
+    d.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        assert doctor.check_data_dir(d).status == doctor.FAIL
+    finally:
+        d.chmod(0o700)
+
+
+def test_data_dir_that_is_a_file(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    c = doctor.check_data_dir(f)
+    assert c.status == doctor.FAIL and "not a folder" in c.detail
+
+
+def test_failed_source_is_reported_with_its_error(data_dir, tmp_path):
+    import shutil
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    lib = Library(data_dir)
+    lib.sync.add_source("gone", str(repo))
+    shutil.rmtree(repo)  # the repository disappears before the first sync
+    lib.sync.sync("gone")
+    (check,) = [
+        c for c in doctor.run_checks(Library(data_dir), check_qt=False) if c.name == "source gone"
+    ]
+    assert check.status == doctor.FAIL and "never synced" in check.detail
+    assert "rbdesk sync gone" in check.fix
+
+
+def test_qt_check_reports_a_platform(monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    c = doctor.check_qt_platform()
+    assert c.status == doctor.WARN and "offscreen" in c.detail
+
+
+def test_qt_check_failure_names_the_fix(monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "no-such-platform")
+    c = doctor.check_qt_platform()
+    assert c.status == doctor.FAIL and "apt install" in c.fix
+
+
+def test_cli_json_and_exit_code(data_dir, capsys):
+    assert main(["doctor", "--json", "--no-qt"]) == 0
+    checks = json.loads(capsys.readouterr().out)
+    assert {"name", "status", "detail", "fix"} <= set(checks[0])
+    assert any(c["name"] == "git" for c in checks)

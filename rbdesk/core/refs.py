@@ -263,6 +263,15 @@ class RefResolver:
         if not body:
             return None
         p = Path(body).expanduser()
+        # A plain relative path means a runbook of a source first ("README.md" is the
+        # library's README, not the one in the current folder); an absolute or
+        # ./-relative path means a file on disk first.
+        local_first = p.is_absolute() or body.startswith(("./", "../", "~"))
+        if not local_first:
+            for r in self.roots:
+                f = self._file_in(r.name, body)
+                if f is not None:
+                    return f
         if self.local_files and p.is_file():
             rp = p.resolve()
             for r in self.roots:
@@ -270,10 +279,11 @@ class RefResolver:
                 if rp.is_relative_to(root):
                     return RunbookFile(r.name, rp.relative_to(root).as_posix(), rp)
             return RunbookFile("", rp.name, rp)
-        for r in self.roots:
-            f = self._file_in(r.name, body)
-            if f is not None:
-                return f
+        if local_first:
+            for r in self.roots:
+                f = self._file_in(r.name, body)
+                if f is not None:
+                    return f
         return None
 
     # -- ids and alerts ------------------------------------------------------------------

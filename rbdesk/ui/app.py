@@ -25,8 +25,15 @@ def create_app():
     return app
 
 
-def build_window(data_dir: str | None = None, ref: str | None = None):
-    """The main window on the library in data_dir, opening ref when given."""
+WELCOME_PAGE = "samples:README.md"  # the sample library's welcome page
+
+
+def build_window(data_dir: str | None = None, ref: str | None = None, welcome: bool = False):
+    """The main window on the library in data_dir, opening ref when given.
+
+    With welcome (the app's normal start), a library that is still only the
+    bundled samples opens on their welcome page instead of an empty reader.
+    """
     from rbdesk.core.library import Library
 
     from .mainwindow import MainWindow
@@ -35,13 +42,15 @@ def build_window(data_dir: str | None = None, ref: str | None = None):
     win = MainWindow(Library(data_dir))
     if ref:
         win.open_ref(ref)
+    elif welcome and not win.lib.sync.has_sources():
+        win.open_ref(WELCOME_PAGE)
     return win
 
 
 def run_app(args: Any = None) -> int:
     app = create_app()
     ref = getattr(args, "alert", None) or getattr(args, "ref", None)
-    win = build_window(getattr(args, "data_dir", None), ref)
+    win = build_window(getattr(args, "data_dir", None), ref, welcome=True)
     win.show()
     win.search_box.setFocus()
     return app.exec()

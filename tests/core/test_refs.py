@@ -134,3 +134,16 @@ def test_relative_links_stay_inside_the_source(lib, tmp_path):
 def test_refused_or_unknown(lib, ref):
     with pytest.raises(NotFoundError):
         resolve_ref(lib, ref)
+
+
+def test_relative_path_prefers_the_library_over_the_current_folder(tmp_path, monkeypatch):
+    from rbdesk.core.library import Library
+    from rbdesk.core.refs import resolve_ref
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("# Not the library's\n")
+    lib = Library(tmp_path / "data")
+    res = resolve_ref(lib, "README.md")
+    assert res.file.source == "samples"
+    local = resolve_ref(lib, "./README.md")
+    assert local.file.path == (tmp_path / "README.md").resolve()

@@ -305,3 +305,12 @@ def test_window_state_and_recent_remembered(qtbot, lib, window):
     assert again.settings.recent[0] == opened
     assert again.hits[0].path == "db/postgres-failover.md"  # recent first when the query is empty
     again.close()
+
+
+def test_first_start_opens_the_sample_welcome_page(qtbot, data_dir):
+    from rbdesk.ui.app import build_window
+
+    win = build_window(str(data_dir), welcome=True)
+    qtbot.add_widget(win)
+    qtbot.wait_until(lambda: "Welcome" in win.windowTitle(), timeout=10_000)
+    assert "rbdesk" in win.windowTitle()

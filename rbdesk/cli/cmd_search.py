@@ -19,47 +19,47 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rbdesk.cli.common import print_json
     from rbdesk.core.errors import RbdeskError
 
     if args.limit < 1:
         raise RbdeskError("--limit must be at least 1", hint="e.g. --limit 20")
     result = _search(args, " ".join(args.query))
     if args.json:
-        print_json(result.to_dict())
+        from rbdesk.cli.common import print_json
+
+        print_json(result)
         return 0
-    if result.corrected:
-        print(f"(no results for {result.query!r}; showing {result.corrected!r})")
-    if not result.hits:
-        print(f"no runbook matches {result.query!r}")
+    if result["corrected"]:
+        print(f"(no results for {result['query']!r}; showing {result['corrected']!r})")
+    if not result["hits"]:
+        print(f"no runbook matches {result['query']!r}")
         return 1
-    for hit in result.hits:
-        where = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
-        extra = ", ".join(x for x in (hit.severity, hit.owner) if x)
-        print(f"{hit.title}  [{hit.source}:{where}]" + (f"  ({extra})" if extra else ""))
-        if hit.section:
-            print(f"    § {hit.section}")
-        if hit.snippet:
-            print(f"    {hit.snippet}")
-    shown = len(result.hits)
-    if result.total > shown:
-        print(f"({shown} of {result.total} runbooks; --limit N shows more)")
+    for hit in result["hits"]:
+        where = f"{hit['path']}#{hit['anchor']}" if hit["anchor"] else hit["path"]
+        extra = ", ".join(x for x in (hit["severity"], hit["owner"]) if x)
+        print(f"{hit['title']}  [{hit['source']}:{where}]" + (f"  ({extra})" if extra else ""))
+        if hit["section"]:
+            print(f"    § {hit['section']}")
+        if hit["snippet"]:
+            print(f"    {hit['snippet']}")
+    shown = len(result["hits"])
+    if result["total"] > shown:
+        print(f"({shown} of {result['total']} runbooks; --limit N shows more)")
     return 0
 
 
-def _search(args: argparse.Namespace, query: str):
-    """Ask the resident search server; without one, search here and start one."""
+def _search(args: argparse.Namespace, query: str) -> dict:
+    """The result as JSON-ready data: from the resident search server when one
+    answers (a new process then skips importing Whoosh and opening indexes),
+    else searched here, and a server is started for the next time."""
     from rbdesk.core import paths
     from rbdesk.core.search import server
-    from rbdesk.core.search.results import SearchHit, SearchResult
 
     data_dir = paths.data_dir(args.data_dir)
     request = {"op": "search", "query": query, "limit": args.limit, "source": args.source}
     answer = server.ask(data_dir, request)
     if answer is not None:
-        r = answer["result"]
-        hits = [SearchHit(**h) for h in r["hits"]]
-        return SearchResult(r["query"], r["total"], r["corrected"], hits)
+        return answer["result"]
     from rbdesk.cli.common import library
 
     lib = library(args)
@@ -67,4 +67,4 @@ def _search(args: argparse.Namespace, query: str):
         lib.root(args.source)  # clear error for an unknown source
     result = lib.search.search(query, limit=args.limit, source=args.source)
     server.spawn(data_dir)
-    return result
+    return result.to_dict()

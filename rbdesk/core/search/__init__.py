@@ -30,8 +30,30 @@ API (for the CLI and the GUI)::
 
 from __future__ import annotations
 
-from .results import AlertMatch, SearchCancelled, SearchHit, SearchResult
-from .service import CancelToken, SearchService
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .results import AlertMatch, SearchCancelled, SearchHit, SearchResult
+    from .service import CancelToken, SearchService
+
+_LAZY = {
+    "AlertMatch": "results",
+    "SearchCancelled": "results",
+    "SearchHit": "results",
+    "SearchResult": "results",
+    "CancelToken": "service",
+    "SearchService": "service",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Names are imported on first use: a CLI that only asks the server stays fast."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AlertMatch",

@@ -27,9 +27,7 @@ import json
 import os
 import socket
 import stat
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +63,8 @@ def _private_dir() -> Path | None:
     if base and os.path.isdir(base):
         d = Path(base) / "rbdesk"
     else:
+        import tempfile
+
         d = Path(tempfile.gettempdir()) / f"rbdesk-{os.getuid()}"
     try:
         d.mkdir(mode=0o700, exist_ok=True)
@@ -112,6 +112,8 @@ def spawn(data_dir: Path) -> None:
     """Start a server for data_dir in the background (no-op when one is starting)."""
     if not enabled() or socket_path(data_dir) is None:
         return
+    import subprocess
+
     with contextlib.suppress(OSError):
         subprocess.Popen(
             [sys.executable, "-m", "rbdesk.core.search.server", str(Path(data_dir).resolve())],
@@ -178,6 +180,8 @@ def serve(data_dir: Path, idle: float = IDLE_SECONDS) -> int:
         return 0
     stamp = code_stamp()
     lib = Library(data_dir)
+    with contextlib.suppress(Exception):
+        lib.search.prefix_search("rbdesk", limit=1)  # open every index before the first ask
     srv.settimeout(idle)
     try:
         while True:

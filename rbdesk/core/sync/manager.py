@@ -73,7 +73,7 @@ class _Target:
     commit: str
     commit_date: str
     commit_subject: str | None
-    export: Callable[[Path], None]  # writes the file tree into the given folder
+    export: Callable[[Path], int | None]  # writes the file tree; may return the runbook count
     forced: bool = False
     notices: tuple[str, ...] = ()
 
@@ -323,7 +323,7 @@ class SyncManager:
             try:
                 tree = store.snapshot_tree(tmp)
                 tree.mkdir()
-                target.export(tree)
+                exported = target.export(tree)
                 if resolve_id is not None:
                     target.snapshot_id = resolve_id(tree)
                     final = paths.snapshot(target.snapshot_id)
@@ -335,7 +335,7 @@ class SyncManager:
                     "commit": target.commit,
                     "commit_date": target.commit_date,
                     "commit_subject": target.commit_subject,
-                    "runbooks": _count_runbooks(tree),
+                    "runbooks": exported if exported is not None else _count_runbooks(tree),
                     "created_at": now,
                 }
                 if (final / "meta.json").is_file():
@@ -577,8 +577,8 @@ class _GitSession:
         previous = pointer.get("commit") if pointer else None
         forced = bool(previous and previous != commit_id and self._rewritten(previous, commit_id))
 
-        def export(tree: Path) -> None:
-            self._export(treeish, tree)
+        def export(tree: Path) -> int:
+            return self._export(treeish, tree)
 
         return _Target(commit_id, commit_id, commit_date, subject, export, forced=forced)
 
@@ -622,11 +622,15 @@ class _GitSession:
         ancestor = self.git("merge-base", "--is-ancestor", previous, new, check=False)
         return ancestor.returncode == 1
 
-    def _export(self, treeish: str, tree: Path) -> None:
+    def _export(self, treeish: str, tree: Path) -> int:
+        """Write the tree of treeish into tree; returns how many runbooks it holds."""
+        from rbdesk.core.library import is_runbook_name
+
         tar_error: Exception | None = None
+        names: list[str] = []
         with self.runner.start(["archive", "--format=tar", treeish], cwd=self.mirror) as g:
             try:
-                store.extract_tar_stream(g.stdout, tree)  # type: ignore[arg-type]
+                store.extract_tar_stream(g.stdout, tree, names)  # type: ignore[arg-type]
             except tarfile.TarError as exc:
                 tar_error = exc
         stderr = "\n".join(g.stderr_lines)
@@ -638,6 +642,7 @@ class _GitSession:
                 f"local mirror corrupted: {stderr.splitlines()[-1] if stderr else tar_error}",
                 stderr,
             )
+        return sum(1 for n in names if is_runbook_name(n.rsplit("/", 1)[-1]))
 
     def mark_current(self, commit: str | None) -> None:
         """Keep the published commit reachable in the mirror (force-push detection)."""

@@ -431,9 +431,10 @@ def _safe_relpath(name: str) -> str | None:
     return "/".join(parts)
 
 
-def extract_tar_stream(stream: IO[bytes], dest: Path) -> int:
+def extract_tar_stream(stream: IO[bytes], dest: Path, names: list[str] | None = None) -> int:
     """Extract a tar stream (from ``git archive``) into dest; returns files written.
 
+    ``names`` (when given) receives the relative path of every regular file written.
     Only regular files, folders and symlinks are kept; absolute or ``..`` names,
     links, devices and fifos are skipped. Symlinks are created last (so no file
     is ever written through one) and any that resolve outside dest are removed.
@@ -466,6 +467,8 @@ def extract_tar_stream(stream: IO[bytes], dest: Path) -> int:
                 if member.mode & 0o111:
                     os.chmod(target, 0o755)
                 files += 1
+                if names is not None:
+                    names.append(rel)
             elif member.issym():
                 links.append((target, member.linkname))
     for target, linkname in links:

@@ -310,8 +310,8 @@ def test_disk_full_keeps_last_good_snapshot(manager, repo, monkeypatch):
     repo.set_files({"new.md": "# new\n"}, "new")
     real = store.extract_tar_stream
 
-    def full(stream, dest):
-        real(stream, dest)
+    def full(stream, dest, names=None):
+        real(stream, dest, names)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(store, "extract_tar_stream", full)

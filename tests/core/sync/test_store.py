@@ -143,3 +143,23 @@ def test_extract_removes_links_escaping_through_other_links(tmp_path):
         assert p.resolve().is_relative_to(dest.resolve()), p
     assert (dest / "t").is_dir() and not (dest / "t").is_symlink()
     assert not (tmp_path / "x.md").exists()
+
+
+def test_extract_reports_the_names_it_wrote(tmp_path):
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in (("a/b.md", b"# b\n"), ("c.txt", b"c")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("l.md")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "a/b.md"
+        tar.addfile(link)
+    buf.seek(0)
+    names: list[str] = []
+    assert store.extract_tar_stream(buf, tmp_path, names) == 2
+    assert sorted(names) == ["a/b.md", "c.txt"]  # regular files only

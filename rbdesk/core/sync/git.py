@@ -188,8 +188,14 @@ class GitRunner:
         cwd: Path | None = None,
         on_progress: ProgressSink | None = None,
         stdin_data: bytes | None = None,
+        extra_env: dict[str, str] | None = None,
+        local: bool = False,
     ) -> Iterator[RunningGit]:
-        """Run git; the caller reads ``stdout``; the process is reaped on exit."""
+        """Run git; the caller reads ``stdout``; the process is reaped on exit.
+
+        ``local`` commands touch only local files (no network), may be silent
+        for long, and so run without the stall watchdog.
+        """
         argv = self.argv(args, cwd)
         try:
             proc = subprocess.Popen(
@@ -197,7 +203,7 @@ class GitRunner:
                 stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                env=git_env(),
+                env={**git_env(), **(extra_env or {})},
                 start_new_session=True,
                 preexec_fn=_die_with_parent_hook(),
             )
@@ -213,10 +219,13 @@ class GitRunner:
             threading.Thread(
                 target=self._read_stderr, args=(proc, activity, lines, on_progress), daemon=True
             ),
-            threading.Thread(
-                target=self._watchdog, args=(proc, activity, stalled, done), daemon=True
-            ),
         ]
+        if not local:
+            threads.append(
+                threading.Thread(
+                    target=self._watchdog, args=(proc, activity, stalled, done), daemon=True
+                )
+            )
         if stdin_data is not None:
             threads.append(
                 threading.Thread(target=self._feed_stdin, args=(proc, stdin_data), daemon=True)
@@ -245,9 +254,18 @@ class GitRunner:
         on_progress: ProgressSink | None = None,
         stdin_data: bytes | None = None,
         check: bool = True,
+        extra_env: dict[str, str] | None = None,
+        local: bool = False,
     ) -> GitResult:
         """Run git to the end; GitFailure on a stall, or on failure when check."""
-        with self.start(args, cwd=cwd, on_progress=on_progress, stdin_data=stdin_data) as g:
+        with self.start(
+            args,
+            cwd=cwd,
+            on_progress=on_progress,
+            stdin_data=stdin_data,
+            extra_env=extra_env,
+            local=local,
+        ) as g:
             out = g.stdout.read()
         result = GitResult(g.proc.returncode, out, "\n".join(g.stderr_lines))
         if g.stalled.is_set():

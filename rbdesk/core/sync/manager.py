@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -494,7 +493,13 @@ class _GitSession:
         self.progress = progress
 
     def git(
-        self, *args: str, stdin: bytes | None = None, check: bool = True, progress: bool = False
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        check: bool = True,
+        progress: bool = False,
+        extra_env: dict[str, str] | None = None,
+        local: bool = False,
     ):
         def sink(phase: str, fraction: float | None, line: str) -> None:
             self.progress(SyncProgress(self.source, phase, fraction, line))
@@ -505,6 +510,8 @@ class _GitSession:
             stdin_data=stdin,
             check=check,
             on_progress=sink if progress else None,
+            extra_env=extra_env,
+            local=local,
         )
 
     def classify(self, exc: GitFailure) -> tuple[str, str]:
@@ -623,26 +630,58 @@ class _GitSession:
         return ancestor.returncode == 1
 
     def _export(self, treeish: str, tree: Path) -> int:
-        """Write the tree of treeish into tree; returns how many runbooks it holds."""
+        """Write the tree of treeish into tree; returns how many runbooks it holds.
+
+        git itself writes the files (``read-tree`` into a private index file,
+        then ``checkout-index --prefix``): it refuses unsafe paths (``..``,
+        ``.git``) and never writes through a symlink. Symlinks whose target
+        leaves the snapshot are removed afterwards.
+        """
         from rbdesk.core.library import is_runbook_name
 
-        tar_error: Exception | None = None
-        names: list[str] = []
-        with self.runner.start(["archive", "--format=tar", treeish], cwd=self.mirror) as g:
-            try:
-                store.extract_tar_stream(g.stdout, tree, names)  # type: ignore[arg-type]
-            except tarfile.TarError as exc:
-                tar_error = exc
-        stderr = "\n".join(g.stderr_lines)
-        if g.stalled.is_set():
-            raise GitFailure("stalled", "stalled while exporting the snapshot")
-        if g.proc.returncode != 0 or tar_error is not None:
-            raise GitFailure(
-                "corrupt",
-                f"local mirror corrupted: {stderr.splitlines()[-1] if stderr else tar_error}",
-                stderr,
+        index_file = tree.parent / "export.index"
+        env = {"GIT_INDEX_FILE": str(index_file)}
+        try:
+            self.git("read-tree", treeish, extra_env=env, local=True)
+            listing = self.git("ls-files", "-s", "-z", extra_env=env, local=True).stdout
+            self.git(
+                f"--work-tree={tree}",
+                "checkout-index",
+                "-a",
+                "-f",
+                f"--prefix={tree}{os.sep}",
+                extra_env=env,
+                local=True,
             )
-        return sum(1 for n in names if is_runbook_name(n.rsplit("/", 1)[-1]))
+        except GitFailure as exc:
+            text = f"{exc.message}\n{exc.detail}".lower()
+            if "no space left" in text or "disk quota exceeded" in text:
+                raise GitFailure(
+                    "disk_full",
+                    "disk full: no space left to write the snapshot; free some space and sync "
+                    "again",
+                    exc.detail,
+                ) from None
+            raise GitFailure(
+                "corrupt", f"local mirror corrupted: {exc.message}", exc.detail
+            ) from None
+        finally:
+            index_file.unlink(missing_ok=True)
+        links: list[str] = []
+        runbooks = 0
+        root = os.path.realpath(tree)
+        for entry in listing.split(b"\0"):
+            meta, _, raw = entry.partition(b"\t")
+            if not raw:
+                continue
+            rel = raw.decode("utf-8", "surrogateescape")
+            mode = meta.split(b" ", 1)[0]
+            if mode == b"120000":
+                links.append(os.path.join(root, rel))
+            elif mode in (b"100644", b"100755") and is_runbook_name(rel.rsplit("/", 1)[-1]):
+                runbooks += 1
+        store.drop_escaping_links(links, root)
+        return runbooks
 
     def mark_current(self, commit: str | None) -> None:
         """Keep the published commit reachable in the mirror (force-push detection)."""

@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import shutil
-import tarfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -423,64 +422,7 @@ def prune_snapshots(paths: SourcePaths, keep: set[str]) -> None:
 
 
 # -- export -------------------------------------------------------------------------------
-def _safe_relpath(name: str) -> str | None:
-    """name as a normalised relative path, or None if it is absolute or climbs out."""
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-    if not parts or name.startswith("/") or ".." in parts:
-        return None
-    return "/".join(parts)
-
-
-def extract_tar_stream(stream: IO[bytes], dest: Path, names: list[str] | None = None) -> int:
-    """Extract a tar stream (from ``git archive``) into dest; returns files written.
-
-    ``names`` (when given) receives the relative path of every regular file written.
-    Only regular files, folders and symlinks are kept; absolute or ``..`` names,
-    links, devices and fifos are skipped. Symlinks are created last (so no file
-    is ever written through one) and any that resolve outside dest are removed.
-    """
-    root = os.path.realpath(dest)
-    made_dirs = {root}
-    links: list[tuple[str, str]] = []
-    files = 0
-
-    def ensure_dir(path: str) -> None:
-        if path not in made_dirs:
-            os.makedirs(path, exist_ok=True)
-            made_dirs.add(path)
-
-    with tarfile.open(fileobj=stream, mode="r|") as tar:  # type: ignore[call-overload]
-        for member in tar:
-            rel = _safe_relpath(member.name)
-            if rel is None:
-                continue
-            target = os.path.join(root, rel)
-            if member.isdir():
-                ensure_dir(target)
-            elif member.isreg():
-                ensure_dir(os.path.dirname(target))
-                src = tar.extractfile(member)
-                if src is None or os.path.lexists(target):
-                    continue
-                with open(target, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
-                if member.mode & 0o111:
-                    os.chmod(target, 0o755)
-                files += 1
-                if names is not None:
-                    names.append(rel)
-            elif member.issym():
-                links.append((target, member.linkname))
-    for target, linkname in links:
-        if os.path.isabs(linkname) or os.path.lexists(target):
-            continue
-        ensure_dir(os.path.dirname(target))
-        os.symlink(linkname, target)
-    _drop_escaping_links([t for t, _ in links], root)
-    return files
-
-
-def _drop_escaping_links(candidates: list[str], root: str) -> None:
+def drop_escaping_links(candidates: list[str], root: str) -> None:
     """Remove symlinks whose full resolution leaves root (repeat until stable)."""
     changed = True
     while changed:

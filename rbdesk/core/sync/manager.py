@@ -640,7 +640,9 @@ class _GitSession:
         from rbdesk.core.library import is_runbook_name
 
         index_file = tree.parent / "export.index"
-        env = {"GIT_INDEX_FILE": str(index_file)}
+        # No user config either: no smudge/filter driver (git-lfs…) or fsmonitor may
+        # run a program or reach the network while the snapshot is written.
+        env = {"GIT_INDEX_FILE": str(index_file), "GIT_CONFIG_GLOBAL": os.devnull}
         try:
             self.git("read-tree", treeish, extra_env=env, local=True)
             listing = self.git("ls-files", "-s", "-z", extra_env=env, local=True).stdout

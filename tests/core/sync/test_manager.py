@@ -488,3 +488,19 @@ def test_library_shows_snapshot_and_samples_fallback(data_dir, repo):
     assert lib.roots() == []  # a source that never synced shows nothing
     only(lib.sync.sync())
     assert sorted(f.relpath for f in lib.files()) == ["README.md", "db/failover.md"]
+
+
+def test_user_filter_drivers_never_run_while_exporting(manager, repo, tmp_path, monkeypatch):
+    """A smudge filter from the user's git config (git-lfs style) is not run."""
+    marker = tmp_path / "smudged"
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text(
+        f'[filter "evil"]\n\tsmudge = touch {marker}; cat\n\trequired = false\n'
+    )
+    monkeypatch.setenv("HOME", str(home))
+    repo.set_files({".gitattributes": "*.md filter=evil\n", "a.md": "# a\n"}, "attrs")
+    manager.add_source("ops", repo.url)
+    assert only(manager.sync()).ok
+    assert not marker.exists()
+    assert (manager.current_roots()[0].root / "a.md").read_text() == "# a\n"

@@ -314,3 +314,11 @@ def test_first_start_opens_the_sample_welcome_page(qtbot, data_dir):
     qtbot.add_widget(win)
     qtbot.wait_until(lambda: "Welcome" in win.windowTitle(), timeout=10_000)
     assert "rbdesk" in win.windowTitle()
+
+
+def test_gui_alert_opens_the_alerts_runbook(qtbot, data_dir):
+    from rbdesk.ui.app import build_window
+
+    win = build_window(str(data_dir), "RedisMemoryHigh", welcome=True)
+    qtbot.add_widget(win)
+    qtbot.wait_until(lambda: "Redis Memory Pressure" in win.windowTitle(), timeout=10_000)

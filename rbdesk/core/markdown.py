@@ -33,7 +33,38 @@ def markdown_parser():
     md.use(front_matter_plugin)
     md.use(tasklists_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
+    heading_ids_plugin(md)
     return md
+
+
+# `## Title {#custom-id}` / `## Title {: #custom-id .class}` (MkDocs attr_list, Hugo)
+_HEADING_ID_RE = re.compile(r"\s*\{:?\s*#([A-Za-z0-9_][\w.:-]*)[^{}]*\}\s*$")
+
+
+def heading_ids_plugin(md) -> None:
+    """Honour explicit heading ids written after the title (MkDocs, Hugo).
+
+    Runs before the anchors plugin, which keeps explicit ids and never gives
+    another heading the same one; the ``{#id}`` text leaves the title.
+    """
+
+    def rule(state) -> None:
+        tokens = state.tokens
+        for i, tok in enumerate(tokens):
+            if tok.type != "heading_open" or i + 1 >= len(tokens):
+                continue
+            inline = tokens[i + 1]
+            last = inline.children[-1] if inline.children else None
+            if last is None or last.type != "text":
+                continue
+            m = _HEADING_ID_RE.search(last.content)
+            if m is None:
+                continue
+            last.content = last.content[: m.start()]
+            inline.content = _HEADING_ID_RE.sub("", inline.content)
+            tok.attrSet("id", m.group(1))
+
+    md.core.ruler.before("anchor", "heading_ids", rule)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from . import copyrules
+from .markdown import heading_ids_plugin
 from .model import Runbook
 
 MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
@@ -52,6 +53,7 @@ def build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     front_matter_plugin(md)
     anchors_plugin(md, min_level=1, max_level=6)
+    heading_ids_plugin(md)
     return md
 
 

@@ -470,3 +470,20 @@ def test_to_dict_contract_is_json_serialisable():
         "placeholders",
     }
     json.dumps(d)
+
+
+def test_explicit_heading_ids_mkdocs_and_hugo():
+    md = "# T\n\n## Disk Full {#disk}\n\n## Restart {: #restart .important}\n\n[a](#disk) [b](#restart)\n"
+    rb = parse(md)
+    assert [(s.title, s.anchor) for s in rb.sections[1:]] == [
+        ("Disk Full", "disk"),
+        ("Restart", "restart"),
+    ]
+    assert "RB211" not in codes(rb)
+
+
+def test_renderer_uses_the_same_explicit_ids():
+    from rbdesk.core.render import build_markdown
+
+    html = build_markdown().render("## Disk Full {#disk}\n")
+    assert 'id="disk"' in html and "{#disk}" not in html

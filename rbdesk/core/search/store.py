@@ -59,10 +59,10 @@ class BuildStats:
 
 @functools.cache
 def parser_version() -> str:
-    """Hash of the parser and model sources: a new parser means re-indexing."""
+    """Hash of the parser's sources: a new parser means re-indexing."""
     h = hashlib.sha1(usedforsecurity=False)
     core = Path(__file__).resolve().parent.parent
-    for name in ("parser.py", "model.py"):
+    for name in ("parser.py", "model.py", "markdown.py", "meta.py", "commands.py", "contacts.py"):
         with contextlib.suppress(OSError):
             h.update((core / name).read_bytes())
     return h.hexdigest()[:12]

@@ -251,10 +251,13 @@ def load_safe_yaml(content: str, max_bytes: int = 256 * 1024) -> Any:
 
     if len(content) > max_bytes:
         raise ValueError("YAML too large")
-    for tok in _anchor_tokens(content):
-        if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
-            raise ValueError("YAML anchors/aliases are refused")
-    return yaml.load(content, Loader=_RunbookYamlLoader)
+    try:
+        for tok in _anchor_tokens(content):
+            if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
+                raise ValueError("YAML anchors/aliases are refused")
+        return yaml.load(content, Loader=_RunbookYamlLoader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid YAML: {exc}") from None
 
 
 _MAYBE_ANCHOR_RE = re.compile(r"[&*][^\s&*]")

@@ -8,9 +8,10 @@ Doc-site repositories often keep the human title only in the nav::
           - Postgres failover: db/pg-failover.md
 
 ``nav_titles(root)`` maps ``docs/db/pg-failover.md`` (the path relative to the
-repository root) to ``"Postgres failover"``. The file is read with a
-``SafeLoader`` subclass that ignores unknown tags (``!!python/name:...``,
-``!ENV``) and refuses aliases, and only when it is smaller than a cap.
+repository root) to ``"Postgres failover"``. The file is read with rbdesk's safe YAML loader
+(``core.markdown.load_safe_yaml``: a SafeLoader that reads unknown tags such
+as ``!!python/name:...`` or ``!ENV`` as plain values and refuses aliases),
+and only when it is smaller than a cap.
 """
 
 from __future__ import annotations
@@ -23,38 +24,15 @@ MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 MAX_MKDOCS_BYTES = 256 * 1024
 
 
-def _loader_class():
-    import yaml
-
-    class NavLoader(yaml.SafeLoader):
-        """Safe YAML that turns unknown tags into None and rejects aliases."""
-
-        def compose_node(self, parent, index):  # type: ignore[override]
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(
-                    None, None, "aliases are not allowed in mkdocs.yml", event.start_mark
-                )
-            return super().compose_node(parent, index)
-
-    def ignore(loader: Any, suffix: str, node: Any) -> None:
-        return None
-
-    NavLoader.add_multi_constructor("!", ignore)
-    NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", ignore)
-    return NavLoader
-
-
 def load_mkdocs(path: Path) -> dict[str, Any] | None:
     """The parsed mkdocs.yml, or None when missing, too big or broken."""
-    import yaml
+    from rbdesk.core.markdown import load_safe_yaml
 
     try:
         if path.stat().st_size > MAX_MKDOCS_BYTES:
             return None
-        text = path.read_text("utf-8", errors="replace")
-        data = yaml.load(text, Loader=_loader_class())
-    except (OSError, yaml.YAMLError, RecursionError):
+        data = load_safe_yaml(path.read_text("utf-8", errors="replace"), MAX_MKDOCS_BYTES)
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

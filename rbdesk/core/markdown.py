@@ -331,3 +331,28 @@ def split_toml_front_matter(text: str) -> tuple[dict[str, Any] | None, str, list
             )
     blank = [""] * (end + 1)
     return data, "\n".join(blank + lines[end + 1 :]), problems
+
+
+def keep_field_lines(tokens) -> None:
+    """Show header-field paragraphs one field per line, as their author wrote them.
+
+    ``Category: Incident`` / ``Owner: …`` lines (a register entry's first lines)
+    are one paragraph in Markdown and would run together; their soft line
+    breaks become hard ones. Works on the token stream, in place.
+    """
+    from .meta import ID_TITLE_RE, header_pairs
+
+    for i, tok in enumerate(tokens):
+        if tok.type != "paragraph_open" or i + 1 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        lines = inline.content.split("\n")
+        if len(lines) < 2 or not inline.children:
+            continue
+        body = lines[1:] if ID_TITLE_RE.match(lines[0]) else lines
+        pairs = header_pairs(body)
+        if pairs is None or len(pairs) != len(body):
+            continue
+        for child in inline.children:
+            if child.type == "softbreak":
+                child.type, child.tag = "hardbreak", "br"

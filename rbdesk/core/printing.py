@@ -246,10 +246,11 @@ def _link_label(tokens: Sequence[Token], idx: int) -> str:
 
 def body_html(rb: Runbook) -> str:
     """The runbook's Markdown as print HTML (tokens from the parser's configuration)."""
-    from .markdown import markdown_parser
+    from .markdown import keep_field_lines, markdown_parser
 
     md = markdown_parser()
     tokens = md.parse(rb.source)
+    keep_field_lines(tokens)
     return PrintRenderer().render(tokens, md.options, {"title": rb.title})
 
 

@@ -33,7 +33,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from . import copyrules
-from .markdown import heading_ids_plugin
+from .markdown import heading_ids_plugin, keep_field_lines
 from .model import Runbook
 
 MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
@@ -227,6 +227,7 @@ def _inline_text(tok: Token) -> str:
 
 def _prepare_tokens(tokens: list[Token], step_lines: Mapping[int, int]) -> None:
     """Mark steps, checkboxes and "Go to Step N" phrases on the token stream."""
+    keep_field_lines(tokens)
     checkbox_index = 0
     for i, tok in enumerate(tokens):
         if tok.type in ("heading_open", "paragraph_open") and i + 1 < len(tokens):

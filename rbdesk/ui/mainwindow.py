@@ -1027,7 +1027,7 @@ class MainWindow(QMainWindow):
         name = f" {escape(r.name)}" if r.name else ""
         more = f" (and {len(runs) - 1} more)" if len(runs) > 1 else ""
         self.run_banner.setText(
-            f"⏵ Unfinished run <b>#{r.id}</b> {escape(r.kind)}{name} · {escape(r.title)} "
+            f"Unfinished run <b>#{r.id}</b> {escape(r.kind)}{name} · {escape(r.title)} "
             f"({r.done}/{r.total} done, started {escape(runs_ui.local_time(r.started_at, True))})"
             f'{more} — <a href="resume:{r.id}">Resume</a> · '
             '<a href="history">All runs…</a> · <a href="dismiss">Dismiss</a>'

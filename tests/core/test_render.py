@@ -178,3 +178,15 @@ def test_terminal_rendering_numbers_blocks_and_shows_hidden():
     assert "[1] bash  (rbdesk copy doc 1)" in out
     assert "[4] code" in out and "⚠ destructive" in out and "⟦U+200B⟧" in out
     assert "\x1b" not in out
+
+
+def test_header_field_lines_stay_one_per_line():
+    from rbdesk.core.parser import parse_text
+    from rbdesk.core.render import render_runbook
+
+    rb = parse_text(
+        "RUN-001: Title\nCategory: Incident\nOwner: Ops\n\n## Scope\n\nplain\ntext\n", "r.md"
+    )
+    html = render_runbook(rb).html
+    assert "Category: Incident<br" in html and "Owner: Ops" in html
+    assert "plain\ntext" in html or "plain text" in html  # prose keeps soft breaks

@@ -61,6 +61,7 @@ class SearchService:
         self._lock = threading.RLock()
         self._opened: dict[str, _Opened] = {}
         self._fingerprints: dict[str, tuple[float, Path, str]] = {}
+        self._refreshing: set[str] = set()
 
     # -- index locations and builds ----------------------------------------
     def index_dir_for(self, root: LibraryRoot) -> Path:
@@ -74,15 +75,33 @@ class SearchService:
         )
 
     def _fingerprint(self, root: LibraryRoot) -> str:
-        from .store import root_fingerprint
+        """root's file-list hash (folder roots without a snapshot index dir).
 
+        Hashing walks every file, so a query never waits for it once it is
+        known: past ``FINGERPRINT_TTL`` the known value is used while a
+        background thread computes the new one (a changed folder is picked up
+        by the next query after that).
+        """
         now = time.monotonic()
         hit = self._fingerprints.get(root.name)
-        if hit and hit[1] == Path(root.root) and now - hit[0] < FINGERPRINT_TTL:
+        if hit and hit[1] == Path(root.root):
+            if now - hit[0] >= FINGERPRINT_TTL and root.name not in self._refreshing:
+                self._refreshing.add(root.name)
+                threading.Thread(
+                    target=self._refresh_fingerprint, args=(root,), daemon=True
+                ).start()
             return hit[2]
-        fp = root_fingerprint(Path(root.root))
-        self._fingerprints[root.name] = (now, Path(root.root), fp)
-        return fp
+        return self._refresh_fingerprint(root)
+
+    def _refresh_fingerprint(self, root: LibraryRoot) -> str:
+        from .store import root_fingerprint
+
+        try:
+            fp = root_fingerprint(Path(root.root))
+            self._fingerprints[root.name] = (time.monotonic(), Path(root.root), fp)
+            return fp
+        finally:
+            self._refreshing.discard(root.name)
 
     def build_index(
         self,

@@ -158,3 +158,20 @@ def test_mkdocs_nav_titles_name_untitled_files(tmp_path):
     assert _paths(res) == ["docs/ops/zr.md"] and res.hits[0].title == "Zebra recovery procedure"
     svc.close()
     shutil.rmtree(tmp_path / "data")
+
+
+def test_fingerprint_is_refreshed_off_the_query_path(service, folder_root, monkeypatch):
+    import time as _time
+
+    from rbdesk.core.search import service as svc_mod
+
+    service.search("coredns")
+    first = service.index_dir_for(folder_root)
+    (folder_root.root / "new.md").write_text("# Brand new\n\nzebra\n", "utf-8")
+    monkeypatch.setattr(svc_mod, "FINGERPRINT_TTL", 0.0)
+    assert service.index_dir_for(folder_root) == first  # answered from the known hash...
+    deadline = _time.monotonic() + 10
+    while service.index_dir_for(folder_root) == first and _time.monotonic() < deadline:
+        _time.sleep(0.05)  # ...while a background thread hashes the folder again
+    assert service.index_dir_for(folder_root) != first
+    assert _paths(service.search("zebra")) == ["new.md"]

@@ -72,7 +72,7 @@ from .theme import apply_theme
 from .workers import Generation, Worker
 
 APP_NAME = "rbdesk"
-TYPING_DEBOUNCE_MS = 30  # keystroke search after this quiet time
+TYPING_DEBOUNCE_MS = 15  # keystroke search after this quiet time (stale ones are cancelled anyway)
 PAUSE_MS = 450
 RESULT_ROWS_PER_SLICE = 10  # result rows added per event-loop turn
 PRINT_KINDS = (

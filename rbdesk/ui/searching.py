@@ -34,7 +34,7 @@ from rbdesk.core.search import SearchCancelled, SearchHit, SearchResult
 
 from .workers import Generation, Worker
 
-TYPING_LIMIT = 30  # hits per keystroke (each hit reads its file to find the section)
+TYPING_LIMIT = 15  # hits per keystroke (each hit reads its file to find the section)
 FULL_LIMIT = 50  # hits for Enter / a pause, with snippets
 PROGRESS_EVERY_S = 0.1  # at most this often a progress signal from the build
 SNIPPET_CHARS = 200

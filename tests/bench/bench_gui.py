@@ -225,6 +225,8 @@ def main() -> None:
         shows = ShowTimer(win)
         beat = Heartbeat()
         beat.start()
+        from rbdesk.ui import mainwindow
+
         per_key: list[float] = []
         full: list[float] = []
         queries = ("failover", "kafka backlog", "redis evic", "throttling cpu", "dns cert")
@@ -235,7 +237,7 @@ def main() -> None:
             full.append(wait_full(win, query))
         print(
             f"keystroke→results at {n} runbooks ({len(per_key)} keys, each waited for): "
-            f"{ms(per_key)} (includes {30} ms debounce)"
+            f"{ms(per_key)} (includes the {mainwindow.TYPING_DEBOUNCE_MS} ms debounce)"
         )
         print(f"  keys over {SLOW_KEY_S * 1000:.0f} ms: {', '.join(SLOW_KEYS) or 'none'}")
         print(f"pause/Enter→results with snippets (from the full request): {ms(full)}")

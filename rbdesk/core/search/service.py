@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .store import BuildProgress, BuildStats
 
-FINGERPRINT_TTL = 2.0  # seconds a folder root's file-list hash is trusted
+FINGERPRINT_TTL = 30.0  # s a folder root's file-list hash is trusted (then refreshed aside)
 CANCEL_CHECK_EVERY = 256  # matched documents between two cancel checks
 
 

@@ -117,7 +117,6 @@ class Runbook:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path,
             "title": self.title,
             "meta": dict(self.meta),
             "sections": [asdict(s) for s in self.sections],

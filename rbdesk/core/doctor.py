@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .library import Library
+from rbdesk.core.library import Library
 
 OK, WARN, FAIL = "ok", "warning", "error"
 MIN_GIT = (2, 25)
@@ -138,7 +138,7 @@ def check_data_dir(data_dir: Path) -> Check:
 
 
 def check_samples() -> Check:
-    from . import paths
+    from rbdesk.core import paths
 
     n = sum(1 for _ in Path(paths.samples_dir()).rglob("*.md"))
     if n == 0:
@@ -215,7 +215,7 @@ def check_sources(lib: Library) -> list[Check]:
 
 
 def check_indexes(lib: Library) -> list[Check]:
-    from .search.store import is_current, read_marker
+    from rbdesk.core.search.store import is_current, read_marker
 
     out = []
     for root in lib.roots():

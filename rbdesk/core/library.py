@@ -15,14 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
-from .errors import NotFoundError
+from rbdesk.core import paths
+from rbdesk.core.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from .model import Runbook
-    from .runs import RunStore
-    from .search import SearchService
-    from .sync import SyncManager
+    from rbdesk.core.model import Runbook
+    from rbdesk.core.runs import RunStore
+    from rbdesk.core.search import SearchService
+    from rbdesk.core.sync import SyncManager
 
 SAMPLES_SOURCE = "samples"
 RUNBOOK_SUFFIXES = (".md", ".markdown")  # "*.html.md" ends in .md too
@@ -82,7 +82,7 @@ class Library:
     # -- services -----------------------------------------------------------
     @cached_property
     def sync(self) -> SyncManager:
-        from .sync import SyncManager
+        from rbdesk.core.sync import SyncManager
 
         return SyncManager(self.data_dir, on_snapshot=self._index_snapshot)
 
@@ -94,13 +94,13 @@ class Library:
 
     @cached_property
     def search(self) -> SearchService:
-        from .search import SearchService
+        from rbdesk.core.search import SearchService
 
         return SearchService(self)
 
     @cached_property
     def runs(self) -> RunStore:
-        from .runs import RunStore
+        from rbdesk.core.runs import RunStore
 
         return RunStore(self.data_dir)
 
@@ -135,7 +135,7 @@ class Library:
     # -- parsing ---------------------------------------------------------------
     def load(self, file: RunbookFile) -> Runbook:
         """The parsed runbook (cached while the file is unchanged)."""
-        from .parser import parse_file
+        from rbdesk.core.parser import parse_file
 
         st = file.path.stat()
         key = (st.st_mtime_ns, st.st_size)

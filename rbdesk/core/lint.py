@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .model import ERROR, WARNING, Problem, Runbook
+from rbdesk.core.model import ERROR, WARNING, Problem, Runbook
 
 if TYPE_CHECKING:
-    from .parser import Facts
+    from rbdesk.core.parser import Facts
 
 DEFAULT_STALE_DAYS = 180
 
@@ -211,7 +211,7 @@ def link_problems(rb: Runbook, file_path: Path | None) -> list[Problem]:
 @lru_cache(maxsize=2048)
 def _anchors_of(path: str, mtime_ns: int, size: int) -> frozenset[str]:
     """Heading anchors of another runbook (cached while the file is unchanged)."""
-    from .markdown import decode, markdown_parser, repair_fences
+    from rbdesk.core.markdown import decode, markdown_parser, repair_fences
 
     with open(path, "rb") as fh:
         dec = decode(fh.read())
@@ -243,7 +243,7 @@ class LintFinding:
 
 def iter_lint_targets(paths: Iterable[str]) -> Iterator[tuple[str, Path]]:
     """(display path, file) for every runbook named or found below a folder."""
-    from .library import iter_runbook_files
+    from rbdesk.core.library import iter_runbook_files
 
     for raw in paths:
         p = Path(raw)
@@ -257,7 +257,7 @@ def iter_lint_targets(paths: Iterable[str]) -> Iterator[tuple[str, Path]]:
 def lint_paths(
     paths: Iterable[str], *, stale_days: int = DEFAULT_STALE_DAYS, today: _dt.date | None = None
 ) -> list[LintFinding]:
-    from .parser import parse_file
+    from rbdesk.core.parser import parse_file
 
     findings: list[LintFinding] = []
     for shown, f in iter_lint_targets(paths):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .model import ERROR, WARNING, Problem
+from rbdesk.core.model import ERROR, WARNING, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -340,7 +340,7 @@ def keep_field_lines(tokens) -> None:
     are one paragraph in Markdown and would run together; their soft line
     breaks become hard ones. Works on the token stream, in place.
     """
-    from .meta import ID_TITLE_RE, header_pairs
+    from rbdesk.core.meta import ID_TITLE_RE, header_pairs
 
     for i, tok in enumerate(tokens):
         if tok.type != "paragraph_open" or i + 1 >= len(tokens):

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import commands as cmd
-from . import contacts as ct
-from .markdown import (
+from rbdesk.core import commands as cmd
+from rbdesk.core import contacts as ct
+from rbdesk.core.markdown import (
     FrontMatterError,
     decode,
     load_front_matter,
@@ -26,8 +26,8 @@ from .markdown import (
     repair_fences,
     split_toml_front_matter,
 )
-from .meta import ID_TITLE_RE, MetaBuilder, header_pairs, is_placeholder, split_list
-from .model import (
+from rbdesk.core.meta import ID_TITLE_RE, MetaBuilder, header_pairs, is_placeholder, split_list
+from rbdesk.core.model import (
     WARNING,
     Alert,
     ChecklistItem,
@@ -38,7 +38,7 @@ from .model import (
     Section,
     Step,
 )
-from .safety import destructive_reasons, has_warning_words, hidden_characters
+from rbdesk.core.safety import destructive_reasons, has_warning_words, hidden_characters
 
 _PROCEDURE_RE = re.compile(
     r"procedure|steps\b|resolution|mitigat|remediat|recover|rollback|roll back|runbook|"
@@ -86,7 +86,7 @@ def parse_text(
     _pre_problems: list[Problem] | None = None,
 ) -> Runbook:
     """Parse Markdown text. ``file_path`` (the file on disk) enables link checks."""
-    from .lint import quality_problems
+    from rbdesk.core.lint import quality_problems
 
     walker = _Walker(text, path)
     walker.problems.extend(_pre_problems or [])
@@ -114,7 +114,7 @@ def parse_bytes(data: bytes, path: str = "", **kwargs: Any) -> Runbook:
 def parse_file(path: str | Path, relpath: str | None = None, **kwargs: Any) -> Runbook:
     """Parse a file on disk; ``relpath`` is how it is named (relative to its source)."""
     p = Path(path)
-    from .markdown import MAX_FILE_BYTES
+    from rbdesk.core.markdown import MAX_FILE_BYTES
 
     with open(p, "rb") as fh:
         data = fh.read(MAX_FILE_BYTES + 1)

@@ -35,10 +35,10 @@ from typing import Any
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from .model import Runbook
-from .origin import Origin, short_revision
-from .runs import run_items
-from .safety import hidden_characters
+from rbdesk.core.model import Runbook
+from rbdesk.core.origin import Origin, short_revision
+from rbdesk.core.runs import run_items
+from rbdesk.core.safety import hidden_characters
 
 KINDS = ("runbook", "checklist", "contacts")
 BOX = "☐"
@@ -246,7 +246,7 @@ def _link_label(tokens: Sequence[Token], idx: int) -> str:
 
 def body_html(rb: Runbook) -> str:
     """The runbook's Markdown as print HTML (tokens from the parser's configuration)."""
-    from .markdown import keep_field_lines, markdown_parser
+    from rbdesk.core.markdown import keep_field_lines, markdown_parser
 
     md = markdown_parser()
     tokens = md.parse(rb.source)

@@ -13,12 +13,12 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .library import Library, LibraryRoot, RunbookFile
+    from rbdesk.core.library import Library, LibraryRoot, RunbookFile
 
 
 def resolve(lib: Library, ref: str) -> RunbookFile:
     """The runbook file REF names (see :mod:`rbdesk.core.refs`), or NotFoundError."""
-    from .refs import resolve_ref
+    from rbdesk.core.refs import resolve_ref
 
     return resolve_ref(lib, ref).file
 

@@ -32,9 +32,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from . import copyrules
-from .markdown import heading_ids_plugin, keep_field_lines
-from .model import Runbook
+from rbdesk.core import copyrules
+from rbdesk.core.markdown import heading_ids_plugin, keep_field_lines
+from rbdesk.core.model import Runbook
 
 MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
 MAX_DISPLAY_LINE = 2_000  # longer lines are cut in the view (not in the copy)

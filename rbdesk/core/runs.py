@@ -45,12 +45,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import NotFoundError, RbdeskError
-from .origin import Origin, file_hash, short_revision
+from rbdesk.core.errors import NotFoundError, RbdeskError
+from rbdesk.core.origin import Origin, file_hash, short_revision
 
 if TYPE_CHECKING:
-    from .library import Library
-    from .model import Runbook
+    from rbdesk.core.library import Library
+    from rbdesk.core.model import Runbook
 
 DB_FILE = "runs.sqlite3"
 SCHEMA_VERSION = 1
@@ -119,7 +119,7 @@ def default_initials(data_dir: str | os.PathLike[str] | None = None) -> str:
     env = os.environ.get(ENV_INITIALS, "").strip()
     if env or data_dir is None:
         return env
-    from .settings import load_settings
+    from rbdesk.core.settings import load_settings
 
     return load_settings(data_dir).initials
 

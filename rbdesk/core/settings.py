@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .copyrules import valid_variable_name
+from rbdesk.core.copyrules import valid_variable_name
 
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 15

@@ -36,7 +36,7 @@ def build_window(data_dir: str | None = None, ref: str | None = None, welcome: b
     """
     from rbdesk.core.library import Library
 
-    from .mainwindow import MainWindow
+    from rbdesk.ui.mainwindow import MainWindow
 
     create_app()
     win = MainWindow(Library(data_dir))

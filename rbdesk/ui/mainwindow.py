@@ -54,13 +54,13 @@ from rbdesk.core.runs import Run, default_initials, runbook_change, write_export
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
 
-from . import dialogs
-from . import printing as ui_printing
-from . import runs as runs_ui
-from .panels import ContactsPanel, ProblemsPanel, VariablesPanel
-from .reader import SafeReader
-from .runs import RunPanel, decorate_html, run_marks
-from .searching import (
+from rbdesk.ui import dialogs
+from rbdesk.ui import printing as ui_printing
+from rbdesk.ui import runs as runs_ui
+from rbdesk.ui.panels import ContactsPanel, ProblemsPanel, VariablesPanel
+from rbdesk.ui.reader import SafeReader
+from rbdesk.ui.runs import RunPanel, decorate_html, run_marks
+from rbdesk.ui.searching import (
     SearchAnswer,
     SearchController,
     corrected_html,
@@ -68,8 +68,8 @@ from .searching import (
     result_html,
     results_title,
 )
-from .theme import apply_theme
-from .workers import Generation, Worker
+from rbdesk.ui.theme import apply_theme
+from rbdesk.ui.workers import Generation, Worker
 
 APP_NAME = "rbdesk"
 TYPING_DEBOUNCE_MS = 15  # keystroke search after this quiet time (stale ones are cancelled anyway)

@@ -223,7 +223,7 @@ def ask_note(parent: QWidget | None, item_text: str, current: str) -> str | None
 
 def confirm_finish(parent: QWidget | None, run: Run) -> bool:
     """Ask before finishing a run that still has items not done."""
-    from .dialogs import confirm
+    from rbdesk.ui.dialogs import confirm
 
     left = run.total - run.done
     if left <= 0:

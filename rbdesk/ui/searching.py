@@ -32,7 +32,7 @@ from rbdesk.core.library import Library
 from rbdesk.core.render import freshness
 from rbdesk.core.search import SearchCancelled, SearchHit, SearchResult
 
-from .workers import Generation, Worker
+from rbdesk.ui.workers import Generation, Worker
 
 TYPING_LIMIT = 15  # hits per keystroke (each hit reads its file to find the section)
 FULL_LIMIT = 50  # hits for Enter / a pause, with snippets

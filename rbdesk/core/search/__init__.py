@@ -33,8 +33,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .results import AlertMatch, SearchCancelled, SearchHit, SearchResult
-    from .service import CancelToken, SearchService
+    from rbdesk.core.search.results import AlertMatch, SearchCancelled, SearchHit, SearchResult
+    from rbdesk.core.search.service import CancelToken, SearchService
 
 _LAZY = {
     "AlertMatch": "results",

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import text as tx
+from rbdesk.core.search import text as tx
 
 if TYPE_CHECKING:
     from rbdesk.core.model import Runbook

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .results import AlertMatch, SearchCancelled, SearchHit, SearchResult
+from rbdesk.core.search.results import AlertMatch, SearchCancelled, SearchHit, SearchResult
 
 if TYPE_CHECKING:
     from rbdesk.core.library import Library, LibraryRoot
 
-    from .store import BuildProgress, BuildStats
+    from rbdesk.core.search.store import BuildProgress, BuildStats
 
 FINGERPRINT_TTL = 30.0  # s a folder root's file-list hash is trusted (then refreshed aside)
 CANCEL_CHECK_EVERY = 256  # matched documents between two cancel checks
@@ -94,7 +94,7 @@ class SearchService:
         return self._refresh_fingerprint(root)
 
     def _refresh_fingerprint(self, root: LibraryRoot) -> str:
-        from .store import root_fingerprint
+        from rbdesk.core.search.store import root_fingerprint
 
         try:
             fp = root_fingerprint(Path(root.root))
@@ -122,7 +122,7 @@ class SearchService:
         previous_root: LibraryRoot | None = None,
         progress: BuildProgress | None = None,
     ) -> BuildStats:
-        from .store import build, cleanup_siblings
+        from rbdesk.core.search.store import build, cleanup_siblings
 
         dest = self.index_dir_for(root)
         previous = self.index_dir_for(previous_root) if previous_root is not None else None
@@ -134,7 +134,7 @@ class SearchService:
 
     def ensure_index(self, root: LibraryRoot, progress: BuildProgress | None = None) -> Path:
         """root's index directory, built first when missing, foreign or outdated."""
-        from .store import is_current
+        from rbdesk.core.search.store import is_current
 
         dest = self.index_dir_for(root)
         if not is_current(dest):
@@ -143,7 +143,7 @@ class SearchService:
 
     def reindex_files(self, root: LibraryRoot, index_dir: Path, relpaths: list[str]) -> BuildStats:
         """Re-index the given files of root in place (the index stays open elsewhere)."""
-        from .store import update_in_place
+        from rbdesk.core.search.store import update_in_place
 
         with self._lock:
             stats = update_in_place(Path(root.root), root.name, Path(index_dir), relpaths)
@@ -160,7 +160,7 @@ class SearchService:
     def _searcher(self, root: LibraryRoot) -> Any:
         from whoosh.scoring import BM25F
 
-        from .store import IndexUnavailable, open_index
+        from rbdesk.core.search.store import IndexUnavailable, open_index
 
         dest = self.index_dir_for(root)
         opened = self._opened.get(root.name)
@@ -214,7 +214,7 @@ class SearchService:
         cancel: CancelToken | None,
         typing: bool,
     ) -> SearchResult:
-        from . import query as qm
+        from rbdesk.core.search import query as qm
 
         pq = qm.parse_query(text)
         if pq.empty:
@@ -253,7 +253,7 @@ class SearchService:
         return len(results), [(hit.score, hit.docnum, hit["info"]) for hit in results]
 
     def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
-        from . import query as qm
+        from rbdesk.core.search import query as qm
 
         searcher = self._searcher(root)
         builder = qm.QueryBuilder(searcher.reader())
@@ -283,8 +283,8 @@ class SearchService:
 
     @staticmethod
     def _corrections(builder: Any, pq: Any, typing: bool) -> dict[str, str]:
-        from . import query as qm
-        from . import text as tx
+        from rbdesk.core.search import query as qm
+        from rbdesk.core.search import text as tx
 
         fixed: dict[str, str] = {}
         for i, chunk in enumerate(pq.words):
@@ -309,8 +309,8 @@ class SearchService:
         snippets: bool,
         query_chunks: list[str],
     ) -> SearchHit:
-        from .snippets import locate
-        from .text import compact
+        from rbdesk.core.search.snippets import locate
+        from rbdesk.core.search.text import compact
 
         preferred = None
         wanted = {compact(w) for w in words} | {compact(q) for q in query_chunks}
@@ -366,7 +366,7 @@ class SearchService:
         """The runbook (and section) for an alert name, or the nearest names."""
         import difflib
 
-        from .text import compact
+        from rbdesk.core.search.text import compact
 
         key = compact(name)
         entries = self.alert_names()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import text as tx
+from rbdesk.core.search import text as tx
 
 MARK_START = "«"
 MARK_END = "»"

@@ -30,9 +30,9 @@ from typing import Any
 
 from rbdesk.core.library import iter_runbook_files
 
-from .documents import digest_bytes, prepare_file
-from .mkdocs import MKDOCS_FILES, nav_titles
-from .schema import FORMAT_VERSION, build_schema
+from rbdesk.core.search.documents import digest_bytes, prepare_file
+from rbdesk.core.search.mkdocs import MKDOCS_FILES, nav_titles
+from rbdesk.core.search.schema import FORMAT_VERSION, build_schema
 
 MARKER = "rbdesk-index.json"
 INDEX_NAME = "MAIN"

@@ -7,8 +7,8 @@ locks), ``freshness`` ("synced 3 h ago"), ``manager`` (``SyncManager``).
 
 from __future__ import annotations
 
-from .manager import SnapshotHook, SyncManager
-from .models import ProgressCallback, SourceStatus, SyncOutcome, SyncProgress
+from rbdesk.core.sync.manager import SnapshotHook, SyncManager
+from rbdesk.core.sync.models import ProgressCallback, SourceStatus, SyncOutcome, SyncProgress
 
 __all__ = [
     "ProgressCallback",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .urls import redact
+from rbdesk.core.sync.urls import redact
 
 # Applied to every git invocation.
 HARDENING_CONFIG: tuple[str, ...] = (

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.errors import NotFoundError, RbdeskError
 
-from . import store
-from .freshness import is_stale
-from .git import GitFailure, GitRunner, classify_failure
-from .models import ProgressCallback, SourceStatus, SyncOutcome, SyncProgress
-from .urls import (
+from rbdesk.core.sync import store
+from rbdesk.core.sync.freshness import is_stale
+from rbdesk.core.sync.git import GitFailure, GitRunner, classify_failure
+from rbdesk.core.sync.models import ProgressCallback, SourceStatus, SyncOutcome, SyncProgress
+from rbdesk.core.sync.urls import (
     SourceURL,
     UnsafeURLError,
     redact,

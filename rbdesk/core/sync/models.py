@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from .freshness import status_line
+from rbdesk.core.sync.freshness import status_line
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ def test_installed_wheel_runs_from_another_folder(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import json; from rbdesk.core import paths; from rbdesk.core.library import Library;"
+        "import json; from rbdesk.core import paths; from rbdesk.core.facade import Library;"
         "lib = Library(); files = list(lib.files());"
         "print(json.dumps([str(paths.samples_dir()), len(files)]))"
     )

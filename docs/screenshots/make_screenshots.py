@@ -38,8 +38,8 @@ def settle(ms: int = 400) -> None:
 
 
 def new_window(theme: str, clock=None):
-    from rbdesk.core.library import Library
-    from rbdesk.core.runs import RunStore
+    from rbdesk.core.facade import Library
+    from rbdesk.core.runs.store import RunStore
     from rbdesk.core.settings import Settings
     from rbdesk.ui.app import create_app
     from rbdesk.ui.mainwindow import MainWindow

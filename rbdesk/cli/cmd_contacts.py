@@ -12,7 +12,7 @@ def configure(p) -> None:
 
 def run(args) -> int:
     from rbdesk.cli.common import library, print_json
-    from rbdesk.core.contact_book import all_contacts
+    from rbdesk.core.usecases.contact_book import all_contacts
 
     rows = all_contacts(library(args), args.query)
     if args.json:

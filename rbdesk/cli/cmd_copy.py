@@ -23,8 +23,8 @@ def configure(p) -> None:
 
 
 def parse_vars(items: list[str]) -> dict[str, str]:
-    from rbdesk.core.copyrules import valid_variable_name
     from rbdesk.core.errors import RbdeskError
+    from rbdesk.core.runbook.copyrules import valid_variable_name
 
     out: dict[str, str] = {}
     for item in items:
@@ -42,11 +42,11 @@ def run(args) -> int:
     import sys
 
     from rbdesk.cli.common import library
-    from rbdesk.core.copyrules import prepare_copy
     from rbdesk.core.errors import NotFoundError
-    from rbdesk.core.refs import resolve_ref
-    from rbdesk.core.render import code_blocks
+    from rbdesk.core.render.reader import code_blocks
+    from rbdesk.core.runbook.copyrules import prepare_copy
     from rbdesk.core.settings import load_settings
+    from rbdesk.core.usecases.refs import resolve_ref
 
     lib = library(args)
     settings = load_settings(lib.data_dir)

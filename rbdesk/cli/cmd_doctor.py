@@ -14,7 +14,7 @@ def configure(p) -> None:
 
 def run(args) -> int:
     from rbdesk.cli.common import library, print_json
-    from rbdesk.core.doctor import FAIL, run_checks
+    from rbdesk.core.usecases.doctor import FAIL, run_checks
 
     checks = run_checks(library(args), check_qt=not args.no_qt)
     if args.json:

@@ -22,7 +22,7 @@ def run(args) -> int:
 
     from rbdesk.cli.common import print_json
     from rbdesk.core.errors import NotFoundError
-    from rbdesk.core.lint import lint_paths
+    from rbdesk.core.usecases.lint import lint_paths
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:

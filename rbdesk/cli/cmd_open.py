@@ -17,8 +17,8 @@ def configure(p) -> None:
 
 def run(args) -> int:
     from rbdesk.cli.common import library
-    from rbdesk.core.refs import resolve_ref
     from rbdesk.core.settings import load_settings
+    from rbdesk.core.usecases.refs import resolve_ref
 
     lib = library(args)
     res = resolve_ref(lib, args.ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes)

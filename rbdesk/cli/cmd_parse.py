@@ -15,7 +15,7 @@ def run(args) -> int:
 
     from rbdesk.cli.common import print_json
     from rbdesk.core.errors import NotFoundError
-    from rbdesk.core.parser import parse_file
+    from rbdesk.core.runbook.parser import parse_file
 
     path = Path(args.file)
     if path.is_dir():

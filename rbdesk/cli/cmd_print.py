@@ -28,8 +28,8 @@ def run(args) -> int:
     import os
 
     from rbdesk.cli.common import library
-    from rbdesk.core import printing
     from rbdesk.core.errors import RbdeskError
+    from rbdesk.core.render import printdoc as printing
 
     if not str(args.output).lower().endswith(".pdf"):
         raise RbdeskError(f"{args.output}: rbdesk prints PDF only", hint="name the file *.pdf")
@@ -61,8 +61,8 @@ def run(args) -> int:
 
 
 def _one(lib, ref: str):
-    from rbdesk.core.origin import origin_for
-    from rbdesk.core.printrefs import resolve, root_of
+    from rbdesk.core.library.origin import origin_for
+    from rbdesk.core.usecases.printrefs import resolve, root_of
 
     file = resolve(lib, ref)
     return lib.load(file), origin_for(root_of(lib, file), file)
@@ -70,8 +70,8 @@ def _one(lib, ref: str):
 
 def _tagged(lib, tag: str):
     from rbdesk.core.errors import NotFoundError
-    from rbdesk.core.origin import origin_for
-    from rbdesk.core.printrefs import all_tags, files_with_tag, root_of
+    from rbdesk.core.library.origin import origin_for
+    from rbdesk.core.usecases.printrefs import all_tags, files_with_tag, root_of
 
     files = files_with_tag(lib, tag)
     if not files:

@@ -7,7 +7,7 @@
     rbdesk runs finish ID
     rbdesk runs export ID -o FILE                 .md or .json by extension
 
-Never imports Qt. The store is :mod:`rbdesk.core.runs`.
+Never imports Qt. The store is :mod:`rbdesk.core.runs.store`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    from rbdesk.core.runs import RunStore
+    from rbdesk.core.runs.store import RunStore
 
     store = RunStore(_data_dir(args))
     try:
@@ -87,9 +87,9 @@ def _start(args, store) -> int:
     import sys
 
     from rbdesk.cli.common import library
-    from rbdesk.core.origin import origin_for
-    from rbdesk.core.printrefs import resolve, root_of
-    from rbdesk.core.runs import default_initials
+    from rbdesk.core.library.origin import origin_for
+    from rbdesk.core.settings import default_initials
+    from rbdesk.core.usecases.printrefs import resolve, root_of
 
     lib = library(args)
     file = resolve(lib, args.ref)
@@ -117,7 +117,7 @@ def _start(args, store) -> int:
 
 
 def _tick(args, store) -> int:
-    from rbdesk.core.runs import parse_run_id
+    from rbdesk.core.runs.store import parse_run_id
 
     run_id = parse_run_id(args.id)
     item = store.tick(run_id, args.item, checked=not args.undo, note=args.note, by=args.by)
@@ -129,11 +129,11 @@ def _tick(args, store) -> int:
 
 def _show(args, store) -> int:
     from rbdesk.cli.common import library, print_json
-    from rbdesk.core.origin import short_revision
-    from rbdesk.core.runs import UNCHANGED, parse_run_id, runbook_change
+    from rbdesk.core.library.origin import short_revision
+    from rbdesk.core.runs.store import UNCHANGED, parse_run_id, runbook_change
 
     run = store.get(parse_run_id(args.id))
-    change = runbook_change(library(args), run)
+    change = runbook_change(library(args).roots(), run)
     if args.json:
         print_json({**run.to_dict(), "runbook_status": change})
         return 0
@@ -154,7 +154,7 @@ def _show(args, store) -> int:
 
 
 def _finish(args, store) -> int:
-    from rbdesk.core.runs import parse_run_id
+    from rbdesk.core.runs.store import parse_run_id
 
     run = store.finish(parse_run_id(args.id))
     print(f"#{run.id} finished {run.finished_at}: {run.done}/{run.total} items done")
@@ -162,7 +162,7 @@ def _finish(args, store) -> int:
 
 
 def _export(args, store) -> int:
-    from rbdesk.core.runs import parse_run_id, write_export
+    from rbdesk.core.runs.store import parse_run_id, write_export
 
     out = write_export(store, parse_run_id(args.id), args.output)
     print(f"wrote {out}")

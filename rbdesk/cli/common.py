@@ -9,7 +9,7 @@ from typing import Any
 
 def library(args):
     """The Library for this invocation (honours --data-dir)."""
-    from rbdesk.core.library import Library
+    from rbdesk.core.facade import Library
 
     return Library(getattr(args, "data_dir", None))
 

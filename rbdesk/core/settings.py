@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from rbdesk.core.copyrules import valid_variable_name
+from rbdesk.core.runbook.copyrules import valid_variable_name
 
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 15
@@ -131,3 +131,14 @@ def save_settings(data_dir: str | os.PathLike[str], settings: Settings) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+ENV_INITIALS = "RBDESK_INITIALS"
+
+
+def default_initials(data_dir: str | os.PathLike[str] | None = None) -> str:
+    """Initials when none are given: $RBDESK_INITIALS, else the settings' ``initials``."""
+    env = os.environ.get(ENV_INITIALS, "").strip()
+    if env or data_dir is None:
+        return env
+    return load_settings(data_dir).initials

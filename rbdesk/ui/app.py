@@ -34,8 +34,7 @@ def build_window(data_dir: str | None = None, ref: str | None = None, welcome: b
     With welcome (the app's normal start), a library that is still only the
     bundled samples opens on their welcome page instead of an empty reader.
     """
-    from rbdesk.core.library import Library
-
+    from rbdesk.core.facade import Library
     from rbdesk.ui.mainwindow import MainWindow
 
     create_app()

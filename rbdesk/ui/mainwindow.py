@@ -42,18 +42,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core import copyrules
-from rbdesk.core import printing as core_printing
 from rbdesk.core.errors import RbdeskError
-from rbdesk.core.library import Library, LibraryRoot, RunbookFile
-from rbdesk.core.model import Runbook
-from rbdesk.core.origin import Origin, origin_for
-from rbdesk.core.refs import RefResolver, Resolved
-from rbdesk.core.render import HeaderInfo, RenderResult, render_runbook, time_ago
-from rbdesk.core.runs import Run, default_initials, runbook_change, write_export
+from rbdesk.core.facade import Library
+from rbdesk.core.library.origin import Origin, origin_for
+from rbdesk.core.library.roots import LibraryRoot, RunbookFile
+from rbdesk.core.render import printdoc as core_printing
+from rbdesk.core.render.reader import HeaderInfo, RenderResult, render_runbook
+from rbdesk.core.runbook import copyrules
+from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runs.store import Run, runbook_change, write_export
 from rbdesk.core.search import SearchHit
-from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
-
+from rbdesk.core.settings import (
+    Settings,
+    clean_initials,
+    default_initials,
+    load_settings,
+    save_settings,
+)
+from rbdesk.core.timefmt import time_ago
+from rbdesk.core.usecases.refs import RefResolver, Resolved
 from rbdesk.ui import dialogs
 from rbdesk.ui import printing as ui_printing
 from rbdesk.ui import runs as runs_ui
@@ -1052,7 +1059,7 @@ class MainWindow(QMainWindow):
             self.side.setTabText(self.run_tab, "Run")
             return
         elsewhere = doc is None or not run_is_for(run, doc.file)
-        self.run_panel.show_run(run, runbook_change(self.lib, run), [], elsewhere)
+        self.run_panel.show_run(run, runbook_change(self.lib.roots(), run), [], elsewhere)
         state = "✓" if run.finished else f"{run.done}/{run.total}"
         self.side.setTabText(self.run_tab, f"Run {state}")
 
@@ -1243,7 +1250,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ contacts
     def show_all_contacts(self) -> None:
-        from rbdesk.core.contact_book import all_contacts
+        from rbdesk.core.usecases.contact_book import all_contacts
 
         self.status("Collecting contacts…", 3000)
         self.bg_worker.submit(

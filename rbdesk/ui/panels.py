@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core.copyrules import valid_variable_name
-from rbdesk.core.model import Contact, Problem
+from rbdesk.core.runbook.copyrules import valid_variable_name
+from rbdesk.core.runbook.model import Contact, Problem
 from rbdesk.core.settings import Settings
 
 

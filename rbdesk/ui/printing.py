@@ -1,6 +1,6 @@
-"""Qt side of printing: print HTML (from :mod:`rbdesk.core.printing`) → pages.
+"""Qt side of printing: print HTML (from :mod:`rbdesk.core.render.printdoc`) → pages.
 
-Each :class:`rbdesk.core.printing.PrintPart` is laid out as its own
+Each :class:`rbdesk.core.render.printdoc.PrintPart` is laid out as its own
 ``QTextDocument`` (the paint device's resolution, the page's paint rect
 minus a footer band) and starts on a new page. Pages are painted one by one:
 the document's slice for that page, then a rule, the part's footer text
@@ -42,7 +42,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from rbdesk.core.printing import PrintPart
+from rbdesk.core.render.printdoc import PrintPart
 
 PDF_DPI = 300
 MARGINS_MM = QMarginsF(15, 14, 15, 12)

@@ -1,7 +1,7 @@
 """The reader widget: a QTextBrowser that never fetches anything on its own.
 
 * ``loadResource`` serves only ``rbdesk://img/K`` images that core's
-  :func:`rbdesk.core.render.resolve_image` accepted, re-checked and read with
+  :func:`rbdesk.core.render.reader.resolve_image` accepted, re-checked and read with
   a size cap; every other resource (``file:``, ``data:``, relative paths,
   network) is refused — so ``../../../../dev/zero`` can never be opened.
 * ``openLinks`` is off: every click goes to ``anchorClicked`` and the main
@@ -19,7 +19,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rbdesk.core.render import MAX_IMAGE_BYTES, document_css
+from rbdesk.core.render.reader import MAX_IMAGE_BYTES, document_css
 
 # Marks the app adds to core's HTML (run ticks: time, initials, notes).
 APP_CSS = {

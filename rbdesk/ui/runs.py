@@ -1,6 +1,6 @@
 """Checklist runs in the app: the Run panel, its dialogs, and run marks in the reader.
 
-The store is :class:`rbdesk.core.runs.RunStore` (``Library.runs``); it saves
+The store is :class:`rbdesk.core.runs.store.RunStore` (``Library.runs``); it saves
 every tick in SQLite before returning. This module only shows runs and asks
 the user things:
 
@@ -16,7 +16,6 @@ the user things:
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,26 +43,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core.model import Runbook
-from rbdesk.core.origin import short_revision
-from rbdesk.core.runs import CHANGED, KINDS, MISSING, Run, RunItem
+from rbdesk.core.library.origin import short_revision
+from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runs.store import CHANGED, KINDS, MISSING, Run, RunItem
+from rbdesk.core.timefmt import local_time
 
 EXPORT_FILTERS = "Markdown timeline (*.md);;JSON timeline (*.json)"
 NOTE_PREVIEW_CHARS = 60
-
-
-def local_time(iso: str | None, with_date: bool = False) -> str:
-    """A run's UTC timestamp as local "HH:MM:SS" (or "YYYY-MM-DD HH:MM"); "" if unreadable."""
-    if not iso:
-        return ""
-    try:
-        t = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=_dt.UTC)
-    t = t.astimezone()
-    return t.strftime("%Y-%m-%d %H:%M") if with_date else t.strftime("%H:%M:%S")
 
 
 def _norm(text: str) -> str:
@@ -309,7 +295,7 @@ class RunPanel(QWidget):
     ) -> None:
         """Show run (None: no run for the open runbook; resumable runs offered).
 
-        ``change`` is :func:`rbdesk.core.runs.runbook_change`'s answer;
+        ``change`` is :func:`rbdesk.core.runs.store.runbook_change`'s answer;
         ``elsewhere`` says the reader shows another runbook than the run's.
         """
         self.run = run

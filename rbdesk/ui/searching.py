@@ -28,10 +28,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from rbdesk.core.library import Library
-from rbdesk.core.render import freshness
+from rbdesk.core.facade import Library
+from rbdesk.core.render.reader import freshness
 from rbdesk.core.search import SearchCancelled, SearchHit, SearchResult
-
 from rbdesk.ui.workers import Generation, Worker
 
 TYPING_LIMIT = 15  # hits per keystroke (each hit reads its file to find the section)

@@ -148,7 +148,7 @@ def main() -> None:
     from unittest import mock
 
     from rbdesk.core import paths
-    from rbdesk.core.library import Library
+    from rbdesk.core.facade import Library
     from rbdesk.ui.app import create_app
 
     app = create_app()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from rbdesk.core.library import iter_runbook_files
-from rbdesk.core.markdown import markdown_parser
-from rbdesk.core.parser import parse_file, parse_text
+from rbdesk.core.library.roots import iter_runbook_files
+from rbdesk.core.runbook.markdown import markdown_parser
+from rbdesk.core.runbook.parser import parse_file, parse_text
 
 SECTION = """\
 ## Step {n}: Check {word} health

@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from rbdesk.core.library import LibraryRoot, RunbookFile, iter_runbook_files  # noqa: E402
+from rbdesk.core.library.roots import LibraryRoot, RunbookFile, iter_runbook_files  # noqa: E402
 
 SEED = 20240611
 TARGET_BYTES = 8 * 1024
@@ -196,7 +196,7 @@ class BenchLibrary:
             yield RunbookFile("bench", rel, p)
 
     def load(self, file: RunbookFile):
-        from rbdesk.core.parser import parse_file
+        from rbdesk.core.runbook.parser import parse_file
 
         return parse_file(file.path, relpath=file.relpath)
 
@@ -293,7 +293,7 @@ def cold_start(data_dir: Path, query: str, runs: int = 7, server: bool = False) 
 
 
 def stop_servers() -> None:
-    subprocess.run(["pkill", "-f", "rbdesk.core.search.server"], check=False)
+    subprocess.run(["pkill", "-f", "rbdesk.core.usecases.searchd"], check=False)
 
 
 def cold_rg(root: Path, query: str, runs: int = 7) -> list[float]:

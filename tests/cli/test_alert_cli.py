@@ -10,7 +10,7 @@ from rbdesk.cli.main import main
 
 
 def _some_alert(data_dir):
-    from rbdesk.core.library import Library
+    from rbdesk.core.facade import Library
 
     entries = Library(data_dir).search.alert_names()
     if not entries:

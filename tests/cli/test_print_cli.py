@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from rbdesk.cli.main import main
-from rbdesk.core.library import Library
+from rbdesk.core.facade import Library
 
 pytestmark = pytest.mark.gui
 

@@ -13,7 +13,7 @@ from rbdesk.cli.main import main
 
 
 def _sample_title(samples_dir):
-    from rbdesk.core.parser import parse_file
+    from rbdesk.core.runbook.parser import parse_file
 
     for p in sorted(samples_dir.rglob("*.md")):
         if p.name.lower() != "readme.md":

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rbdesk.core.commands import classify, clean_command, find_placeholders, language_of
+from rbdesk.core.runbook.commands import classify, clean_command, find_placeholders, language_of
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rbdesk.core.copyrules import (
+from rbdesk.core.runbook.copyrules import (
     destructive_reasons,
     fill_placeholders,
     placeholders_in,

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from rbdesk.core.library import iter_runbook_files
-from rbdesk.core.parser import parse_file
+from rbdesk.core.library.roots import iter_runbook_files
+from rbdesk.core.runbook.parser import parse_file
 
 pytestmark = pytest.mark.shared
 

@@ -9,8 +9,8 @@ import stat
 import pytest
 
 from rbdesk.cli.main import main
-from rbdesk.core import doctor
-from rbdesk.core.library import Library
+from rbdesk.core.facade import Library
+from rbdesk.core.usecases import doctor
 
 
 def by_name(checks):

@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from rbdesk.core.lint import lint_paths
-from rbdesk.core.parser import parse_text
+from rbdesk.core.runbook.parser import parse_text
+from rbdesk.core.usecases.lint import lint_paths
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rbdesk.core.markdown import (
+from rbdesk.core.runbook.markdown import (
     MAX_FILE_BYTES,
     FrontMatterError,
     decode,

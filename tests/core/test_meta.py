@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from rbdesk.core.meta import (
+from rbdesk.core.runbook.meta import (
     MetaBuilder,
     header_pairs,
     is_placeholder,

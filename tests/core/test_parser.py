@@ -4,7 +4,7 @@ import datetime as dt
 import json
 import textwrap
 
-from rbdesk.core.parser import parse_bytes, parse_file, parse_text
+from rbdesk.core.runbook.parser import parse_bytes, parse_file, parse_text
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -483,7 +483,7 @@ def test_explicit_heading_ids_mkdocs_and_hugo():
 
 
 def test_renderer_uses_the_same_explicit_ids():
-    from rbdesk.core.render import build_markdown
+    from rbdesk.core.runbook.markdown import markdown_parser
 
-    html = build_markdown().render("## Disk Full {#disk}\n")
+    html = markdown_parser(tasklists=False).render("## Disk Full {#disk}\n")
     assert 'id="disk"' in html and "{#disk}" not in html

@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rbdesk.core.parser import parse_bytes, parse_text
+from rbdesk.core.runbook.parser import parse_bytes, parse_text
 
 MD_PIECES = st.sampled_from(
     [

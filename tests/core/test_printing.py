@@ -7,10 +7,9 @@ from html import unescape
 
 import pytest
 
-from rbdesk.core.library import Library
-from rbdesk.core.origin import Origin, origin_for
-from rbdesk.core.parser import parse_text
-from rbdesk.core.printing import (
+from rbdesk.core.facade import Library
+from rbdesk.core.library.origin import Origin, origin_for
+from rbdesk.core.render.printdoc import (
     BOX,
     PrintPart,
     contacts_sheet_html,
@@ -22,7 +21,8 @@ from rbdesk.core.printing import (
     print_parts,
     runbook_html,
 )
-from rbdesk.core.runs import run_items
+from rbdesk.core.runbook.items import run_items
+from rbdesk.core.runbook.parser import parse_text
 
 TODAY = _dt.date(2026, 11, 26)
 ORIGIN = Origin("team", "ops/x.md", "0123456789abcdef", "sha256:00", "team")

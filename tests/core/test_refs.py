@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from rbdesk.core.errors import NotFoundError
-from rbdesk.core.library import Library, LibraryRoot, RunbookFile
-from rbdesk.core.refs import RefResolver, repo_key, resolve_ref
+from rbdesk.core.facade import Library
+from rbdesk.core.library.roots import LibraryRoot, RunbookFile
 from rbdesk.core.sync import SourceStatus
+from rbdesk.core.usecases.refs import RefResolver, repo_key, resolve_ref
 
 
 @pytest.fixture()
@@ -137,8 +138,8 @@ def test_refused_or_unknown(lib, ref):
 
 
 def test_relative_path_prefers_the_library_over_the_current_folder(tmp_path, monkeypatch):
-    from rbdesk.core.library import Library
-    from rbdesk.core.refs import resolve_ref
+    from rbdesk.core.facade import Library
+    from rbdesk.core.usecases.refs import resolve_ref
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "README.md").write_text("# Not the library's\n")

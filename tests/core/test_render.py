@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from rbdesk.core.model import Command, Runbook, Step
-from rbdesk.core.parser import parse_text
-from rbdesk.core.render import (
+from rbdesk.core.render.reader import (
     MAX_DISPLAY_LINE,
     HeaderInfo,
-    build_markdown,
     freshness,
     render_runbook,
     render_terminal,
     resolve_image,
-    time_ago,
 )
+from rbdesk.core.runbook.markdown import markdown_parser
+from rbdesk.core.runbook.model import Command, Runbook, Step
+from rbdesk.core.runbook.parser import parse_text
 
 DOC = """# Title
 
@@ -67,7 +66,7 @@ def test_parser_clean_text_is_used_when_available():
 def test_heading_anchors_match_github_style_with_duplicates():
     res = render_runbook(rb())
     assert [h.anchor for h in res.headings] == ["title", "setup", "setup-1"]
-    md = build_markdown()
+    md = markdown_parser(tasklists=False)
     ids = [t.attrGet("id") for t in md.parse(DOC) if t.type == "heading_open"]
     assert ids == ["title", "setup", "setup-1"]
     assert '<a name="setup-1"></a>' in res.html
@@ -152,15 +151,8 @@ def test_header_card_freshness_marks():
         assert part in html
 
 
-def test_time_ago():
-    now = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
-    assert time_ago("2025-01-01T09:00:00Z", now) == "3 h ago"
-    assert time_ago("2024-12-30T12:00:00+00:00", now) == "2 d ago"
-    assert time_ago("garbage", now) == ""
-
-
 def test_huge_document_is_cut_with_notice():
-    from rbdesk.core import render
+    from rbdesk.core.render import reader as render
 
     big = "# T\n\n" + ("word " * 20 + "\n") * 20000
     old = render.MAX_SOURCE_CHARS
@@ -181,8 +173,8 @@ def test_terminal_rendering_numbers_blocks_and_shows_hidden():
 
 
 def test_header_field_lines_stay_one_per_line():
-    from rbdesk.core.parser import parse_text
-    from rbdesk.core.render import render_runbook
+    from rbdesk.core.render.reader import render_runbook
+    from rbdesk.core.runbook.parser import parse_text
 
     rb = parse_text(
         "RUN-001: Title\nCategory: Incident\nOwner: Ops\n\n## Scope\n\nplain\ntext\n", "r.md"

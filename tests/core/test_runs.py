@@ -16,21 +16,22 @@ from pathlib import Path
 import pytest
 
 from rbdesk.core.errors import NotFoundError, RbdeskError
-from rbdesk.core.library import Library, RunbookFile
-from rbdesk.core.origin import Origin, origin_for
-from rbdesk.core.parser import parse_file, parse_text
-from rbdesk.core.printrefs import resolve, root_of
-from rbdesk.core.runs import (
+from rbdesk.core.facade import Library
+from rbdesk.core.library.origin import Origin, origin_for
+from rbdesk.core.library.roots import RunbookFile
+from rbdesk.core.runbook.items import run_items
+from rbdesk.core.runbook.parser import parse_file, parse_text
+from rbdesk.core.runs.store import (
     CHANGED,
     MISSING,
     SCHEMA_VERSION,
     UNCHANGED,
     RunStore,
     parse_run_id,
-    run_items,
     runbook_change,
     write_export,
 )
+from rbdesk.core.usecases.printrefs import resolve, root_of
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -255,17 +256,17 @@ def test_runbook_change_detection(store, data_dir, tmp_path, samples_dir):
     origin = origin_for(None, f)
     assert origin.source_label == "local file" and origin.revision == origin.content_hash
     run = store.start(rb, origin, file=copy)
-    assert runbook_change(lib, run) == UNCHANGED
+    assert runbook_change(lib.roots(), run) == UNCHANGED
     copy.write_text(copy.read_text("utf-8") + "\n- [ ] one more thing\n", "utf-8")
-    assert runbook_change(lib, run) == CHANGED
+    assert runbook_change(lib.roots(), run) == CHANGED
     copy.unlink()
-    assert runbook_change(lib, run) == MISSING
+    assert runbook_change(lib.roots(), run) == MISSING
 
 
 def test_sample_run_is_unchanged_by_source_lookup(store, run007):
     lib, _f, rb, origin = run007
     run = store.start(rb, origin)  # no absolute path: found through the samples root
-    assert runbook_change(lib, run) == UNCHANGED
+    assert runbook_change(lib.roots(), run) == UNCHANGED
 
 
 def test_git_commit_is_the_revision_when_there_is_one(store, run007):
@@ -283,7 +284,7 @@ def test_git_commit_is_the_revision_when_there_is_one(store, run007):
 _WORKER = textwrap.dedent(
     """
     import sys
-    from rbdesk.core.runs import RunStore
+    from rbdesk.core.runs.store import RunStore
     store = RunStore(sys.argv[1])
     run_id = int(sys.argv[2])
     for item in range(1, int(sys.argv[3]) + 1):

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from rbdesk.core.library import iter_runbook_files
-from rbdesk.core.lint import lint_paths
-from rbdesk.core.parser import parse_file
+from rbdesk.core.library.roots import iter_runbook_files
+from rbdesk.core.runbook.parser import parse_file
+from rbdesk.core.usecases.lint import lint_paths
 
 TODAY = dt.date(2026, 11, 26)
 

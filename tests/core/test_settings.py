@@ -65,7 +65,7 @@ def test_invalid_variable_name_rejected():
 
 
 def test_initials_saved_cleaned_and_used_by_runs(tmp_path, monkeypatch):
-    from rbdesk.core.runs import ENV_INITIALS, default_initials
+    from rbdesk.core.settings import ENV_INITIALS, default_initials
 
     monkeypatch.delenv(ENV_INITIALS, raising=False)
     assert default_initials(tmp_path) == ""

@@ -118,7 +118,7 @@ def library_dir(tmp_path, monkeypatch, data_dir) -> Path:
 
 @pytest.fixture()
 def lib(library_dir, data_dir):
-    from rbdesk.core.library import Library
+    from rbdesk.core.facade import Library
 
     return Library(data_dir)
 

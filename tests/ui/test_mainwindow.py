@@ -174,7 +174,7 @@ def test_unsafe_resources_and_links_refused(qtbot, window, monkeypatch):
 def test_huge_single_line_code_block_does_not_hang(qtbot, window, library_dir):
     line = "echo " + "x" * (1024 * 1024)
     (library_dir / "huge.md").write_text(f"# Huge\n\n```bash\n{line}\n```\n", "utf-8")
-    from rbdesk.core.library import RunbookFile
+    from rbdesk.core.library.roots import RunbookFile
 
     t0 = time.monotonic()
     with qtbot.waitSignal(window.document_shown, timeout=20000):

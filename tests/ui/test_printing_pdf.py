@@ -10,15 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from rbdesk.core.library import Library
-from rbdesk.core.origin import Origin, origin_for
-from rbdesk.core.parser import parse_text
-from rbdesk.core.printing import (
-    drill_pack_parts,
-    format_date,
-    print_parts,
-)
-from rbdesk.core.runs import run_items
+from rbdesk.core.facade import Library
+from rbdesk.core.library.origin import Origin, origin_for
+from rbdesk.core.render.printdoc import drill_pack_parts, format_date, print_parts
+from rbdesk.core.runbook.items import run_items
+from rbdesk.core.runbook.parser import parse_text
 
 pytestmark = pytest.mark.gui
 
@@ -172,7 +168,7 @@ def test_drill_pack_each_runbook_starts_on_a_new_page(write_pdf, data_dir, tmp_p
 def test_plain_html_and_qprinter_paths(write_pdf, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
-    from rbdesk.core.printing import PrintPart
+    from rbdesk.core.render.printdoc import PrintPart
     from rbdesk.ui.printing import paint_parts
 
     html = "<h1>Hello</h1>" + "<p>line of text</p>" * 200

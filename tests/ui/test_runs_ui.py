@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from rbdesk.core.runs import runbook_change
+from rbdesk.core.runs.store import runbook_change
 from rbdesk.ui import dialogs
 from rbdesk.ui import runs as runs_ui
 
@@ -101,7 +101,7 @@ def test_panel_says_when_the_runbook_changed(qtbot, started, library_dir):
     assert not started.run_panel.warning.isVisible()
     path = library_dir / "disk-full.md"
     path.write_text(path.read_text("utf-8") + "\n- [ ] New item\n", "utf-8")
-    assert runbook_change(started.lib, started.run) == "changed"
+    assert runbook_change(started.lib.roots(), started.run) == "changed"
     started.refresh_run_panel()
     assert started.run_panel.warning.isVisibleTo(started)
     assert "changed since this run started" in started.run_panel.warning.text()
@@ -192,7 +192,7 @@ def test_start_run_without_items_explains(qtbot, window, monkeypatch):
 
 
 def test_preferences_set_initials_used_for_next_run(qtbot, window, monkeypatch, data_dir):
-    from rbdesk.core.runs import ENV_INITIALS, default_initials
+    from rbdesk.core.settings import ENV_INITIALS, default_initials
 
     monkeypatch.delenv(ENV_INITIALS, raising=False)
     monkeypatch.setattr(dialogs, "ask_preferences", lambda parent, initials: "  X Y ")
@@ -209,8 +209,8 @@ def test_preferences_set_initials_used_for_next_run(qtbot, window, monkeypatch, 
 
 
 def test_run_marks_follow_text_when_the_checklist_moved():
-    from rbdesk.core.parser import parse_text
-    from rbdesk.core.runs import Run, RunItem
+    from rbdesk.core.runbook.parser import parse_text
+    from rbdesk.core.runs.store import Run, RunItem
 
     rb = parse_text("# T\n\n- [ ] new first\n- [ ] keep me\n- [ ] other\n", "t.md")
     items = (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rbdesk.core.search import text as tx
 
 if TYPE_CHECKING:
-    from rbdesk.core.model import Runbook
+    from rbdesk.core.runbook.model import Runbook
 
 # Command kinds whose text is worth indexing as commands (not output/diagrams).
 _COMMAND_KINDS = {"shell", "sql", "query", "config", "other"}
@@ -130,7 +130,7 @@ def prepare_file(
     path: Path, relpath: str, source: str, nav_title: str | None = None
 ) -> dict[str, Any]:
     """Parse and prepare one file (the unit of work of a build worker)."""
-    from rbdesk.core.parser import parse_file
+    from rbdesk.core.runbook.parser import parse_file
 
     digest = digest_bytes(Path(path).read_bytes())
     rb = parse_file(path, relpath=relpath)

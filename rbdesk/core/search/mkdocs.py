@@ -26,7 +26,7 @@ MAX_MKDOCS_BYTES = 256 * 1024
 
 def load_mkdocs(path: Path) -> dict[str, Any] | None:
     """The parsed mkdocs.yml, or None when missing, too big or broken."""
-    from rbdesk.core.markdown import load_safe_yaml
+    from rbdesk.core.runbook.markdown import load_safe_yaml
 
     try:
         if path.stat().st_size > MAX_MKDOCS_BYTES:

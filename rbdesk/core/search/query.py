@@ -25,7 +25,13 @@ from typing import Any
 from whoosh import query as wq
 
 from rbdesk.core.search import text as tx
-from rbdesk.core.search.schema import FIELD_BOOSTS, NAME_FIELDS, PHRASE_FIELDS, PREFIX_FIELDS, SPELLING_FIELDS
+from rbdesk.core.search.schema import (
+    FIELD_BOOSTS,
+    NAME_FIELDS,
+    PHRASE_FIELDS,
+    PREFIX_FIELDS,
+    SPELLING_FIELDS,
+)
 
 FILTER_NAMES = ("tag", "owner", "severity", "source", "alert")
 _FILTER_RE = re.compile(r"(?i)^(tag|owner|severity|source|alert):(.*)$", re.S)

@@ -28,6 +28,7 @@ import os
 import socket
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ def spawn(data_dir: Path) -> None:
 
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [sys.executable, "-m", "rbdesk.core.search.server", str(Path(data_dir).resolve())],
+            [sys.executable, "-m", "rbdesk.core.usecases.searchd", str(Path(data_dir).resolve())],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -169,9 +170,8 @@ def _answer(lib: Any, request: dict[str, Any], stamp: str) -> dict[str, Any]:
     return {"ok": True, "result": result.to_dict()}
 
 
-def serve(data_dir: Path, idle: float = IDLE_SECONDS) -> int:
-    from rbdesk.core.library import Library
-
+def serve(data_dir: Path, open_library: Callable[[Path], Any], idle: float = IDLE_SECONDS) -> int:
+    """Answer searches for data_dir until idle; ``open_library(data_dir)`` gives the facade."""
     path = socket_path(data_dir)
     if path is None:
         return 1
@@ -179,7 +179,7 @@ def serve(data_dir: Path, idle: float = IDLE_SECONDS) -> int:
     if srv is None:
         return 0
     stamp = code_stamp()
-    lib = Library(data_dir)
+    lib = open_library(data_dir)
     with contextlib.suppress(Exception):
         lib.search.prefix_search("rbdesk", limit=1)  # open every index before the first ask
     srv.settimeout(idle)
@@ -207,8 +207,3 @@ def serve(data_dir: Path, idle: float = IDLE_SECONDS) -> int:
             if path.exists() and stat.S_ISSOCK(path.lstat().st_mode):
                 path.unlink()
         lib.search.close()
-
-
-if __name__ == "__main__":
-    idle = float(os.environ.get(ENV_IDLE, IDLE_SECONDS))
-    sys.exit(serve(Path(sys.argv[1]), idle))

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rbdesk.core.search.results import AlertMatch, SearchCancelled, SearchHit, SearchResult
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import Library, LibraryRoot
-
+    from rbdesk.core.library.roots import LibraryRoot
     from rbdesk.core.search.store import BuildProgress, BuildStats
 
 FINGERPRINT_TTL = 30.0  # s a folder root's file-list hash is trusted (then refreshed aside)
@@ -39,24 +38,18 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:60] or "source"
 
 
-def _sync_progress(source: str, progress: Any) -> BuildProgress | None:
-    """Adapt sync's progress callback (SyncProgress objects) to (done, total, msg)."""
-    if progress is None:
-        return None
+class RootsProvider(Protocol):
+    """What the service needs of the library: where data lives and the current roots."""
 
-    def report(done: int, total: int, message: str) -> None:
-        from rbdesk.core.sync import SyncProgress
+    data_dir: Path
 
-        fraction = done / total if total else 1.0
-        progress(SyncProgress(source=source, phase="index", fraction=fraction, message=message))
-
-    return report
+    def roots(self) -> list[LibraryRoot]: ...
 
 
 class SearchService:
     """Search across every root of a Library (thread-safe; one query at a time)."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: RootsProvider) -> None:
         self.library = library
         self._lock = threading.RLock()
         self._opened: dict[str, _Opened] = {}
@@ -107,14 +100,14 @@ class SearchService:
         self,
         root: LibraryRoot,
         previous_root: LibraryRoot | None = None,
-        progress: Any = None,
+        progress: BuildProgress | None = None,
     ) -> BuildStats:
         """Build root's index, reusing previous_root's for unchanged files.
 
-        Meant for sync's ``on_snapshot(new_root, previous_root, progress)`` hook:
-        ``progress`` receives ``SyncProgress(phase="index")`` objects.
+        Sync's ``on_snapshot`` hook calls this (through the facade) before the
+        snapshot is published; ``progress(done, total, message)`` is optional.
         """
-        return self._build(root, previous_root, _sync_progress(root.name, progress))
+        return self._build(root, previous_root, progress)
 
     def _build(
         self,

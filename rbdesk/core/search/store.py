@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rbdesk.core.library import iter_runbook_files
-
+from rbdesk.core.library.roots import iter_runbook_files
 from rbdesk.core.search.documents import digest_bytes, prepare_file
 from rbdesk.core.search.mkdocs import MKDOCS_FILES, nav_titles
 from rbdesk.core.search.schema import FORMAT_VERSION, build_schema

@@ -2,38 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-
-def parse_iso(value: str | None) -> datetime | None:
-    """An aware datetime from an ISO 8601 string (naive means UTC), or None."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
-def humanize_age(seconds: float) -> str:
-    """'just now', '5 min ago', '3 h ago', '2 d ago' (future times read 'just now')."""
-    if seconds < 60:
-        return "just now"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes} min ago"
-    hours = int(seconds // 3600)
-    if hours < 48:
-        return f"{hours} h ago"
-    return f"{int(seconds // 86400)} d ago"
-
-
-def age_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    dt = parse_iso(value)
-    if dt is None:
-        return None
-    return ((now or datetime.now(UTC)) - dt).total_seconds()
+from rbdesk.core.timefmt import age_seconds, humanize_age
 
 
 def synced_phrase(synced_at: str | None, now: datetime | None = None) -> str:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.errors import NotFoundError, RbdeskError
-
 from rbdesk.core.sync import store
 from rbdesk.core.sync.freshness import is_stale
 from rbdesk.core.sync.git import GitFailure, GitRunner, classify_failure
@@ -34,7 +33,7 @@ from rbdesk.core.sync.urls import (
 )
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import LibraryRoot
+    from rbdesk.core.library.roots import LibraryRoot
 
 log = logging.getLogger(__name__)
 
@@ -162,13 +161,13 @@ class SyncManager:
         return None if pointer is None else self._root(source.name, paths, pointer)
 
     def current_roots(self) -> list[LibraryRoot]:
-        """rbdesk.core.library.LibraryRoot for every source with a current snapshot."""
+        """rbdesk.core.facade.LibraryRoot for every source with a current snapshot."""
         roots = (self.current_root(s) for s in self.sources())
         return [r for r in roots if r is not None]
 
     @staticmethod
     def _root(name: str, paths: store.SourcePaths, pointer: dict[str, Any]) -> LibraryRoot:
-        from rbdesk.core.library import LibraryRoot
+        from rbdesk.core.library.roots import LibraryRoot
 
         snap = paths.snapshot(pointer["snapshot"])
         return LibraryRoot(
@@ -192,7 +191,7 @@ class SyncManager:
         state = store.read_json(paths.state) or {}
         runbooks = pointer.get("runbooks")
         if pointer and not isinstance(runbooks, int):
-            from rbdesk.core.library import iter_runbook_files
+            from rbdesk.core.library.roots import iter_runbook_files
 
             tree = store.snapshot_tree(paths.snapshot(pointer["snapshot"]))
             runbooks = sum(1 for _ in iter_runbook_files(tree))
@@ -637,7 +636,7 @@ class _GitSession:
         ``.git``) and never writes through a symlink. Symlinks whose target
         leaves the snapshot are removed afterwards.
         """
-        from rbdesk.core.library import is_runbook_name
+        from rbdesk.core.library.roots import is_runbook_name
 
         index_file = tree.parent / "export.index"
         # No user config either: no smudge/filter driver (git-lfs…) or fsmonitor may
@@ -716,7 +715,7 @@ def _runbooks_phrase(meta: dict[str, Any]) -> str:
 
 
 def _count_runbooks(tree: Path) -> int:
-    from rbdesk.core.library import iter_runbook_files
+    from rbdesk.core.library.roots import iter_runbook_files
 
     return sum(1 for _ in iter_runbook_files(tree))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rbdesk.core.library import LibraryRoot, RunbookFile, iter_runbook_files
+from rbdesk.core.library.roots import LibraryRoot, RunbookFile, iter_runbook_files
 from rbdesk.core.search import SearchService
 
 
@@ -28,7 +28,7 @@ class FolderLibrary:
                 yield RunbookFile(r.name, rel, p)
 
     def load(self, file: RunbookFile):
-        from rbdesk.core.parser import parse_file
+        from rbdesk.core.runbook.parser import parse_file
 
         return parse_file(file.path, relpath=file.relpath)
 

@@ -6,7 +6,8 @@ import json
 import shutil
 import threading
 
-from rbdesk.core.library import Library, LibraryRoot
+from rbdesk.core.facade import Library
+from rbdesk.core.library.roots import LibraryRoot
 from rbdesk.core.search import SearchService, store
 
 from .conftest import RUNBOOKS, FolderLibrary, write_tree
@@ -69,10 +70,10 @@ def test_search_during_sync_and_incremental_reindex(tmp_path):
     del changed["db/PostgresReplicationLag.md"]
     new = _snapshot(tmp_path, "c2", changed)
     events = []
-    stats = svc.build_index(new, previous_root=old, progress=events.append)
+    stats = svc.build_index(new, previous_root=old, progress=lambda *a: events.append(a))
     assert stats.incremental and stats.added == 2 and stats.removed == 2
     assert stats.documents == len(changed)
-    assert events and events[-1].phase == "index" and events[-1].fraction == 1.0
+    assert events and events[-1][0] == events[-1][1] == 2  # (done, total, message)
     # Not yet published: queries still answer from the old snapshot's index.
     assert svc.search("coredns").total == 1 and svc.search("zookeeper").total == 0
     lib.current = [new]  # sync publishes the new snapshot

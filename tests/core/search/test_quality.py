@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from rbdesk.core.library import LibraryRoot
+from rbdesk.core.library.roots import LibraryRoot
 from rbdesk.core.search import SearchService
 
 from .conftest import FolderLibrary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rbdesk.core.library import Library
+from rbdesk.core.facade import Library
 
 QUERIES = [
     ("RedisMemoryHigh", "incidents/redis-memory-pressure.md"),

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rbdesk.core.library import LibraryRoot
+from rbdesk.core.library.roots import LibraryRoot
 from rbdesk.core.search import SearchService
 from rbdesk.core.search.query import parse_query
 
@@ -78,7 +78,7 @@ _SERVICE = {}
 
 def _shared_service(tmp_path_factory):
     if "svc" not in _SERVICE:
-        from rbdesk.core.library import LibraryRoot
+        from rbdesk.core.library.roots import LibraryRoot
         from rbdesk.core.search import SearchService
 
         from .conftest import RUNBOOKS, FolderLibrary, write_tree

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rbdesk.cli.main import main
-from rbdesk.core.library import Library
+from rbdesk.core.facade import Library
 from rbdesk.core.search import server
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets only")
@@ -30,7 +30,7 @@ def runtime_dir(tmp_path, monkeypatch):
 def start_server(data_dir: Path, repo_root: Path, idle: float = 30) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(repo_root), **{server.ENV_IDLE: str(idle)})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rbdesk.core.search.server", str(data_dir)], env=env
+        [sys.executable, "-m", "rbdesk.core.usecases.searchd", str(data_dir)], env=env
     )
     path = server.socket_path(data_dir)
     deadline = time.monotonic() + 30

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from rbdesk.core import library
+from rbdesk.core import facade as library
 from rbdesk.core.errors import RbdeskError
 from rbdesk.core.sync import SyncManager, store
 from rbdesk.core.sync.git import GitRunner

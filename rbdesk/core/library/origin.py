@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import LibraryRoot, RunbookFile
+    from rbdesk.core.library.roots import LibraryRoot, RunbookFile
 
 SAMPLES_LABEL = "bundled samples"
 HASH_PREFIX = "sha256:"

@@ -13,7 +13,7 @@ first every entry of the parser's ``Runbook.checklist`` in its order
 it starts, so a runbook edited later never renumbers a run's items.
 
 A run records the runbook's source, path and title, the snapshot commit and
-the SHA-256 of the file's bytes at start (see :mod:`rbdesk.core.origin`);
+the SHA-256 of the file's bytes at start (see :mod:`rbdesk.core.library.origin`);
 :func:`runbook_change` tells whether the runbook changed since.
 
 API for the GUI and the CLI::
@@ -27,7 +27,7 @@ API for the GUI and the CLI::
     store.get(run.id)                               # Run with items and timeline
     store.finish(run.id)
     store.export_markdown(run.id) / store.export_json(run.id)
-    runbook_change(lib, run)                        # "unchanged" | "changed" | "missing"
+    runbook_change(lib.roots(), run)                # "unchanged" | "changed" | "missing"
 
 Times are ISO 8601 UTC with a ``Z`` (``2026-11-26T10:04:05Z``). Errors a
 user can fix are :class:`rbdesk.core.errors.RbdeskError`.
@@ -39,23 +39,23 @@ import datetime as _dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.errors import NotFoundError, RbdeskError
-from rbdesk.core.origin import Origin, file_hash, short_revision
+from rbdesk.core.library.origin import Origin, file_hash, short_revision
+from rbdesk.core.runbook.items import run_items
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import Library
-    from rbdesk.core.model import Runbook
+    from rbdesk.core.library.roots import LibraryRoot
+    from rbdesk.core.runbook.model import Runbook
 
 DB_FILE = "runs.sqlite3"
 SCHEMA_VERSION = 1
 KINDS = ("incident", "drill")
-ENV_INITIALS = "RBDESK_INITIALS"
 MAX_NOTE_CHARS = 4000
 
 # Timeline actions
@@ -112,38 +112,6 @@ CREATE INDEX runs_unfinished ON runs(finished_at, id);
 
 def utc_now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def default_initials(data_dir: str | os.PathLike[str] | None = None) -> str:
-    """Initials when none are given: $RBDESK_INITIALS, else the settings' ``initials``."""
-    env = os.environ.get(ENV_INITIALS, "").strip()
-    if env or data_dir is None:
-        return env
-    from rbdesk.core.settings import load_settings
-
-    return load_settings(data_dir).initials
-
-
-# -- the plan of a run ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedItem:
-    kind: str  # "check" or "step"
-    text: str
-    section: str
-    line: int
-    step: int | None = None
-
-
-def run_items(rb: Runbook) -> list[PlannedItem]:
-    """What a run of rb ticks: the checklist in parser order, then the numbered steps."""
-    items = [PlannedItem("check", c.text, c.section, c.line) for c in rb.checklist]
-    items += [
-        PlannedItem("step", f"Step {s.number}: {s.title}", s.section, s.line, s.number)
-        for s in rb.steps
-    ]
-    return items
 
 
 # -- what the store hands out --------------------------------------------------------------
@@ -662,7 +630,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 UNCHANGED, CHANGED, MISSING = "unchanged", "changed", "missing"
 
 
-def runbook_change(lib: Library, run: Run) -> str:
+def runbook_change(roots: Iterable[LibraryRoot], run: Run) -> str:
     """UNCHANGED, CHANGED or MISSING: the runbook now, compared with the run's start.
 
     Decided on the file's content hash (a new commit that did not touch the
@@ -670,7 +638,7 @@ def runbook_change(lib: Library, run: Run) -> str:
     then at the absolute path recorded at start.
     """
     candidates: list[Path] = []
-    for root in lib.roots():
+    for root in roots:
         if root.name == run.source:
             candidates.append(root.root / run.path)
     if run.file:

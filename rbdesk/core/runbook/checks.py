@@ -17,19 +17,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from rbdesk.core.model import ERROR, WARNING, Problem, Runbook
-
-if TYPE_CHECKING:
-    from rbdesk.core.parser import Facts
+from rbdesk.core.runbook.model import ERROR, WARNING, Problem, Runbook
 
 DEFAULT_STALE_DAYS = 180
+
+
+@dataclass
+class Facts:
+    """What the walk saw that the quality checks need (not part of the model)."""
+
+    has_escalation: bool = False
+    has_verification: bool = False
+    destructive_unwarned: list[tuple[int, str]] = field(default_factory=list)
+    hidden: list[tuple[int, str]] = field(default_factory=list)
+    header_placeholders: list[tuple[str, str, int]] = field(default_factory=list)
+    bad_dates: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def quality_problems(
@@ -211,7 +218,7 @@ def link_problems(rb: Runbook, file_path: Path | None) -> list[Problem]:
 @lru_cache(maxsize=2048)
 def _anchors_of(path: str, mtime_ns: int, size: int) -> frozenset[str]:
     """Heading anchors of another runbook (cached while the file is unchanged)."""
-    from rbdesk.core.markdown import decode, markdown_parser, repair_fences
+    from rbdesk.core.runbook.markdown import decode, markdown_parser, repair_fences
 
     with open(path, "rb") as fh:
         dec = decode(fh.read())
@@ -221,48 +228,3 @@ def _anchors_of(path: str, mtime_ns: int, size: int) -> frozenset[str]:
         for t in markdown_parser().parse(text)
         if t.type == "heading_open"
     )
-
-
-# --- lint over files and folders -------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LintFinding:
-    path: str
-    line: int
-    code: str
-    severity: str
-    message: str
-
-    def format(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.message}"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def iter_lint_targets(paths: Iterable[str]) -> Iterator[tuple[str, Path]]:
-    """(display path, file) for every runbook named or found below a folder."""
-    from rbdesk.core.library import iter_runbook_files
-
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for rel, f in iter_runbook_files(p):
-                yield (str(Path(raw) / rel), f)
-        else:
-            yield raw, p
-
-
-def lint_paths(
-    paths: Iterable[str], *, stale_days: int = DEFAULT_STALE_DAYS, today: _dt.date | None = None
-) -> list[LintFinding]:
-    from rbdesk.core.parser import parse_file
-
-    findings: list[LintFinding] = []
-    for shown, f in iter_lint_targets(paths):
-        rb = parse_file(f, shown, stale_days=stale_days, today=today)
-        findings.extend(
-            LintFinding(shown, p.line, p.code, p.severity, p.message) for p in rb.problems
-        )
-    return findings

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rbdesk.core.model import ERROR, WARNING, Problem
+from rbdesk.core.runbook.model import ERROR, WARNING, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -20,9 +20,15 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 _FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 
 
-@lru_cache(maxsize=1)
-def markdown_parser():
-    """The one configured MarkdownIt instance (parser and renderer share it)."""
+@lru_cache(maxsize=2)
+def markdown_parser(tasklists: bool = True):
+    """The one MarkdownIt configuration, built once per flavour and never mutated.
+
+    The parser reads task lists as tokens; the reader and the terminal view
+    (``tasklists=False``) draw ``[ ]`` themselves from the plain text. Renderers
+    that need their own rules make their own renderer object (see
+    :mod:`rbdesk.core.render.reader`) instead of changing this shared instance.
+    """
     from markdown_it import MarkdownIt
     from mdit_py_plugins.anchors import anchors_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
@@ -31,7 +37,8 @@ def markdown_parser():
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    md.use(tasklists_plugin)
+    if tasklists:
+        md.use(tasklists_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
     heading_ids_plugin(md)
     return md
@@ -340,7 +347,7 @@ def keep_field_lines(tokens) -> None:
     are one paragraph in Markdown and would run together; their soft line
     breaks become hard ones. Works on the token stream, in place.
     """
-    from rbdesk.core.meta import ID_TITLE_RE, header_pairs
+    from rbdesk.core.runbook.meta import ID_TITLE_RE, header_pairs
 
     for i, tok in enumerate(tokens):
         if tok.type != "paragraph_open" or i + 1 >= len(tokens):

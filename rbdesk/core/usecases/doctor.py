@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rbdesk.core.library import Library
+from rbdesk.core.facade import Library
 
 OK, WARN, FAIL = "ok", "warning", "error"
 MIN_GIT = (2, 25)

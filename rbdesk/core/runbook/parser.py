@@ -1,9 +1,9 @@
-"""The runbook parser: one file → :class:`rbdesk.core.model.Runbook`.
+"""The runbook parser: one file → :class:`rbdesk.core.runbook.model.Runbook`.
 
 Built on markdown-it-py's token stream, walked once as a ``SyntaxTreeNode``
 tree. Each node type has a ``_visit_<type>`` method; extraction helpers live in
 ``meta`` (header fields), ``commands`` (code blocks), ``contacts`` and the
-quality checks in ``lint``. Never raises on bad input: what cannot be read is
+quality checks in ``checks``. Never raises on bad input: what cannot be read is
 reported in ``Runbook.problems``.
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rbdesk.core import commands as cmd
-from rbdesk.core import contacts as ct
-from rbdesk.core.markdown import (
+from rbdesk.core.runbook import commands as cmd
+from rbdesk.core.runbook import contacts as ct
+from rbdesk.core.runbook.checks import Facts, quality_problems
+from rbdesk.core.runbook.markdown import (
     FrontMatterError,
     decode,
     load_front_matter,
@@ -26,8 +26,14 @@ from rbdesk.core.markdown import (
     repair_fences,
     split_toml_front_matter,
 )
-from rbdesk.core.meta import ID_TITLE_RE, MetaBuilder, header_pairs, is_placeholder, split_list
-from rbdesk.core.model import (
+from rbdesk.core.runbook.meta import (
+    ID_TITLE_RE,
+    MetaBuilder,
+    header_pairs,
+    is_placeholder,
+    split_list,
+)
+from rbdesk.core.runbook.model import (
     WARNING,
     Alert,
     ChecklistItem,
@@ -38,7 +44,7 @@ from rbdesk.core.model import (
     Section,
     Step,
 )
-from rbdesk.core.safety import destructive_reasons, has_warning_words, hidden_characters
+from rbdesk.core.runbook.safety import destructive_reasons, has_warning_words, hidden_characters
 
 _PROCEDURE_RE = re.compile(
     r"procedure|steps\b|resolution|mitigat|remediat|recover|rollback|roll back|runbook|"
@@ -64,18 +70,6 @@ _ALERT_FILE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _ALERT_NAME_RE = re.compile(r"^[A-Za-z_:][\w:.-]*$")
 
 
-@dataclass
-class Facts:
-    """What the walk saw that the quality checks need (not part of the model)."""
-
-    has_escalation: bool = False
-    has_verification: bool = False
-    destructive_unwarned: list[tuple[int, str]] = field(default_factory=list)
-    hidden: list[tuple[int, str]] = field(default_factory=list)
-    header_placeholders: list[tuple[str, str, int]] = field(default_factory=list)
-    bad_dates: list[tuple[str, str, int]] = field(default_factory=list)
-
-
 def parse_text(
     text: str,
     path: str = "",
@@ -86,8 +80,6 @@ def parse_text(
     _pre_problems: list[Problem] | None = None,
 ) -> Runbook:
     """Parse Markdown text. ``file_path`` (the file on disk) enables link checks."""
-    from rbdesk.core.lint import quality_problems
-
     walker = _Walker(text, path)
     walker.problems.extend(_pre_problems or [])
     try:
@@ -114,7 +106,7 @@ def parse_bytes(data: bytes, path: str = "", **kwargs: Any) -> Runbook:
 def parse_file(path: str | Path, relpath: str | None = None, **kwargs: Any) -> Runbook:
     """Parse a file on disk; ``relpath`` is how it is named (relative to its source)."""
     p = Path(path)
-    from rbdesk.core.markdown import MAX_FILE_BYTES
+    from rbdesk.core.runbook.markdown import MAX_FILE_BYTES
 
     with open(p, "rb") as fh:
         data = fh.read(MAX_FILE_BYTES + 1)

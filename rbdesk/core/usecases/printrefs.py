@@ -2,7 +2,7 @@
 
 ``resolve`` turns a REF (a path relative to a source root or an existing
 file, ``source:relpath``, an id like ``RUN-007``, an alert name, a URL of a
-synced repository) into a file through :func:`rbdesk.core.refs.resolve_ref`;
+synced repository) into a file through :func:`rbdesk.core.usecases.refs.resolve_ref`;
 ``root_of`` gives the file's library root (for its commit); ``files_with_tag``
 lists the runbooks of a drill pack.
 """
@@ -13,12 +13,13 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import Library, LibraryRoot, RunbookFile
+    from rbdesk.core.facade import Library
+    from rbdesk.core.library.roots import LibraryRoot, RunbookFile
 
 
 def resolve(lib: Library, ref: str) -> RunbookFile:
-    """The runbook file REF names (see :mod:`rbdesk.core.refs`), or NotFoundError."""
-    from rbdesk.core.refs import resolve_ref
+    """The runbook file REF names (see :mod:`rbdesk.core.usecases.refs`), or NotFoundError."""
+    from rbdesk.core.usecases.refs import resolve_ref
 
     return resolve_ref(lib, ref).file
 

@@ -10,66 +10,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rbdesk.core import paths
 from rbdesk.core.errors import NotFoundError
+from rbdesk.core.library.roots import SAMPLES_SOURCE, LibraryRoot, RunbookFile, iter_runbook_files
 
 if TYPE_CHECKING:
-    from rbdesk.core.model import Runbook
-    from rbdesk.core.runs import RunStore
+    from rbdesk.core.runbook.model import Runbook
+    from rbdesk.core.runs.store import RunStore
     from rbdesk.core.search import SearchService
     from rbdesk.core.sync import SyncManager
-
-SAMPLES_SOURCE = "samples"
-RUNBOOK_SUFFIXES = (".md", ".markdown")  # "*.html.md" ends in .md too
-_SKIP_DIRS = {".git", "node_modules", ".github", "__pycache__", ".venv"}
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryRoot:
-    """A folder of runbooks that readers may use: a snapshot or the samples."""
-
-    name: str  # source name ("samples" for the bundled library)
-    root: Path  # the snapshot folder (read-only for readers)
-    kind: str = "git"  # "git", "folder" or "samples"
-    commit: str = ""
-    commit_date: str = ""
-    commit_subject: str | None = None
-    synced_at: str = ""
-    # Where this root's search index lives (inside the snapshot for git sources).
-    index_dir: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunbookFile:
-    source: str
-    relpath: str  # POSIX path relative to the root
-    path: Path  # absolute path
-
-
-def is_runbook_name(name: str) -> bool:
-    return name.lower().endswith(RUNBOOK_SUFFIXES)
-
-
-def iter_runbook_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """(relpath, path) of every runbook below root, sorted, never leaving root.
-
-    Symlinks are not followed (a snapshot must not reach outside itself).
-    """
-    root = Path(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for fn in sorted(filenames):
-            if not is_runbook_name(fn):
-                continue
-            p = Path(dirpath) / fn
-            if p.is_symlink() or not p.is_file():
-                continue
-            yield p.relative_to(root).as_posix(), p
 
 
 class Library:
@@ -89,8 +42,24 @@ class Library:
     def _index_snapshot(
         self, new_root: LibraryRoot, previous_root: LibraryRoot | None, progress
     ) -> None:
-        """Sync hook: build the new snapshot's search index before it is published."""
-        self.search.build_index(new_root, previous_root, progress)
+        """Sync hook: build the new snapshot's search index before it is published.
+
+        ``progress`` is sync's callback (``SyncProgress`` objects); the index
+        build reports ``(done, total, message)``, adapted here.
+        """
+        report = None
+        if progress is not None:
+            from rbdesk.core.sync import SyncProgress
+
+            def report(done: int, total: int, message: str) -> None:
+                fraction = done / total if total else 1.0
+                progress(
+                    SyncProgress(
+                        source=new_root.name, phase="index", fraction=fraction, message=message
+                    )
+                )
+
+        self.search.build_index(new_root, previous_root, report)
 
     @cached_property
     def search(self) -> SearchService:
@@ -100,7 +69,7 @@ class Library:
 
     @cached_property
     def runs(self) -> RunStore:
-        from rbdesk.core.runs import RunStore
+        from rbdesk.core.runs.store import RunStore
 
         return RunStore(self.data_dir)
 
@@ -135,7 +104,7 @@ class Library:
     # -- parsing ---------------------------------------------------------------
     def load(self, file: RunbookFile) -> Runbook:
         """The parsed runbook (cached while the file is unchanged)."""
-        from rbdesk.core.parser import parse_file
+        from rbdesk.core.runbook.parser import parse_file
 
         st = file.path.stat()
         key = (st.st_mtime_ns, st.st_size)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from rbdesk.core.model import Contact
+from rbdesk.core.runbook.model import Contact
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import Library
+    from rbdesk.core.facade import Library
 
 
 @dataclass(frozen=True, slots=True)

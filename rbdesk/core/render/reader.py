@@ -27,14 +27,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
-from rbdesk.core import copyrules
-from rbdesk.core.markdown import heading_ids_plugin, keep_field_lines
-from rbdesk.core.model import Runbook
+from rbdesk.core.runbook import copyrules
+from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
+from rbdesk.core.runbook.model import Runbook
 
 MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
 MAX_DISPLAY_LINE = 2_000  # longer lines are cut in the view (not in the copy)
@@ -46,15 +44,6 @@ STALE_RED_DAYS = 180
 _STEP_TITLE_RE = re.compile(r"^\s*(?:step\s+)?(\d{1,3})\s*[.):]\s*\S", re.I)
 _GOTO_STEP_RE = re.compile(r"\b([Gg]o\s+to\s+[Ss]tep\s+(\d{1,3}))\b")
 _CHECKBOX_RE = re.compile(r"^\[([ xX])\]\s+")
-
-
-def build_markdown() -> MarkdownIt:
-    """The Markdown parser configuration shared with the reader (no raw HTML)."""
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-    front_matter_plugin(md)
-    anchors_plugin(md, min_level=1, max_level=6)
-    heading_ids_plugin(md)
-    return md
 
 
 # -- data the view needs besides the HTML --------------------------------------------
@@ -122,23 +111,6 @@ def freshness(last_tested: str, today: _dt.date | None = None) -> tuple[str, int
     if age > STALE_AMBER_DAYS:
         return "amber", age
     return "ok", age
-
-
-def time_ago(iso: str, now: _dt.datetime | None = None) -> str:
-    """ "3 h ago" for an ISO 8601 timestamp ("" when it cannot be read)."""
-    try:
-        t = _dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=_dt.UTC)
-    secs = int(((now or _dt.datetime.now(_dt.UTC)) - t).total_seconds())
-    if secs < 0:
-        return "just now"
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if secs >= size:
-            return f"{secs // size} {unit} ago"
-    return "just now"
 
 
 # -- images ------------------------------------------------------------------------------
@@ -290,15 +262,6 @@ def _split_goto_step(children: list[Token]) -> list[Token]:
 # -- the renderer ---------------------------------------------------------------------------
 
 
-def _as_rule(method: Any) -> Any:
-    """markdown-it binds rules to its renderer; ours need the _Renderer state instead."""
-
-    def rule(_renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-        return method(tokens, idx, options, env)
-
-    return rule
-
-
 class _Renderer:
     """Holds per-document state while markdown-it renders through our rules."""
 
@@ -315,7 +278,8 @@ class _Renderer:
         self.checked = checked
         self.result = RenderResult(html="", title=rb.title)
         self.current_step: int | None = None
-        self.md = build_markdown()
+        self.md = markdown_parser(tasklists=False)  # shared: never mutated
+        self.renderer = RendererHTML()  # this document's rules
         rules = {
             "fence": self._code,
             "code_block": self._code,
@@ -330,7 +294,7 @@ class _Renderer:
             "rbdesk_steplink": self._steplink,
         }
         for name, method in rules.items():
-            self.md.add_render_rule(name, _as_rule(method))
+            self.renderer.rules[name] = method  # called as rule(tokens, idx, options, env)
 
     def _code(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
@@ -451,7 +415,7 @@ class _Renderer:
         env: dict[str, Any] = {}
         tokens = self.md.parse(source, env)
         _prepare_tokens(tokens, step_lines)
-        body = self.md.renderer.render(tokens, self.md.options, env)
+        body = self.renderer.render(tokens, self.md.options, env)
         parts = [header_card_html(self.rb, header)]
         parts += [f'<p class="notice">{escape(n)}</p>' for n in self.result.notices]
         parts.append(body)
@@ -622,8 +586,7 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
     red = (lambda s: f"\x1b[31;1m{s}\x1b[0m") if color else (lambda s: s)
     source = rb.source or rb.body
     lines = source.replace("\r\n", "\n").split("\n")
-    md = build_markdown()
-    tokens = md.parse(source)
+    tokens = markdown_parser(tasklists=False).parse(source)
     blocks = {b.line: b for b in code_blocks(rb)}
     skip: dict[int, tuple[int, CodeBlock | None]] = {}  # first line (0-based) -> (end, block)
     for tok in tokens:

@@ -14,7 +14,7 @@ Three kinds of printout, each a :class:`PrintPart` (HTML + footer text):
   every section and per numbered step, in document order, grouped under
   section rows, with columns #, ☐, item, Time, Initials, Notes. The # column is
   the run ITEM number (``rbdesk runs tick ID ITEM``): checklist first, then
-  steps (see :mod:`rbdesk.core.runs`).
+  steps (see :mod:`rbdesk.core.runs.store`).
 * :func:`contacts_sheet_html` — every contact, plus blank rows.
 
 :func:`footer_text` is the footer every page carries (title, source, commit,
@@ -35,10 +35,10 @@ from typing import Any
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from rbdesk.core.model import Runbook
-from rbdesk.core.origin import Origin, short_revision
-from rbdesk.core.runs import run_items
-from rbdesk.core.safety import hidden_characters
+from rbdesk.core.library.origin import Origin, short_revision
+from rbdesk.core.runbook.items import run_items
+from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runbook.safety import hidden_characters
 
 KINDS = ("runbook", "checklist", "contacts")
 BOX = "☐"
@@ -246,7 +246,7 @@ def _link_label(tokens: Sequence[Token], idx: int) -> str:
 
 def body_html(rb: Runbook) -> str:
     """The runbook's Markdown as print HTML (tokens from the parser's configuration)."""
-    from rbdesk.core.markdown import keep_field_lines, markdown_parser
+    from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
 
     md = markdown_parser()
     tokens = md.parse(rb.source)

@@ -21,7 +21,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rbdesk.core.safety import (  # noqa: F401 - re-exported for callers of the copy rules
+from rbdesk.core.runbook.safety import (  # noqa: F401 - re-exported for callers of the copy rules
     BIDI_CHARS,
     ZERO_WIDTH_CHARS,
     char_name,

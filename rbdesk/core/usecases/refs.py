@@ -24,7 +24,8 @@ from urllib.parse import unquote, urlsplit
 from rbdesk.core.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from rbdesk.core.library import Library, LibraryRoot, RunbookFile
+    from rbdesk.core.facade import Library
+    from rbdesk.core.library.roots import LibraryRoot, RunbookFile
 
 _ID_RE = re.compile(r"^[A-Za-z]{2,8}-\d{1,6}$")
 _LINE_ANCHOR_RE = re.compile(r"^L(\d+)(?:-L\d+)?$")
@@ -230,7 +231,7 @@ class RefResolver:
 
     # -- paths ------------------------------------------------------------------------
     def _file_in(self, source: str, rel: str) -> RunbookFile | None:
-        from rbdesk.core.library import RunbookFile, is_runbook_name
+        from rbdesk.core.library.roots import RunbookFile, is_runbook_name
 
         for r in self.roots:
             if r.name != source:
@@ -258,7 +259,7 @@ class RefResolver:
         return self._file_in(current.source, (base / body).as_posix())
 
     def _by_path(self, body: str) -> RunbookFile | None:
-        from rbdesk.core.library import RunbookFile
+        from rbdesk.core.library.roots import RunbookFile
 
         if not body:
             return None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from rbdesk.core.meta import is_placeholder
-from rbdesk.core.model import Contact
+from rbdesk.core.runbook.meta import is_placeholder
+from rbdesk.core.runbook.model import Contact
 
 CONTACT_HEADING_RE = re.compile(
     r"contact|escalat|on-?\s?call|personnel|vendor|who to (?:call|page|contact)|stakeholder|"

@@ -1,0 +1,1 @@
+"""Library vocabulary: roots, runbook files, the walker, origins."""

@@ -1,0 +1,1 @@
+"""Runbooks to HTML: the reader view and print documents (no Qt)."""

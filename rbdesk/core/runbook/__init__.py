@@ -1,0 +1,1 @@
+"""One runbook file: model, Markdown reading, extraction, copy rules, checks."""

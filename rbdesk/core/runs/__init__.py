@@ -1,0 +1,1 @@
+"""Checklist runs: the SQLite store and exports."""

@@ -1,0 +1,1 @@
+"""Use cases over the facade: REF resolution, print selection, contacts, doctor, lint."""

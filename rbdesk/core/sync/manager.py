@@ -187,8 +187,13 @@ class SyncManager:
 
     def _status(self, source: store.SourceConfig, settings: store.Settings) -> SourceStatus:
         paths = store.SourcePaths.of(self.data_dir, source.name)
-        pointer = store.read_pointer(paths) or {}
-        state = store.read_json(paths.state) or {}
+        checked, problems = store.read_pointer_checked(paths)
+        pointer = checked or {}
+        state, state_problems = store.read_state(paths)
+        problems += state_problems
+        skipped = pointer.get("skipped") or []
+        if skipped:
+            problems.append(skipped_line(skipped))
         runbooks = pointer.get("runbooks")
         if pointer and not isinstance(runbooks, int):
             from rbdesk.core.library.roots import iter_runbook_files
@@ -211,6 +216,7 @@ class SyncManager:
             kind=source.kind,
             subdir=source.subdir,
             last_error_kind=state.get("last_error_kind"),
+            problems=problems,
         )
 
     # -- sync ------------------------------------------------------------------------
@@ -707,6 +713,13 @@ def _remove_stale_git_locks(mirror: Path) -> None:
                 if fn.endswith(".lock"):
                     with contextlib.suppress(OSError):
                         os.unlink(os.path.join(dirpath, fn))
+
+
+def skipped_line(skipped: list[str], shown: int = 3) -> str:
+    """'skipped 2 files: a/caf\\xe9.md (not UTF-8), …' for status and lint."""
+    more = f", … ({len(skipped) - shown} more)" if len(skipped) > shown else ""
+    head = ", ".join(skipped[:shown]) + more
+    return f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {head}"
 
 
 def _runbooks_phrase(meta: dict[str, Any]) -> str:

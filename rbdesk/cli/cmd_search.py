@@ -55,11 +55,17 @@ def _search(args: argparse.Namespace, query: str) -> dict:
     answers (a new process then skips importing Whoosh and opening indexes),
     else searched here, and a server is started for the next time."""
     from rbdesk.core import paths
+    from rbdesk.core.errors import RbdeskError
     from rbdesk.core.search import server
 
+    problem = server.query_problem(query)
+    if problem:
+        raise RbdeskError(problem, hint="e.g. rbdesk search kafka consumer lag")
     data_dir = paths.data_dir(args.data_dir)
     request = {"op": "search", "query": query, "limit": args.limit, "source": args.source}
     answer = server.ask(data_dir, request)
+    if answer is not None and answer.get("refused"):
+        raise RbdeskError(str(answer.get("error")), hint="e.g. rbdesk search kafka consumer lag")
     if answer is not None:
         return answer["result"]
     from rbdesk.cli.common import library

@@ -3,7 +3,8 @@
 Codes (documented in the README):
   RB1xx reading/syntax — RB101 not UTF-8, RB102 fence closed with an info
         string, RB103 unterminated fence, RB104 binary file, RB105 file too
-        large, RB106 front matter refused, RB109 nesting too deep
+        large, RB106 front matter refused, RB109 nesting too deep, RB110 path
+        skipped (not UTF-8, too deep; reported by `rbdesk lint` on a folder)
   RB2xx quality — RB201 no owner, RB202 no last-tested date, RB203 stale
         last-tested date, RB204 procedure without verification, RB205 no
         escalation path, RB206 no contacts, RB207 template placeholder in a

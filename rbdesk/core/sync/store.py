@@ -509,15 +509,44 @@ def drop_escaping_links(candidates: list[str], root: str) -> None:
                 changed = True
 
 
-def _walk_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """(relpath, path) of regular files under root, sorted, symlinks skipped."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for fn in sorted(filenames):
-            p = Path(dirpath) / fn
-            if p.is_symlink() or not p.is_file():
+def _walk_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
+    """(relpath, path) of regular files under root, sorted, symlinks skipped.
+
+    An explicit stack (no recursion); paths that cannot be represented (not
+    UTF-8, ``..``, deeper than MAX_DEPTH) are skipped and named in ``skipped``.
+    """
+    from rbdesk.core.library.roots import MAX_DEPTH, representable, shown_path
+
+    stack: list[tuple[str, int]] = [("", 0)]
+    while stack:
+        rel_dir, depth = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file(follow_symlinks=False)
+            except OSError:
                 continue
-            yield p.relative_to(root).as_posix(), p
+            if not (is_dir or is_file) or (is_dir and entry.name == ".git"):
+                continue
+            why = representable(rel)
+            if why is None and is_dir and depth + 1 > MAX_DEPTH:
+                why = f"more than {MAX_DEPTH} folders deep"
+            if why is not None:
+                if skipped is not None:
+                    skipped.append(f"{shown_path(rel)}{'/' if is_dir else ''} ({why})")
+                continue
+            if is_dir:
+                subdirs.append(rel)
+            else:
+                yield rel, root / rel
+        stack.extend((d, depth + 1) for d in reversed(subdirs))
 
 
 def _hash_update(h: Any, rel: str, data_iter: Iterator[bytes]) -> None:
@@ -537,6 +566,7 @@ class FolderDigest:
     commit: str  # 12 hex content hash
     commit_date: str  # newest file mtime (ISO 8601 UTC), "" when empty
     files: int
+    skipped: tuple[str, ...] = ()  # "path (why)" of files that could not be taken
 
 
 def _iso_from_ts(ts: float) -> str:
@@ -551,7 +581,8 @@ def hash_folder(root: Path, copy_to: Path | None = None) -> FolderDigest:
     h = hashlib.sha256()
     newest = 0.0
     count = 0
-    for rel, path in _walk_files(root):
+    skipped: list[str] = []
+    for rel, path in _walk_files(root, skipped):
         try:
             st = path.stat()
             with open(path, "rb") as src:
@@ -575,7 +606,8 @@ def hash_folder(root: Path, copy_to: Path | None = None) -> FolderDigest:
             continue
         newest = max(newest, st.st_mtime)
         count += 1
-    return FolderDigest(h.hexdigest()[:12], _iso_from_ts(newest) if count else "", count)
+    when = _iso_from_ts(newest) if count else ""
+    return FolderDigest(h.hexdigest()[:12], when, count, tuple(skipped))
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -17,21 +17,11 @@ from PySide6.QtWidgets import QToolTip
 
 from rbdesk.core.render.reader import RenderResult
 from rbdesk.core.runbook import copyrules
+from rbdesk.core.runbook.commands import next_command
 from rbdesk.ui import dialogs
 
 if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
-
-NON_COMMAND_LANGS = {
-    "text",
-    "txt",
-    "output",
-    "log",
-    "console-output",
-    "diagram",
-    "ascii",
-    "mermaid",
-}
 
 
 class CopyActions(QObject):
@@ -113,21 +103,11 @@ class CopyActions(QObject):
         result = self._result()
         if result is None:
             return False
-        blocks = [
-            b for b in result.code_blocks if b.lang not in NON_COMMAND_LANGS and b.clean.strip()
-        ]
-        if self.current_step is not None:
-            in_step = [
-                b for b in blocks if b.step == self.current_step and b.index >= self.next_command
-            ]
-            after = [b for b in blocks if b.index >= self.next_command]
-            candidates = in_step or after
-        else:
-            candidates = [b for b in blocks if b.index >= self.next_command]
-        if not candidates:
+        n = next_command(result.code_blocks, self.current_step, self.next_command)
+        if n is None:
             self.win.status("No further command in this runbook.")
             return False
-        return self.copy_block(candidates[0].index)
+        return self.copy_block(n)
 
 
 def placeholders_of(result: RenderResult) -> list[str]:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from rbdesk.core.errors import RbdeskError
+from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.facade import Library
 from rbdesk.core.library.roots import RunbookFile
 from rbdesk.core.render.reader import HeaderInfo, RenderResult, render_runbook
@@ -28,7 +28,7 @@ from rbdesk.core.search import SearchHit
 from rbdesk.core.timefmt import time_ago
 from rbdesk.core.usecases.refs import RefResolver, Resolved
 from rbdesk.ui import dialogs
-from rbdesk.ui.runs import decorate_html, run_marks
+from rbdesk.ui.runs import reader_marks
 from rbdesk.ui.workers import Generation, Worker
 
 if TYPE_CHECKING:
@@ -57,12 +57,11 @@ def run_is_for(run: Run, file: RunbookFile) -> bool:
 
 def file_for(lib: Library, source: str, relpath: str) -> RunbookFile | None:
     """The library file source:relpath, if it is (still) there."""
-    for r in lib.roots():
-        if r.name == source:
-            p = r.root / relpath
-            if p.is_file():
-                return RunbookFile(source, relpath, p)
-    return None
+    try:
+        path = lib.root(source).root / relpath
+    except NotFoundError:
+        return None
+    return RunbookFile(source, relpath, path) if path.is_file() else None
 
 
 def load_and_render(
@@ -74,17 +73,21 @@ def load_and_render(
 ) -> OpenDoc:
     """Parse and render one runbook (runs on a worker thread), with run's ticks if given."""
     rb = lib.load(file)
-    root = next((r for r in lib.roots() if r.name == file.source), None)
+    root = lib.root_for(file)
     header = HeaderInfo(
         source=file.source or "file",
         relpath=file.relpath if file.source else str(file.path),
         commit=root.commit if root else "",
         synced_at=time_ago(root.synced_at) if root and root.synced_at else "",
     )
-    root_path = root.root if root else file.path.parent
-    result = render_runbook(rb, root=root_path, header=header, variables=variables, checked=checked)
-    if run is not None and run_is_for(run, file):
-        result.html = decorate_html(result.html, run, run_marks(run, rb, result.checkboxes))
+    result = render_runbook(
+        rb,
+        root=root.root if root else file.path.parent,
+        header=header,
+        variables=variables,
+        checked=checked,
+        run_marks=reader_marks(run, rb) if run is not None and run_is_for(run, file) else None,
+    )
     return OpenDoc(file, rb, result)
 
 

@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
 
 def origin_of(lib: Library, file: RunbookFile) -> Origin:
-    root = next((r for r in lib.roots() if r.name == file.source), None)
-    return origin_for(root, file)
+    return origin_for(lib.root_for(file), file)
 
 
 class RunController(QObject):

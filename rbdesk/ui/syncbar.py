@@ -9,14 +9,12 @@ also shows the first index build ("Indexing 1,234/10,000").
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
-from rbdesk.core.facade import Library
-from rbdesk.core.timefmt import time_ago
+from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
 from rbdesk.ui import dialogs
 
 if TYPE_CHECKING:
@@ -62,13 +60,14 @@ class SyncBar(QObject):
 
     # -- the line ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        text, state = sync_line_text(self.lib)
+        has_sources = self.lib.sync.has_sources()
+        text, state = sync_line(self.lib.sync.status()) if has_sources else SAMPLES_LINE
         self.sync_line.setText(text)
         self.sync_line.setProperty("state", state)
         self.sync_line.style().unpolish(self.sync_line)
         self.sync_line.style().polish(self.sync_line)
-        self.banner.setVisible(not self.lib.sync.has_sources())
-        self.sync_btn.setEnabled(self.lib.sync.has_sources() and not self.syncing)
+        self.banner.setVisible(not has_sources)
+        self.sync_btn.setEnabled(has_sources and not self.syncing)
 
     # -- syncing -------------------------------------------------------------------------------
     def sync_now(self) -> None:
@@ -146,31 +145,3 @@ class SyncBar(QObject):
             bar.showMessage("Search index ready.", 3000)
         if not self.syncing:
             self.progress.setVisible(False)
-
-
-def sync_line_text(lib: Library, now: dt.datetime | None = None) -> tuple[str, str]:
-    """The status bar's sync line and its state: ok, stale, offline or samples."""
-    if not lib.sync.has_sources():
-        return "samples · bundled sample library (no source yet)", "samples"
-    parts: list[str] = []
-    worst = "ok"
-    rank = {"ok": 0, "stale": 1, "offline": 2}
-    for st in lib.sync.status():
-        commit = (st.commit or "")[:7]
-        ago = time_ago(st.synced_at, now) if st.synced_at else ""
-        failed = bool(st.last_error) and (
-            not st.synced_at or (st.last_attempt_at or "") > st.synced_at
-        )
-        if failed:
-            state = "offline"
-            held = f"synced {ago}" if ago else "no copy yet"
-            text = f"{st.name} · offline — showing last good copy ({held}"
-            text += f" · {commit})" if commit else ")"
-        else:
-            state = "stale" if st.stale or not ago else "ok"
-            text = f"{st.name} · " + (f"synced {ago}" if ago else "never synced")
-            text += f" · {commit}" if commit else ""
-        parts.append(text)
-        if rank[state] > rank[worst]:
-            worst = state
-    return "   |   ".join(parts), worst

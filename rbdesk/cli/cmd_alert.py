@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rbdesk.cli.common import echo
+
 HELP = "find the runbook (and section) for an alert name"
 
 
@@ -21,13 +23,13 @@ def run(args: argparse.Namespace) -> int:
         print_json(match.to_dict())
         return 0 if match.hits else 1
     if not match.hits:
-        print(f"rbdesk: no runbook for alert {args.name!r}", file=sys.stderr)
+        echo(f"rbdesk: no runbook for alert {args.name!r}", file=sys.stderr)
         if match.nearest:
-            print("  nearest alert names: " + ", ".join(match.nearest), file=sys.stderr)
+            echo("  nearest alert names: " + ", ".join(match.nearest), file=sys.stderr)
         return 1
     for hit in match.hits:
         where = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
-        print(f"{hit.title}  [{hit.source}:{where}]")
+        echo(f"{hit.title}  [{hit.source}:{where}]")
         if hit.section:
-            print(f"    § {hit.section}")
+            echo(f"    § {hit.section}")
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "print command N of a runbook with the app's copy rules (no trailing newline in pipes)"
 
 
@@ -62,10 +64,10 @@ def run(args) -> int:
         )
     result = prepare_copy(blocks[args.n - 1].clean, variables)
     for line in result.warnings():
-        print(f"rbdesk: warning: {line}", file=sys.stderr)
+        echo(f"rbdesk: warning: {line}", file=sys.stderr)
     saved = [n for n in result.filled if n not in cli_vars]
     if saved:
-        print(
+        echo(
             f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}",
             file=sys.stderr,
         )

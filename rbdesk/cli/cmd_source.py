@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "add, list or remove runbook sources (git repositories or folders)"
 
 
@@ -33,12 +35,12 @@ def run(args) -> int:
             for label, value in (("branch", source.branch), ("subdir", source.subdir))
             if value
         )
-        print(f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})")
-        print(f"run `rbdesk sync {source.name}` to fetch it")
+        echo(f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})")
+        echo(f"run `rbdesk sync {source.name}` to fetch it")
         return 0
     if args.source_command == "remove":
         manager.remove_source(args.name)
-        print(f"removed source {args.name!r} and its local copies")
+        echo(f"removed source {args.name!r} and its local copies")
         return 0
     sources = manager.sources()
     rows = [{**s.to_dict(), "url": redact(s.url)} for s in sources]
@@ -46,10 +48,10 @@ def run(args) -> int:
         print_json({"sources": rows})
         return 0
     if not rows:
-        print("no sources configured; add one with: rbdesk source add NAME URL")
+        echo("no sources configured; add one with: rbdesk source add NAME URL")
         return 0
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         extra = "".join(f"  {label}={r[label]}" for label in ("branch", "subdir") if r[label])
-        print(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
+        echo(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
     return 0

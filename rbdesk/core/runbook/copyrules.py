@@ -11,7 +11,9 @@ Pure functions, no Qt. The rules, in order:
    ANSI escape sequences (``ESC[201~`` ends bracketed paste), other control
    characters, bidi overrides and zero-width characters — and say what went;
 4. never end with a newline (a terminal without bracketed paste would run it);
-5. flag destructive commands so the UI can ask before copying.
+5. flag destructive commands (including a download piped into a shell) so
+   the UI can ask before copying, and text pushed out of sight by a long
+   run of blanks.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rbdesk.core.runbook.safety import (  # noqa: F401 - re-exported for callers
     char_name,
     destructive_reasons,
     hidden_kind,
+    hidden_text_reasons,
 )
 
 # -- hidden characters --------------------------------------------------------
@@ -206,6 +209,7 @@ class CopyResult:
     destructive: list[str] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)  # variable names used
     unfilled: list[str] = field(default_factory=list)  # placeholders left as written
+    hidden_text: list[str] = field(default_factory=list)  # text pushed out of sight
 
     def warnings(self) -> list[str]:
         """One line per thing the user should know, for a status bar or stderr."""
@@ -214,6 +218,8 @@ class CopyResult:
             out.append(
                 "removed hidden characters: " + ", ".join(r.describe() for r in self.removed)
             )
+        if self.hidden_text:
+            out.append("HIDDEN TEXT: " + "; ".join(self.hidden_text))
         if self.destructive:
             out.append("DESTRUCTIVE: " + "; ".join(self.destructive))
         if self.unfilled:
@@ -237,6 +243,7 @@ def prepare_copy(clean: str, variables: Mapping[str, str] | None = None) -> Copy
         destructive=destructive_reasons(final),
         filled=filled_names,
         unfilled=placeholders_in(final),
+        hidden_text=hidden_text_reasons(final),
     )
 
 

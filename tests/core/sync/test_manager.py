@@ -372,15 +372,30 @@ def test_hook_runs_on_complete_tree_before_the_swap(data_dir, repo):
     assert len(calls) == 2 and not only(manager.sync()).changed and len(calls) == 2
 
 
-def test_hook_failure_still_swaps(data_dir, repo):
+def test_hook_failure_keeps_the_previous_snapshot(data_dir, repo):
+    """A snapshot is published only whole: a failed index build discards it (#15)."""
+    fail = {"on": False}
+
     def hook(new_root, previous_root, progress):
-        raise RuntimeError("index exploded")
+        if fail["on"]:
+            new_root.index_dir.mkdir()
+            (new_root.index_dir / "half").write_text("x")
+            raise RuntimeError("index exploded")
 
     manager = SyncManager(data_dir, on_snapshot=hook)
     manager.add_source("ops", repo.url)
+    first = only(manager.sync())
+    fail["on"] = True
+    repo.set_files({"n.md": "# n\n"}, "n")
     out = only(manager.sync())
-    assert out.ok and manager.current_roots()[0].commit == repo.head()
-    assert "search index not built (index exploded)" in out.message
+    assert not out.ok and out.error == "index"
+    assert "search index could not be built (index exploded)" in out.message
+    assert f"previous snapshot ({first.commit[:7]}) stays current" in out.message
+    assert manager.current_roots()[0].commit == first.commit
+    snaps = [p.name for p in (data_dir / "sources/ops/snapshots").iterdir()]
+    assert snaps == [first.commit]  # the failed attempt is gone, space freed
+    status = manager.status()[0]
+    assert status.commit == first.commit and "index" in (status.last_error or "")
 
 
 def test_concurrent_sync_is_refused_while_locked(manager, repo):

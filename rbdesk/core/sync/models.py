@@ -36,6 +36,7 @@ class SourceStatus:
     kind: str = "git"  # "git" or "folder"
     subdir: str | None = None
     last_error_kind: str | None = None  # "network", "dns", "auth", "stalled", ...
+    docs_url: str | None = None  # the docs site given with `rbdesk source add --docs-url`
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -63,11 +63,9 @@ def _run_name(args: argparse.Namespace) -> int:
 
 def shown(text: str) -> str:
     """text safe for a terminal: hidden characters as visible \\u escapes."""
-    from rbdesk.core.runbook.safety import hidden_kind
+    from rbdesk.core.usecases.alerts import visible
 
-    return "".join(
-        f"\\u{ord(ch):04x}" if (hidden_kind(ch) is not None or ch in "\n\t") else ch for ch in text
-    )
+    return visible(text)
 
 
 def _run_paste(args: argparse.Namespace) -> int:

@@ -105,6 +105,23 @@ def _clip(value: Any) -> str:
     return text[:MAX_VALUE_CHARS]
 
 
+def visible(text: str) -> str:
+    """text with hidden characters (and newlines, tabs) as ``\\uXXXX`` escapes, for display."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if (ch in "\n\t" or hidden_kind(ch) is not None) else ch for ch in text
+    )
+
+
+def looks_like_alert(text: str) -> bool:
+    """Whether a paste into the open-by box is an alert notification rather than a REF."""
+    t = text.strip()
+    if not t:
+        return False
+    if "\n" in t or t[0] == "{" or "alertname" in t:
+        return True
+    return bool(_SLACK_TITLE_RE.match(t)) or (t[0] == "[" and t[-1] == "]")
+
+
 # -- entry point ---------------------------------------------------------------------------
 def parse_alert_text(data: str | bytes) -> AlertPaste:
     """Parse one paste; AlertParseError when it is not an alert."""

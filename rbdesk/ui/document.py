@@ -190,6 +190,9 @@ class DocumentController(QObject):
             return
         same = self.current is not None and self.current.key == doc.key
         self.current = doc
+        alerts = getattr(self.win, "alerts", None)
+        if alerts is not None:
+            alerts.decorate(doc)  # the alert that opened it, in the header card
         self.reader.show_html(doc.result.html, doc.result.images)
         self._fill_toc(doc.result)
         self.opened.emit(doc, same)

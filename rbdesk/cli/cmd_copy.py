@@ -67,8 +67,13 @@ def run(args) -> int:
         echo(f"rbdesk: warning: {line}", file=sys.stderr)
     saved = [n for n in result.filled if n not in cli_vars]
     if saved:
+        from rbdesk.core.usecases.alert_runbook import variables_from_alert
+
+        by_alert = variables_from_alert(settings)
+        alert = settings.alert_context.get("alert", "")
+        tail = f" (from alert {alert})" if alert and any(n in by_alert for n in saved) else ""
         echo(
-            f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}",
+            f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}{tail}",
             file=sys.stderr,
         )
     sys.stdout.write(result.text)

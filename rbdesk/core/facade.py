@@ -109,6 +109,10 @@ class Library:
             hint="run `rbdesk source list` to see the sources, `rbdesk sync` to fetch them",
         )
 
+    def root_for(self, file: RunbookFile) -> LibraryRoot | None:
+        """The library root file belongs to (None for a file outside every source)."""
+        return next((r for r in self.roots() if r.name == file.source), None)
+
     def files(self, source: str | None = None) -> Iterator[RunbookFile]:
         for r in self.roots():
             if source and r.name != source:

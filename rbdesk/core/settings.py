@@ -36,6 +36,8 @@ class Settings:
     checked: dict[str, list[int]] = field(default_factory=dict)  # "source:relpath" -> boxes
     docs_prefixes: dict[str, str] = field(default_factory=dict)  # source -> docs URL prefix
     initials: str = ""  # who ticks checklist runs ("AB"); see runs.default_initials
+    # The alert whose labels filled incident variables (see usecases/alert_runbook.py).
+    alert_context: dict[str, Any] = field(default_factory=dict)
     load_error: str = ""  # why the file on disk was not used (not saved)
 
     # -- incident variables --------------------------------------------------
@@ -49,6 +51,7 @@ class Settings:
 
     def clear_variables(self) -> None:
         self.variables.clear()
+        self.alert_context = {}
 
     # -- recent runbooks ---------------------------------------------------------
     def add_recent(self, key: str) -> None:

@@ -7,9 +7,9 @@ the user things:
 * :class:`RunPanel` — the run of the open runbook: its items with who/when,
   the revision it is tied to and whether the runbook changed since; buttons
   to start, note, finish and open the runs history.
-* :func:`run_marks` / :func:`decorate_html` — map a run's items onto the
-  rendered runbook (checklist boxes and numbered steps) and turn them into
-  ``rbdesk://run/N`` tick boxes with the time and initials of each tick.
+* :func:`reader_marks` — map a run's items onto the runbook (checklist lines
+  and numbered steps); the renderer draws them as ``rbdesk://run/N`` tick
+  boxes with the time and initials of each tick.
 * Dialogs as module functions (tests replace them): :func:`ask_start_run`,
   :func:`ask_note`, :func:`ask_save_path`; :class:`RunsHistoryDialog`.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -44,12 +44,12 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core.library.origin import short_revision
+from rbdesk.core.render.reader import RunMark, RunMarks
 from rbdesk.core.runbook.model import Runbook
 from rbdesk.core.runs.store import CHANGED, KINDS, MISSING, Run, RunItem
 from rbdesk.core.timefmt import local_time
 
 EXPORT_FILTERS = "Markdown timeline (*.md);;JSON timeline (*.json)"
-NOTE_PREVIEW_CHARS = 60
 
 
 def _norm(text: str) -> str:
@@ -59,36 +59,25 @@ def _norm(text: str) -> str:
 # -- run items ↔ the rendered runbook ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RunMarks:
-    """Which reader box stands for which run item (1-based item numbers)."""
-
-    boxes: dict[int, int] = field(default_factory=dict)  # checkbox K (0-based) -> item
-    steps: dict[int, int] = field(default_factory=dict)  # step number -> item
-
-
-def run_marks(run: Run, rb: Runbook, checkboxes: Sequence[tuple[str, bool]]) -> RunMarks:
-    """Map run items onto the rendered checkboxes and steps of rb.
+def reader_marks(run: Run, rb: Runbook) -> RunMarks:
+    """What the reader draws for run on rb: its items by checklist line and by step.
 
     The run copied the runbook's checklist when it started, so items are
     matched to the current checklist by text, in order (an edited runbook
-    keeps the unchanged items tickable); the reader's checkboxes are the
-    parser's checklist in the same order when their counts agree.
+    keeps the unchanged items tickable).
     """
-    if len(checkboxes) == len(rb.checklist):
-        box_of_check = {i: i for i in range(len(rb.checklist))}
-    else:
-        box_of_check = _match_in_order(
-            [_norm(c.text) for c in rb.checklist], [_norm(t) for t, _on in checkboxes]
-        )
+    closed = run.finished
+
+    def mark(item: RunItem) -> RunMark:
+        time = local_time(item.at)[:5] if item.checked else ""
+        return RunMark(item.number, item.checked, time, item.by, item.note, closed)
+
     checks = [i for i in run.items if i.kind == "check"]
     check_of_item = _match_in_order(
         [_norm(i.text) for i in checks], [_norm(c.text) for c in rb.checklist]
     )
-    boxes = {
-        box_of_check[c]: checks[k].number for k, c in check_of_item.items() if c in box_of_check
-    }
-    steps = {i.step: i.number for i in run.items if i.kind == "step" and i.step is not None}
+    boxes = {rb.checklist[c].line: mark(checks[k]) for k, c in check_of_item.items()}
+    steps = {i.step: mark(i) for i in run.items if i.kind == "step" and i.step is not None}
     return RunMarks(boxes, steps)
 
 
@@ -107,51 +96,6 @@ def _match_in_order(wanted: Sequence[str], available: Sequence[str]) -> dict[int
                 start = j + 1
                 break
     return out
-
-
-_BOX_RE = re.compile(r'<a class="box(?: on)?" href="rbdesk://check/(\d+)">[☐☑]</a>&nbsp;')
-_STEP_RE = re.compile(r'<a name="step-(\d+)"></a>')
-
-
-def _box(item: RunItem | None, number: int, editable: bool) -> str:
-    on = item is not None and item.checked
-    glyph = "☑" if on else "☐"
-    cls = "box on" if on else "box"
-    href = f"rbdesk://run/{number}" if editable else f"rbdesk://run-closed/{number}"
-    stamp = ""
-    if on and item is not None:
-        who = f" {escape(item.by)}" if item.by else ""
-        stamp = f'<span class="runat">{escape(local_time(item.at)[:5])}{who}</span>&nbsp;'
-    if item is not None and item.note:
-        note = " ".join(item.note.split())
-        if len(note) > NOTE_PREVIEW_CHARS:
-            note = note[:NOTE_PREVIEW_CHARS] + "…"
-        stamp += f'<span class="runnote">✎ “{escape(note)}”</span>&nbsp;'
-    return f'<a class="{cls}" href="{href}">{glyph}</a>&nbsp;{stamp}'
-
-
-def decorate_html(html: str, run: Run, marks: RunMarks) -> str:
-    """The reader HTML with the run's boxes: ticked state, time and initials, notes."""
-    items = {i.number: i for i in run.items}
-    editable = not run.finished
-
-    def box(m: re.Match[str]) -> str:
-        number = marks.boxes.get(int(m.group(1)))
-        if number is None:
-            return m.group(0)
-        return _box(items.get(number), number, editable)
-
-    done_steps: set[int] = set()
-
-    def step(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        number = marks.steps.get(n)
-        if number is None or n in done_steps:
-            return m.group(0)
-        done_steps.add(n)
-        return m.group(0) + _box(items.get(number), number, editable)
-
-    return _STEP_RE.sub(step, _BOX_RE.sub(box, html))
 
 
 # -- dialogs (module functions so tests can replace them) ------------------------------------

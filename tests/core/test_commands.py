@@ -101,3 +101,32 @@ def test_placeholders_every_spelling_in_order_without_duplicates():
 )
 def test_not_placeholders(text):
     assert find_placeholders(text) == []
+
+
+def test_next_command_prefers_the_current_step_and_skips_output_and_diagrams():
+    from dataclasses import dataclass
+
+    from rbdesk.core.runbook.commands import is_command, next_command
+
+    @dataclass
+    class Block:
+        index: int
+        lang: str
+        clean: str
+        step: int | None
+
+    blocks = [
+        Block(1, "bash", "df -h", 1),
+        Block(2, "text", "Filesystem  Size", 1),  # output, never "next"
+        Block(3, "mermaid", "graph TD; A-->B", 2),  # a diagram
+        Block(4, "", "kubectl get pods", 2),  # unlabelled: classified as shell
+        Block(5, "bash", "   ", 2),  # empty
+        Block(6, "sql", "SELECT 1;", 3),
+    ]
+    assert not is_command("output", "x") and not is_command("{bash}", " ")
+    assert is_command("{bash}", "ls")
+    assert next_command(blocks, None, 1) == 1
+    assert next_command(blocks, 1, 2) == 4  # nothing left in step 1: the next step's command
+    assert next_command(blocks, 3, 1) == 6  # the current step's command first
+    assert next_command(blocks, 2, 5) == 6
+    assert next_command(blocks, None, 7) is None

@@ -140,7 +140,7 @@ def test_checkbox_toggles_and_persists(qtbot, window):
 def test_unsafe_resources_and_links_refused(qtbot, window, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr(
-        "rbdesk.ui.mainwindow.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
+        "rbdesk.ui.document.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
     )
     open_by_search(qtbot, window, "disk")
     html = window.current.result.html
@@ -210,7 +210,7 @@ def test_variables_panel_persists(qtbot, window, data_dir):
 
 def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     from rbdesk.core.sync import SourceStatus
-    from rbdesk.ui.mainwindow import sync_line_text
+    from rbdesk.core.sync.freshness import sync_line
 
     assert window.banner.isVisible()
     assert "samples" in window.sync_line.text()
@@ -229,7 +229,7 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     )
     monkeypatch.setattr(window.lib.sync, "has_sources", lambda: True)
     monkeypatch.setattr(window.lib.sync, "status", lambda: [st])
-    text, state = sync_line_text(window.lib)
+    text, state = sync_line(window.lib.sync.status())
     assert state == "offline"
     assert text.startswith("ops · offline — showing last good copy") and "abc1234" in text
     ok = SourceStatus(
@@ -246,10 +246,11 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
         True,
     )
     monkeypatch.setattr(window.lib.sync, "status", lambda: [ok])
-    text, state = sync_line_text(window.lib)
+    text, state = sync_line(window.lib.sync.status())
     assert state == "stale" and "synced" in text and "ago" in text
     window.refresh_sync_line()
     assert not window.banner.isVisible()
+    assert window.sync_line.text() == text and window.sync_line.property("state") == "stale"
 
 
 def test_sync_now_runs_off_ui_thread(qtbot, window, monkeypatch):

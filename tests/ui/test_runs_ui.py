@@ -218,14 +218,15 @@ def test_run_marks_follow_text_when_the_checklist_moved():
         RunItem(2, "check", "gone", "", 4, None, False, None, "", ""),
     )
     run = Run(1, "s", "t.md", "", "T", "", "s", "", "h", "drill", "", "AB", "x", None, items)
-    marks = runs_ui.run_marks(run, rb, [(c.text, False) for c in rb.checklist])
-    assert marks.boxes == {1: 1}  # the second box is the run's item 1; "gone" has no box
-    html = (
-        '<a class="box" href="rbdesk://check/0">☐</a>&nbsp;a '
-        '<a class="box" href="rbdesk://check/1">☐</a>&nbsp;b'
-    )
-    out = runs_ui.decorate_html(html, run, marks)
-    assert 'href="rbdesk://check/0"' in out and 'href="rbdesk://run/1">☑</a>' in out
+    marks = runs_ui.reader_marks(run, rb)
+    assert [(line, m.number) for line, m in marks.boxes.items()] == [(4, 1)]  # "keep me"
+    assert marks.boxes[4].checked and marks.boxes[4].by == "AB"  # "gone" has no box
+    from rbdesk.core.render.reader import render_runbook
+
+    out = render_runbook(rb, run_marks=marks).html
+    assert 'href="rbdesk://check/0"' in out and 'href="rbdesk://check/2"' in out
+    assert 'href="rbdesk://check/1"' not in out
+    assert 'href="rbdesk://run/1">☑</a>' in out
     assert '<span class="runat">' in out and "AB</span>" in out
 
 

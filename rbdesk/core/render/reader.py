@@ -9,6 +9,8 @@ Built on markdown-it-py tokens with renderer rule overrides:
 * inline code links to ``rbdesk://copy-inline/K``; task-list items become
   glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
   ``rbdesk://step/N`` and steps get ``step-N`` anchors;
+* a checklist run's items (:class:`RunMarks`) become ``rbdesk://run/N`` tick
+  boxes with time, initials and note, in place of the boxes and before steps;
 * images only point at ``rbdesk://img/K`` for files that
   :func:`resolve_image` accepted (regular file inside the root, size cap);
 * long lines are cut for display (Copy still copies everything) and a huge
@@ -94,6 +96,47 @@ class RenderResult:
 
     def anchors(self) -> set[str]:
         return {h.anchor for h in self.headings} | set(self.steps.values())
+
+
+# -- run marks: a checklist run's ticks drawn in the reader ---------------------------------
+
+NOTE_PREVIEW_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class RunMark:
+    """One item of a checklist run, drawn as an ``rbdesk://run/N`` tick box."""
+
+    number: int  # the run item's number
+    checked: bool = False
+    time: str = ""  # when it was ticked, as shown ("14:05")
+    by: str = ""  # initials
+    note: str = ""
+    closed: bool = False  # the run is finished: ``rbdesk://run-closed/N``, no tick
+
+
+@dataclass(frozen=True, slots=True)
+class RunMarks:
+    """Which run item stands where: task-list boxes by source line, steps by number."""
+
+    boxes: Mapping[int, RunMark] = field(default_factory=dict)  # checklist item's line -> mark
+    steps: Mapping[int, RunMark] = field(default_factory=dict)  # step number -> mark
+
+
+def run_box_html(mark: RunMark) -> str:
+    """The tick box of a run item, with its time, initials and note."""
+    glyph, cls = ("☑", "box on") if mark.checked else ("☐", "box")
+    href = f"rbdesk://{'run-closed' if mark.closed else 'run'}/{mark.number}"
+    stamp = ""
+    if mark.checked:
+        who = f" {escape(mark.by)}" if mark.by else ""
+        stamp = f'<span class="runat">{escape(mark.time)}{who}</span>&nbsp;'
+    if mark.note:
+        note = " ".join(mark.note.split())
+        if len(note) > NOTE_PREVIEW_CHARS:
+            note = note[:NOTE_PREVIEW_CHARS] + "…"
+        stamp += f'<span class="runnote">✎ “{escape(note)}”</span>&nbsp;'
+    return f'<a class="{cls}" href="{href}">{glyph}</a>&nbsp;{stamp}'
 
 
 # -- freshness ---------------------------------------------------------------------------
@@ -231,7 +274,12 @@ def _prepare_tokens(tokens: list[Token], step_lines: Mapping[int, int]) -> None:
                 if m:
                     children[0].content = children[0].content[m.end() :]
                     box = Token("rbdesk_checkbox", "", 0)
-                    box.meta = {"index": checkbox_index, "checked": m.group(1) != " "}
+                    item = tokens[i - 2].map
+                    box.meta = {
+                        "index": checkbox_index,
+                        "checked": m.group(1) != " ",
+                        "line": item[0] + 1 if item else 0,
+                    }
                     box.content = tok.content[m.end() :]
                     children.insert(0, box)
                     checkbox_index += 1
@@ -285,11 +333,13 @@ class _Renderer:
         root: Path | None,
         variables: Mapping[str, str],
         checked: set[int] | None,
+        run_marks: RunMarks | None = None,
     ) -> None:
         self.rb = rb
         self.root = root
         self.variables = dict(variables)
         self.checked = checked
+        self.marks = run_marks or RunMarks()
         self.result = RenderResult(html="", title=rb.title)
         self.current_step: int | None = None
         self.md = markdown_parser(tasklists=False)  # shared: never mutated
@@ -390,9 +440,10 @@ class _Renderer:
         if n is None:
             return ""
         anchor = f"step-{n}"
+        mark = self.marks.steps.get(n) if n not in self.result.steps else None
         self.result.steps.setdefault(n, anchor)
         self.current_step = n
-        return f'<a name="{anchor}"></a>'
+        return f'<a name="{anchor}"></a>' + (run_box_html(mark) if mark else "")
 
     def _table_open(self, *_a: Any) -> str:
         return '<table class="md" border="1" cellspacing="0" cellpadding="4">\n'
@@ -407,6 +458,9 @@ class _Renderer:
         tok = tokens[idx]
         k = tok.meta["index"]
         self.result.checkboxes.append((tok.content, bool(tok.meta["checked"])))
+        mark = self.marks.boxes.get(tok.meta["line"])
+        if mark is not None:
+            return run_box_html(mark)
         ticked = (k in self.checked) if self.checked is not None else tok.meta["checked"]
         glyph = "☑" if ticked else "☐"
         cls = "box on" if ticked else "box"
@@ -445,9 +499,14 @@ def render_runbook(
     header: HeaderInfo | None = None,
     variables: Mapping[str, str] | None = None,
     checked: set[int] | None = None,
+    run_marks: RunMarks | None = None,
 ) -> RenderResult:
-    """HTML and side tables for one runbook (safe to call off the UI thread)."""
-    return _Renderer(rb, root, variables or {}, checked).render(header)
+    """HTML and side tables for one runbook (safe to call off the UI thread).
+
+    With run_marks, the run's items replace the task-list boxes and lead their
+    steps as ``rbdesk://run/N`` tick boxes with time, initials and note.
+    """
+    return _Renderer(rb, root, variables or {}, checked, run_marks).render(header)
 
 
 def code_blocks(rb: Runbook) -> list[CodeBlock]:

@@ -9,6 +9,8 @@ trailing newline.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 KIND_BY_LANG = {
     **dict.fromkeys(
@@ -462,3 +464,38 @@ def find_placeholders(text: str) -> list[str]:
         if name and name not in found:
             found.append(name)
     return found
+
+
+# -- which command comes next ------------------------------------------------------------------
+
+NON_COMMAND_KINDS = frozenset({"output", "diagram"})  # shown, but never "the next command"
+
+
+class NumberedBlock(Protocol):
+    """A numbered code block as the reader shows it (``render.reader.CodeBlock``)."""
+
+    @property
+    def index(self) -> int: ...  # 1-based, document order
+    @property
+    def lang(self) -> str: ...
+    @property
+    def clean(self) -> str: ...
+    @property
+    def step(self) -> int | None: ...
+
+
+def is_command(lang: str, clean: str) -> bool:
+    """A block one would run: not empty, not output or a diagram (by its kind)."""
+    return bool(clean.strip()) and classify(language_of(lang), clean) not in NON_COMMAND_KINDS
+
+
+def next_command(blocks: Sequence[NumberedBlock], step: int | None, start: int) -> int | None:
+    """The number of the next command to copy, at or after block number start.
+
+    Within step first (when one is current), then any later command; None
+    when no command is left.
+    """
+    later = [b for b in blocks if b.index >= start and is_command(b.lang, b.clean)]
+    in_step = [b for b in later if step is not None and b.step == step]
+    chosen = in_step or later
+    return chosen[0].index if chosen else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Protocol
 
 from rbdesk.core.timefmt import age_seconds, humanize_age
 
@@ -37,3 +39,58 @@ def status_line(
     if last_error:
         parts.append(last_error)
     return " · ".join(parts)
+
+
+class _Status(Protocol):
+    """What :func:`sync_line` reads of a ``models.SourceStatus``."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def commit(self) -> str | None: ...
+    @property
+    def synced_at(self) -> str | None: ...
+    @property
+    def last_attempt_at(self) -> str | None: ...
+    @property
+    def last_error(self) -> str | None: ...
+    @property
+    def stale(self) -> bool: ...
+
+
+SAMPLES_LINE = ("samples · bundled sample library (no source yet)", "samples")
+_STATE_RANK = {"ok": 0, "stale": 1, "offline": 2}
+
+
+def is_offline(synced_at: str | None, last_attempt_at: str | None, last_error: str | None) -> bool:
+    """The newest sync attempt failed: the copy shown is the last good one (or none)."""
+    return bool(last_error) and (not synced_at or (last_attempt_at or "") > synced_at)
+
+
+def sync_line(statuses: Iterable[_Status], now: datetime | None = None) -> tuple[str, str]:
+    """The GUI's one-line sync state of every source, and the worst state of them.
+
+    'ops · synced 3 h ago · abc1234   |   docs · offline — showing last good copy
+    (synced 2 d ago · def5678)'; the state is ok, stale or offline. Without
+    sources, :data:`SAMPLES_LINE`.
+    """
+    parts: list[str] = []
+    worst = "ok"
+    for st in statuses:
+        commit = (st.commit or "")[:7]
+        age = age_seconds(st.synced_at, now)
+        synced = "" if age is None else f"synced {humanize_age(max(age, 0.0))}"
+        if is_offline(st.synced_at, st.last_attempt_at, st.last_error):
+            state = "offline"
+            text = f"{st.name} · offline — showing last good copy ({synced or 'no copy yet'}"
+            text += f" · {commit})" if commit else ")"
+        else:
+            state = "stale" if st.stale or not synced else "ok"
+            text = f"{st.name} · {synced or 'never synced'}"
+            text += f" · {commit}" if commit else ""
+        parts.append(text)
+        if _STATE_RANK[state] > _STATE_RANK[worst]:
+            worst = state
+    if not parts:
+        return SAMPLES_LINE
+    return "   |   ".join(parts), worst

@@ -27,6 +27,7 @@ from rbdesk.core.sync.urls import (
     UnsafeURLError,
     redact,
     validate_branch,
+    validate_docs_url,
     validate_name,
     validate_subdir,
     validate_url,
@@ -118,13 +119,19 @@ class SyncManager:
         return bool(self.sources())
 
     def add_source(
-        self, name: str, url: str, branch: str | None = None, subdir: str | None = None
+        self,
+        name: str,
+        url: str,
+        branch: str | None = None,
+        subdir: str | None = None,
+        docs_url: str | None = None,
     ) -> store.SourceConfig:
         """Validate and store a source; nothing is written when anything is refused."""
         validate_name(name)
         surl = validate_url(url)
         branch = validate_branch(branch)
         subdir = validate_subdir(subdir)
+        docs_url = validate_docs_url(docs_url) if docs_url else None
         kind = "git"
         if surl.transport == "local" and not is_git_repository(Path(surl.url)):
             kind = "folder"
@@ -135,7 +142,7 @@ class SyncManager:
                     hint="add the sub-folder itself as the source URL",
                 )
         source = store.SourceConfig(
-            name=name, url=surl.url, kind=kind, branch=branch, subdir=subdir
+            name=name, url=surl.url, kind=kind, branch=branch, subdir=subdir, docs_url=docs_url
         )
         with store.editing_config(self.data_dir) as config:
             if config.find(name):
@@ -226,6 +233,7 @@ class SyncManager:
             subdir=source.subdir,
             last_error_kind=state.get("last_error_kind"),
             problems=problems,
+            docs_url=source.docs_url,
         )
 
     # -- sync ------------------------------------------------------------------------

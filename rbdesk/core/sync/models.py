@@ -38,6 +38,7 @@ class SourceStatus:
     last_error_kind: str | None = None  # "network", "dns", "auth", "stalled", ...
     # Problems of this source's state files and snapshot ("skipped 2 files: …").
     problems: list[str] = field(default_factory=list)
+    docs_url: str | None = None  # the docs site given with `rbdesk source add --docs-url`
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

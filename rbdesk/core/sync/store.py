@@ -193,15 +193,19 @@ class SourceConfig:
     kind: str  # "git" or "folder"
     branch: str | None = None
     subdir: str | None = None
+    docs_url: str | None = None  # where the runbooks are published (rbdesk source add --docs-url)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "name": self.name,
             "url": self.url,
             "kind": self.kind,
             "branch": self.branch,
             "subdir": self.subdir,
         }
+        if self.docs_url:
+            d["docs_url"] = self.docs_url
+        return d
 
 
 @dataclass(slots=True)
@@ -240,6 +244,20 @@ def _positive_float(value: Any, what: str, path: Path) -> float:
             hint=f"fix or remove {what} in {path}",
         )
     return number
+
+
+def _docs_url_entry(value: Any, i: int, path: Path) -> str | None:
+    if value in (None, ""):
+        return None
+    from rbdesk.core.sync.urls import validate_docs_url
+
+    try:
+        return validate_docs_url(str(value)) if isinstance(value, str) else validate_docs_url("")
+    except RbdeskError as exc:
+        raise ConfigError(
+            f"{path}: source #{i + 1}: docs_url {value!r}: {exc.message}",
+            hint="fix or remove docs_url in that entry",
+        ) from None
 
 
 def load_config(data_dir: Path) -> Config:
@@ -317,7 +335,10 @@ def _source_from(item: Any, i: int, path: Path) -> SourceConfig:
         subdir = validate_subdir(item.get("subdir") or None)
     except UnsafeURLError as exc:
         raise ConfigError(f"{where}: {exc.message}", hint=fix) from None
-    return SourceConfig(name=name, url=item["url"], kind=kind, branch=branch, subdir=subdir)
+    docs_url = _docs_url_entry(item.get("docs_url"), i, path)
+    return SourceConfig(
+        name=name, url=item["url"], kind=kind, branch=branch, subdir=subdir, docs_url=docs_url
+    )
 
 
 def save_config(data_dir: Path, config: Config) -> None:

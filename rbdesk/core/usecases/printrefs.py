@@ -25,11 +25,8 @@ def resolve(lib: Library, ref: str) -> RunbookFile:
 
 
 def root_of(lib: Library, file: RunbookFile) -> LibraryRoot | None:
-    """The library root file belongs to (None for a file outside every source)."""
-    for r in lib.roots():
-        if r.name == file.source:
-            return r
-    return None
+    """The library root file belongs to: :meth:`Library.root_for` (kept for the CLI)."""
+    return lib.root_for(file)
 
 
 def files_with_tag(lib: Library, tag: str) -> list[RunbookFile]:

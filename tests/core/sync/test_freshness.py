@@ -47,3 +47,37 @@ def test_is_stale():
     assert not is_stale((NOW - timedelta(hours=23)).isoformat(), 24, NOW)
     assert is_stale((NOW - timedelta(hours=25)).isoformat(), 24, NOW)
     assert is_stale("2024-04-30T10:00:00Z", 24, NOW)
+
+
+def _status(name, synced_at, last_attempt_at=None, last_error=None, stale=False, commit="abc1234d"):
+    from rbdesk.core.sync import SourceStatus
+
+    return SourceStatus(
+        name, "u", "main", commit, None, None, synced_at, last_attempt_at, last_error, 1, stale
+    )
+
+
+def test_sync_line_states_worst_wins():
+    from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
+
+    fresh = (NOW - timedelta(minutes=5)).isoformat()
+    old = (NOW - timedelta(days=2)).isoformat()
+    later = (NOW - timedelta(minutes=1)).isoformat()
+    assert sync_line([_status("ops", fresh)], NOW) == ("ops · synced 5 min ago · abc1234", "ok")
+    assert sync_line([_status("ops", old, stale=True)], NOW)[1] == "stale"
+    assert sync_line([_status("ops", None, commit=None)], NOW) == ("ops · never synced", "stale")
+    text, state = sync_line(
+        [_status("ops", fresh), _status("docs", old, later, "network down")], NOW
+    )
+    assert state == "offline"
+    assert text == (
+        "ops · synced 5 min ago · abc1234   |   "
+        "docs · offline — showing last good copy (synced 2 d ago · abc1234)"
+    )
+    # an old error followed by a good sync is not offline
+    assert sync_line([_status("ops", fresh, old, "network down")], NOW)[1] == "ok"
+    assert sync_line([_status("ops", None, later, "dns", commit=None)], NOW) == (
+        "ops · offline — showing last good copy (no copy yet)",
+        "offline",
+    )
+    assert sync_line([], NOW) == SAMPLES_LINE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "print a runbook in the terminal with numbered commands (for `rbdesk copy REF N`)"
 
 
@@ -24,5 +26,5 @@ def run(args) -> int:
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     sys.stdout.write(f"{res.label()}\n\n" + render_terminal(rb, args.ref, color))
     for p in rb.problems:
-        print(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
+        echo(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
     return 0

@@ -148,3 +148,15 @@ def test_ascii_smuggling_tag_run_is_named_once():
     assert result.text == "echo hi"
     assert [r.count for r in result.removed] == [len(hidden)]
     assert "TAG CHARACTER" in result.warnings()[0]
+
+
+def test_reader_prose_and_headings_show_hidden_characters():
+    from rbdesk.core.render.reader import render_runbook
+
+    rb = parse_text("# Clean the cache \u202eevil\u202c\n\nRun \x1b[2J this \u2062 now.\n", "a.md")
+    result = render_runbook(rb)
+    assert "\u202e" not in result.html and "\x1b" not in result.html
+    assert "⟦U+202E⟧" in result.html and "⟦U+2062⟧" in result.html
+    assert result.headings[0].title == "Clean the cache ⟦U+202E⟧evil⟦U+202C⟧"
+    plain = render_runbook(parse_text("# Plain title\n\nJust text & <b>.\n", "b.md")).html
+    assert "Just text &amp; &lt;b&gt;." in plain

@@ -241,3 +241,33 @@ def test_disk_full_on_a_real_small_tmpfs(tmp_path, cli_factory):
         assert code == 0, err  # the failed attempts' space was freed
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_disk_full_during_fetch(data_dir, synced, tmp_path):
+    """git itself runs out of space while fetching: reported as disk full, no re-clone,
+    the last good snapshot stays current."""
+    from rbdesk.core.facade import Library
+    from rbdesk.core.sync import SyncManager
+
+    fake = tmp_path / "git-full"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case " $* " in *" fetch "*)\n'
+        '  echo "error: unable to write file: No space left on device" >&2\n'
+        '  echo "fatal: unpack-objects failed" >&2; exit 128;;\n'
+        "esac\n"
+        'exec git "$@"\n'
+    )
+    fake.chmod(0o755)
+    lib = Library(data_dir)
+    first = json.loads((data_dir / "sources/ops/current.json").read_text())
+    synced.set_files({"disk.md": RUNBOOK, "more.md": "# More\n"}, "second")
+    manager = SyncManager(data_dir, on_snapshot=lib._index_snapshot, git=str(fake))
+    (out,) = manager.sync()
+    assert not out.ok and out.error == "disk_full" and "disk full" in out.message
+    assert "re-cloned" not in out.message
+    assert json.loads((data_dir / "sources/ops/current.json").read_text()) == first | {
+        "synced_at": first["synced_at"]
+    }
+    assert _snapshots(data_dir) == [first["snapshot"]]
+    assert lib.search.search("disk").hits

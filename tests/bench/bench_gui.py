@@ -225,7 +225,7 @@ def main() -> None:
         shows = ShowTimer(win)
         beat = Heartbeat()
         beat.start()
-        from rbdesk.ui import mainwindow
+        from rbdesk.ui import searchpane
 
         per_key: list[float] = []
         full: list[float] = []
@@ -237,7 +237,7 @@ def main() -> None:
             full.append(wait_full(win, query))
         print(
             f"keystroke→results at {n} runbooks ({len(per_key)} keys, each waited for): "
-            f"{ms(per_key)} (includes the {mainwindow.TYPING_DEBOUNCE_MS} ms debounce)"
+            f"{ms(per_key)} (includes the {searchpane.TYPING_DEBOUNCE_MS} ms debounce)"
         )
         print(f"  keys over {SLOW_KEY_S * 1000:.0f} ms: {', '.join(SLOW_KEYS) or 'none'}")
         print(f"pause/Enter→results with snippets (from the full request): {ms(full)}")

@@ -140,7 +140,7 @@ def test_checkbox_toggles_and_persists(qtbot, window):
 def test_unsafe_resources_and_links_refused(qtbot, window, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr(
-        "rbdesk.ui.mainwindow.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
+        "rbdesk.ui.document.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
     )
     open_by_search(qtbot, window, "disk")
     html = window.current.result.html
@@ -210,7 +210,7 @@ def test_variables_panel_persists(qtbot, window, data_dir):
 
 def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     from rbdesk.core.sync import SourceStatus
-    from rbdesk.ui.mainwindow import sync_line_text
+    from rbdesk.ui.syncbar import sync_line_text
 
     assert window.banner.isVisible()
     assert "samples" in window.sync_line.text()

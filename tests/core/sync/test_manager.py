@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -284,7 +285,7 @@ def test_plain_folder_source(manager, tmp_path):
     src = manager.add_source("notes", str(folder))
     assert src.kind == "folder"
     out = only(manager.sync())
-    assert out.ok and len(out.commit) == 12 and int(out.commit, 16) >= 0
+    assert out.ok and re.fullmatch(r"[0-9a-f]{12}", out.commit)
     (root,) = manager.current_roots()
     assert root.kind == "folder" and root.commit_subject is None
     assert root.commit_date == "2023-11-14T22:21:40+00:00"  # newest mtime
@@ -294,6 +295,8 @@ def test_plain_folder_source(manager, tmp_path):
     out2 = only(manager.sync())
     assert out2.changed and out2.commit != out.commit
     assert current_tree(manager, "notes")["a.md"] == b"# a changed\n"
+    (folder / "a.md").write_text("# a\n")  # the id is the content's: back to the first one
+    assert only(manager.sync()).commit == out.commit
     with pytest.raises(RbdeskError, match="plain folder"):
         manager.add_source("x", str(folder), subdir="sub")
 

@@ -1,0 +1,139 @@
+"""Copy actions: a code block, inline code, the next command, a contact's number.
+
+Every copy goes through :func:`rbdesk.core.runbook.copyrules.prepare_copy`
+(variables filled, hidden characters removed, destructive commands flagged); a
+destructive command is copied only after the user confirms. :class:`CopyActions`
+also keeps the "where am I" cursor for Ctrl+Shift+C: the current step and the
+next command number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtWidgets import QToolTip
+
+from rbdesk.core.render.reader import RenderResult
+from rbdesk.core.runbook import copyrules
+from rbdesk.ui import dialogs
+
+if TYPE_CHECKING:
+    from rbdesk.ui.mainwindow import MainWindow
+
+NON_COMMAND_LANGS = {
+    "text",
+    "txt",
+    "output",
+    "log",
+    "console-output",
+    "diagram",
+    "ascii",
+    "mermaid",
+}
+
+
+class CopyActions(QObject):
+    """Copy to the clipboard, with confirmation for destructive commands."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.current_step: int | None = None
+        self.next_command = 1
+        self.last_copy: copyrules.CopyResult | None = None
+
+    def _result(self) -> RenderResult | None:
+        doc = self.win.docs.current
+        return doc.result if doc is not None else None
+
+    # -- the step cursor ---------------------------------------------------------------------
+    def reset(self) -> None:
+        """Another runbook opened: no current step, the next command is the first."""
+        self.current_step = None
+        self.next_command = 1
+
+    def set_step(self, n: int) -> None:
+        self.current_step = n
+        self.next_command = 1
+        result = self._result()
+        if result is not None:
+            for b in result.code_blocks:
+                if b.step == n:
+                    self.next_command = b.index
+                    break
+
+    # -- copying -----------------------------------------------------------------------------
+    def copy_block(self, n: int) -> bool:
+        result = self._result()
+        if result is None or not 1 <= n <= len(result.code_blocks):
+            return False
+        block = result.code_blocks[n - 1]
+        res = copyrules.prepare_copy(block.clean, self.win.settings.variables)
+        if res.destructive and not dialogs.confirm_destructive(self.win, res.text, res.destructive):
+            self.win.status(f"Not copied: command #{n} is destructive and was not confirmed.")
+            return False
+        self.to_clipboard(res, f"command #{n}")
+        if block.step is not None:
+            self.current_step = block.step
+        self.next_command = n + 1
+        return True
+
+    def copy_inline(self, k: int) -> bool:
+        result = self._result()
+        if result is None or not 1 <= k <= len(result.inline_code):
+            return False
+        res = copyrules.prepare_copy(result.inline_code[k - 1], self.win.settings.variables)
+        if res.destructive and not dialogs.confirm_destructive(self.win, res.text, res.destructive):
+            self.win.status("Not copied: destructive command was not confirmed.")
+            return False
+        self.to_clipboard(res, "inline code")
+        return True
+
+    def copy_text(self, text: str, what: str) -> None:
+        self.to_clipboard(copyrules.prepare_copy(text, {}), what)
+
+    def to_clipboard(self, res: copyrules.CopyResult, what: str) -> None:
+        QGuiApplication.clipboard().setText(res.text)
+        self.last_copy = res
+        lines = res.text.count("\n") + 1
+        msg = f"Copied {what} ({lines} line{'s' if lines != 1 else ''})"
+        if res.filled:
+            msg += " — filled " + ", ".join(res.filled)
+        warnings = res.warnings()
+        if warnings:
+            msg += " — " + " — ".join(warnings)
+        self.win.status(msg, 8000 if warnings else 4000)
+        tip = "⚠ Copied — hidden characters removed" if res.removed else "Copied ✓"
+        QToolTip.showText(QCursor.pos(), tip, self.win.reader)
+
+    def copy_next_command(self) -> bool:
+        """Ctrl+Shift+C: the next command of the current step (then of the next step)."""
+        result = self._result()
+        if result is None:
+            return False
+        blocks = [
+            b for b in result.code_blocks if b.lang not in NON_COMMAND_LANGS and b.clean.strip()
+        ]
+        if self.current_step is not None:
+            in_step = [
+                b for b in blocks if b.step == self.current_step and b.index >= self.next_command
+            ]
+            after = [b for b in blocks if b.index >= self.next_command]
+            candidates = in_step or after
+        else:
+            candidates = [b for b in blocks if b.index >= self.next_command]
+        if not candidates:
+            self.win.status("No further command in this runbook.")
+            return False
+        return self.copy_block(candidates[0].index)
+
+
+def placeholders_of(result: RenderResult) -> list[str]:
+    """Every placeholder name the runbook's code blocks use, in order of first use."""
+    names: dict[str, None] = {}
+    for b in result.code_blocks:
+        for n in copyrules.placeholders_in(b.clean):
+            names.setdefault(n, None)
+    return list(names)

@@ -1,0 +1,321 @@
+"""The document controller: open a runbook, render it off the UI thread, history, links.
+
+:class:`DocumentController` owns the reader's contents: which runbook is open
+(:class:`OpenDoc`), the back/forward history, the table of contents, the
+checkbox ticks kept in the settings, and what a click on a link in the reader
+does (``rbdesk://copy/N``, ``rbdesk://check/K``, ``rbdesk://step/N``,
+``rbdesk://run/N``, ``#anchor``, a relative runbook link, a confirmed web link).
+Parsing and rendering run on a worker; an answer a newer request made stale is
+dropped by a generation counter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from rbdesk.core.errors import RbdeskError
+from rbdesk.core.facade import Library
+from rbdesk.core.library.roots import RunbookFile
+from rbdesk.core.render.reader import HeaderInfo, RenderResult, render_runbook
+from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runs.store import Run
+from rbdesk.core.search import SearchHit
+from rbdesk.core.timefmt import time_ago
+from rbdesk.core.usecases.refs import RefResolver, Resolved
+from rbdesk.ui import dialogs
+from rbdesk.ui.runs import decorate_html, run_marks
+from rbdesk.ui.workers import Generation, Worker
+
+if TYPE_CHECKING:
+    from rbdesk.ui.mainwindow import MainWindow
+
+
+@dataclass(slots=True)
+class OpenDoc:
+    """A runbook shown in the reader."""
+
+    file: RunbookFile
+    runbook: Runbook
+    result: RenderResult
+
+    @property
+    def key(self) -> str:
+        return f"{self.file.source}:{self.file.relpath}"
+
+
+def run_is_for(run: Run, file: RunbookFile) -> bool:
+    """Whether run is a run of this runbook file."""
+    if run.source:
+        return (run.source, run.path) == (file.source, file.relpath)
+    return run.file == str(file.path)
+
+
+def file_for(lib: Library, source: str, relpath: str) -> RunbookFile | None:
+    """The library file source:relpath, if it is (still) there."""
+    for r in lib.roots():
+        if r.name == source:
+            p = r.root / relpath
+            if p.is_file():
+                return RunbookFile(source, relpath, p)
+    return None
+
+
+def load_and_render(
+    lib: Library,
+    file: RunbookFile,
+    variables: dict[str, str],
+    checked: set[int] | None,
+    run: Run | None = None,
+) -> OpenDoc:
+    """Parse and render one runbook (runs on a worker thread), with run's ticks if given."""
+    rb = lib.load(file)
+    root = next((r for r in lib.roots() if r.name == file.source), None)
+    header = HeaderInfo(
+        source=file.source or "file",
+        relpath=file.relpath if file.source else str(file.path),
+        commit=root.commit if root else "",
+        synced_at=time_ago(root.synced_at) if root and root.synced_at else "",
+    )
+    root_path = root.root if root else file.path.parent
+    result = render_runbook(rb, root=root_path, header=header, variables=variables, checked=checked)
+    if run is not None and run_is_for(run, file):
+        result.html = decorate_html(result.html, run, run_marks(run, rb, result.checkboxes))
+    return OpenDoc(file, rb, result)
+
+
+class DocumentController(QObject):
+    """What the reader shows, how it got there, and what its links do."""
+
+    opened = Signal(object, bool)  # OpenDoc, same runbook as before (a re-render)
+    document_shown = Signal(str)  # "source:relpath" once the reader shows it
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.reader = win.reader
+        self.reader.anchorClicked.connect(self.on_link)
+        self.render_worker = Worker(self, 1)
+        self.open_gen = Generation()
+        self.current: OpenDoc | None = None
+        self.history: list[tuple[RunbookFile, str]] = []
+        self.history_index = -1
+        self.toc = QTreeWidget()
+        self.toc.setHeaderHidden(True)
+        self.toc.itemClicked.connect(
+            lambda it, _c: self.scroll_to(it.data(0, Qt.ItemDataRole.UserRole))
+        )
+
+    # -- opening ---------------------------------------------------------------------------
+    def open_hit(self, hit: SearchHit) -> None:
+        file = file_for(self.win.lib, hit.source, hit.path)
+        if file is None:
+            self.win.status(f"{hit.source}:{hit.path} is no longer in the library (synced away?)")
+            return
+        self.open_file(file, hit.anchor)
+
+    def open_ref(self, ref: str, current: RunbookFile | None = None) -> None:
+        """Open a path, id, alert name or URL (resolved off the UI thread)."""
+        ref = ref.strip()
+        if not ref:
+            return
+        self.win.status(f"Looking up {ref}…", 0)
+        resolver = RefResolver(self.win.lib, self.win.settings.docs_prefixes)
+        self.win.bg_worker.submit(
+            resolver.resolve,
+            ref,
+            current,
+            on_done=lambda res: self._open_resolved(res),
+            on_error=lambda exc: self._ref_failed(ref, exc),
+        )
+
+    def _open_resolved(self, res: Resolved) -> None:
+        bar = self.win.statusBar()
+        if bar.currentMessage().startswith("Looking up "):
+            bar.clearMessage()
+        self.open_file(res.file, res.anchor)
+
+    def _ref_failed(self, ref: str, exc: BaseException) -> None:
+        msg = exc.message if isinstance(exc, RbdeskError) else str(exc)
+        self.win.status(f"Cannot open {ref}: {msg}", 10000)
+
+    def open_file(self, file: RunbookFile, anchor: str = "", push_history: bool = True) -> None:
+        if push_history:
+            del self.history[self.history_index + 1 :]
+            self.history.append((file, anchor))
+            self.history_index = len(self.history) - 1
+        gen = self.open_gen.next()
+        checked = self.checked_for(file)
+        self.reader.setHtml("<p style='color:gray'>Opening…</p>")
+        self.render_worker.submit(
+            load_and_render,
+            self.win.lib,
+            file,
+            dict(self.win.settings.variables),
+            checked,
+            self.win.runs.run,
+            on_done=lambda doc, g=gen, a=anchor: self._show_doc(g, doc, a),
+            on_error=lambda exc: self.win.status(f"Cannot open {file.relpath}: {exc}", 10000),
+        )
+
+    def checked_for(self, file: RunbookFile) -> set[int] | None:
+        boxes = self.win.settings.checked.get(f"{file.source}:{file.relpath}")
+        return set(boxes) if boxes is not None else None
+
+    def rerender(self, keep_scroll: bool = True) -> None:
+        if self.current is None:
+            return
+        doc = self.current
+        pos = self.reader.verticalScrollBar().value()
+        gen = self.open_gen.next()
+        self.render_worker.submit(
+            load_and_render,
+            self.win.lib,
+            doc.file,
+            dict(self.win.settings.variables),
+            self.checked_for(doc.file),
+            self.win.runs.run,
+            on_done=lambda d, g=gen: self._show_doc(g, d, "", pos if keep_scroll else 0),
+        )
+
+    def _show_doc(self, gen: int, doc: OpenDoc, anchor: str, scroll: int | None = None) -> None:
+        if not self.open_gen.is_current(gen):
+            return
+        same = self.current is not None and self.current.key == doc.key
+        self.current = doc
+        self.reader.show_html(doc.result.html, doc.result.images)
+        self._fill_toc(doc.result)
+        self.opened.emit(doc, same)
+        if scroll is not None:
+            self.reader.verticalScrollBar().setValue(scroll)
+        elif anchor:
+            self.scroll_to(anchor)
+        else:
+            self.reader.verticalScrollBar().setValue(0)
+        for n in doc.result.notices:
+            self.win.status(n, 10000)
+        self.win.runs.refresh_panel()
+        self.document_shown.emit(doc.key)
+
+    def _fill_toc(self, result: RenderResult) -> None:
+        self.toc.clear()
+        stack: list[tuple[int, QTreeWidgetItem]] = []
+        for h in result.headings:
+            item = QTreeWidgetItem([h.title])
+            item.setData(0, Qt.ItemDataRole.UserRole, h.anchor)
+            while stack and stack[-1][0] >= h.level:
+                stack.pop()
+            if stack:
+                stack[-1][1].addChild(item)
+            else:
+                self.toc.addTopLevelItem(item)
+            stack.append((h.level, item))
+        self.toc.expandAll()
+
+    # -- moving around -----------------------------------------------------------------------
+    def scroll_to(self, anchor: str) -> None:
+        if not anchor:
+            return
+        if self.current and anchor not in self.current.result.anchors():
+            self.win.status(f"No section #{anchor} in this runbook: showing its top", 6000)
+            return
+        self.reader.scrollToAnchor(anchor)
+        if anchor.startswith("step-") and anchor[5:].isdigit():
+            self.win.copier.set_step(int(anchor[5:]))
+
+    def jump_to_line(self, line: int) -> None:
+        if not self.current:
+            return
+        target = ""
+        for h in self.current.result.headings:
+            if h.line <= line:
+                target = h.anchor
+        if target:
+            self.scroll_to(target)
+
+    def go_back(self) -> None:
+        if self.history_index > 0:
+            self.history_index -= 1
+            f, a = self.history[self.history_index]
+            self.open_file(f, a, push_history=False)
+
+    def go_forward(self) -> None:
+        if self.history_index + 1 < len(self.history):
+            self.history_index += 1
+            f, a = self.history[self.history_index]
+            self.open_file(f, a, push_history=False)
+
+    def goto_step(self, n: int) -> None:
+        if self.current and n in self.current.result.steps:
+            self.scroll_to(self.current.result.steps[n])
+        else:
+            self.win.status(f"This runbook has no step {n}.")
+
+    def toggle_check(self, k: int) -> None:
+        if not self.current:
+            return
+        key = self.current.key
+        boxes = self.checked_for(self.current.file)
+        if boxes is None:
+            boxes = {i for i, (_t, on) in enumerate(self.current.result.checkboxes) if on}
+        boxes ^= {k}
+        self.win.settings.checked[key] = sorted(boxes)
+        self.win.save_settings()
+        self.rerender()
+
+    # -- links ---------------------------------------------------------------------------------
+    def on_link(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme == "rbdesk":
+            self._internal(url.host(), url.path().strip("/"))
+        elif scheme in ("http", "https"):
+            if dialogs.confirm_external(self.win, url.toString()):
+                QDesktopServices.openUrl(url)
+                self.win.status(f"Opened in your browser: {url.toString()}")
+        elif scheme == "":
+            target = url.toString()
+            if target.startswith("#"):
+                self.scroll_to(url.fragment())
+            else:
+                self._open_link(target)
+        else:
+            self.win.status(
+                f"Refused to open a {scheme}: link — only runbooks and web pages open.", 8000
+            )
+
+    def _open_link(self, target: str) -> None:
+        current = self.current.file if self.current else None
+        resolver = RefResolver(self.win.lib, self.win.settings.docs_prefixes, local_files=False)
+        try:
+            res = resolver.resolve(target, current)
+        except RbdeskError as exc:
+            self.win.status(f"Link not opened: {exc.message}", 8000)
+            return
+        if self.current and res.file.path == self.current.file.path:
+            self.history.append((res.file, res.anchor))
+            self.history_index = len(self.history) - 1
+            self.scroll_to(res.anchor)
+            return
+        self.open_file(res.file, res.anchor)
+
+    def _internal(self, action: str, arg: str) -> None:
+        try:
+            n = int(arg)
+        except ValueError:
+            return
+        if action == "copy":
+            self.win.copier.copy_block(n)
+        elif action == "copy-inline":
+            self.win.copier.copy_inline(n)
+        elif action == "check":
+            self.toggle_check(n)
+        elif action == "step":
+            self.goto_step(n)
+        elif action == "run":
+            self.win.runs.tick_run_item(n)
+        elif action == "run-closed":
+            self.win.status("This run is finished: its ticks can no longer change.")

@@ -1,0 +1,246 @@
+"""The search pane: search box, results list, "did you mean" line, search as you type.
+
+:class:`SearchPane` owns the widgets of the left column's top half and the
+typing/pause timers. Keystrokes ask :class:`~rbdesk.ui.searching.SearchController`
+for a prefix search after a short quiet time and for a full search (snippets,
+whole words) after a pause; answers fill the list a slice at a time. Opening a
+result is the window's business: the pane emits :attr:`SearchPane.hit_chosen`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from rbdesk.core.search import SearchHit
+from rbdesk.ui.searching import (
+    SearchAnswer,
+    SearchController,
+    corrected_html,
+    indexing_text,
+    result_html,
+    results_title,
+)
+from rbdesk.ui.workers import Generation
+
+if TYPE_CHECKING:
+    from rbdesk.ui.mainwindow import MainWindow
+
+TYPING_DEBOUNCE_MS = 15  # keystroke search after this quiet time (stale ones are cancelled anyway)
+PAUSE_MS = 450  # full search (snippets, whole words) after typing pauses this long
+RESULT_ROWS_PER_SLICE = 10  # result rows added per event-loop turn
+
+
+class SearchBox(QLineEdit):
+    """The search field: Up/Down move through results, Escape clears."""
+
+    move = Signal(int)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self.move.emit(1 if key == Qt.Key.Key_Down else -1)
+            return
+        if key == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchPane(QWidget):
+    """Results title, correction line and results list, driven by the search box."""
+
+    results_shown = Signal(int)  # number of results, after they are in the list
+    hit_chosen = Signal(object)  # SearchHit to open
+
+    def __init__(self, win: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.win = win
+        self.searcher = SearchController(win.lib, self)
+        self.searcher.answered.connect(self.show_answer)
+        self.searcher.failed.connect(self.search_failed)
+        self.hits: list[SearchHit] = []
+        self.shown: SearchAnswer | None = None  # the answer the results list shows
+        self.indexing_line = ""
+        self.open_top_when_ready = False
+        self.current_file: tuple[str, str] | None = None  # (source, relpath) in the reader
+        self.fill_gen = Generation()
+
+        self.search_box = SearchBox()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search runbooks — alert, symptom, service…   (Ctrl+K)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.returnPressed.connect(self.open_selected)
+        self.search_box.move.connect(self.move_selection)
+
+        self.results_title = QLabel("Runbooks")
+        self.results_title.setObjectName("paneTitle")
+        self.corrected_line = QLabel()
+        self.corrected_line.setObjectName("corrected")
+        self.corrected_line.setTextFormat(Qt.TextFormat.RichText)
+        self.corrected_line.setWordWrap(True)
+        self.corrected_line.setVisible(False)
+        self.corrected_line.linkActivated.connect(lambda _l: self.use_correction())
+        self.results = QListWidget()
+        self.results.setObjectName("results")
+        self.results.setWordWrap(True)
+        self.results.setAlternatingRowColors(False)
+        self.results.itemActivated.connect(lambda it: self.open_hit(self.results.row(it)))
+        self.results.itemClicked.connect(lambda it: self.open_hit(self.results.row(it)))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.results_title)
+        lay.addWidget(self.corrected_line)
+        lay.addWidget(self.results)
+
+        self.typing_timer = QTimer(self)
+        self.typing_timer.setSingleShot(True)
+        self.typing_timer.timeout.connect(lambda: self.start_search(full=False))
+        self.pause_timer = QTimer(self)
+        self.pause_timer.setSingleShot(True)
+        self.pause_timer.timeout.connect(lambda: self.start_search(full=True))
+        self.search_box.textChanged.connect(self._text_changed)
+
+    # -- asking -------------------------------------------------------------------------
+    def focus(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _text_changed(self, text: str) -> None:
+        self.searcher.cancel()  # whatever runs now answers an older text
+        if not text.strip():
+            self.typing_timer.stop()
+            self.pause_timer.stop()
+            self.start_search(full=True)
+            return
+        self.typing_timer.start(TYPING_DEBOUNCE_MS)
+        self.pause_timer.start(PAUSE_MS)
+
+    def start_search(self, full: bool = True) -> None:
+        """Ask the search worker: a keystroke search, or a full one (Enter / pause)."""
+        query = self.search_box.text().strip()
+        if not query:
+            self.searcher.browse(list(self.win.settings.recent))
+        else:
+            self.searcher.request(query, full)
+
+    def reindex(self) -> None:
+        """The library changed: check the index again and ask once more."""
+        self.searcher.ensure_index()
+        self.start_search()
+
+    def search_failed(self, message: str) -> None:
+        self.results_title.setText("Search failed")
+        self.win.status(f"Search failed: {message}", 10000)
+
+    def set_indexing(self, done: int, total: int) -> str:
+        """The first index build progressed: the line to show (also above the results)."""
+        self.indexing_line = indexing_text(done, total)
+        if self.shown is not None and self.shown.by_name:
+            self.results_title.setText(results_title(self.shown, self.indexing_line))
+        return self.indexing_line
+
+    # -- answers -------------------------------------------------------------------------
+    def show_answer(self, answer: SearchAnswer) -> None:
+        """A current answer from the search worker (stale ones never get here)."""
+        if answer.text != self.search_box.text().strip():
+            return  # typed on since (the worker answered the text of its request)
+        res = answer.result
+        self.shown = answer
+        self.hits = list(res.hits)
+        self.refill()
+        if not answer.text:
+            title = "Recent and all runbooks" if self.win.settings.recent else "All runbooks"
+        else:
+            title = results_title(answer, self.indexing_line)
+        self.results_title.setText(title)
+        corrected = corrected_html(answer)
+        self.corrected_line.setText(corrected)
+        self.corrected_line.setVisible(bool(corrected))
+        if self.hits:
+            self.results.setCurrentRow(0)
+        self.results_shown.emit(len(self.hits))
+        if self.open_top_when_ready and answer.text and not answer.by_name:
+            self.open_top_when_ready = False
+            if self.hits:
+                self.open_hit(0)
+
+    def refill(self) -> None:
+        gen = self.fill_gen.next()
+        self.results.clear()
+        self._fill(gen, 0)
+
+    def _fill(self, gen: int, start: int) -> None:
+        """Add result rows a slice at a time so the UI thread never stalls on a long list."""
+        if not self.fill_gen.is_current(gen):
+            return  # a newer answer replaced the list
+        end = min(len(self.hits), start + RESULT_ROWS_PER_SLICE)
+        self.results.setUpdatesEnabled(False)
+        for hit in self.hits[start:end]:
+            self._add_result(hit)
+        self.results.setUpdatesEnabled(True)
+        if end < len(self.hits):
+            QTimer.singleShot(0, lambda: self._fill(gen, end))
+        elif self.current_file is not None and start > 0:
+            self.select_current()
+
+    def mark_current(self, source: str, relpath: str) -> None:
+        """The reader shows this runbook: select its row when it is in the list."""
+        self.current_file = (source, relpath)
+        self.select_current()
+
+    def select_current(self) -> None:
+        if self.current_file is None:
+            return
+        for row, hit in enumerate(self.hits):
+            if (hit.source, hit.path) == self.current_file:
+                self.results.setCurrentRow(row)
+                break
+
+    def use_correction(self) -> None:
+        if self.shown is not None and self.shown.result.corrected:
+            self.search_box.setText(self.shown.result.corrected)
+
+    def _add_result(self, hit: SearchHit) -> None:
+        item = QListWidgetItem()
+        label = QLabel(result_html(hit, self.win.dark))
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setContentsMargins(6, 4, 6, 4)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        item.setSizeHint(label.sizeHint())
+        item.setToolTip(f"{hit.source}:{hit.path}")
+        self.results.addItem(item)
+        self.results.setItemWidget(item, label)
+
+    # -- choosing ------------------------------------------------------------------------
+    def move_selection(self, delta: int) -> None:
+        n = self.results.count()
+        if n:
+            row = max(0, min(n - 1, self.results.currentRow() + delta))
+            self.results.setCurrentRow(row)
+
+    def open_selected(self) -> None:
+        """Enter in the search box: open the selected (by default the top) result.
+
+        When the list already answers what is in the box, the selected row opens
+        at once (and a full search with snippets follows); otherwise the top
+        result of the full search opens as soon as it arrives.
+        """
+        query = self.search_box.text().strip()
+        self.typing_timer.stop()
+        self.pause_timer.stop()
+        shown = self.shown
+        if shown is not None and shown.text == query and self.hits and not shown.by_name:
+            self.open_hit(max(0, self.results.currentRow()))
+            if not shown.full:
+                self.start_search(full=True)
+            return
+        self.open_top_when_ready = bool(query)
+        self.start_search(full=True)
+
+    def open_hit(self, row: int) -> None:
+        if 0 <= row < len(self.hits):
+            self.hit_chosen.emit(self.hits[row])

@@ -1,0 +1,176 @@
+"""The sync bar: the status bar's freshness line, Sync now, periodic sync, progress.
+
+:class:`SyncBar` owns the widgets at the right of the status bar (progress bar,
+sync line, Sync now button) and the "bundled samples" banner. Sync runs on the
+window's background worker; when it changed a source, :attr:`SyncBar.library_changed`
+tells the window to re-index, search again and re-render. The progress bar
+also shows the first index build ("Indexing 1,234/10,000").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
+
+from rbdesk.core.facade import Library
+from rbdesk.core.timefmt import time_ago
+from rbdesk.ui import dialogs
+
+if TYPE_CHECKING:
+    from rbdesk.ui.mainwindow import MainWindow
+
+
+class SyncBar(QObject):
+    """Sync state in the status bar, and the actions that change it."""
+
+    finished = Signal()  # a sync ended (done or failed)
+    library_changed = Signal()  # a sync or the sources dialog changed what is in the library
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.lib = win.lib
+        self.syncing = False
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setText(
+            "You are looking at the <b>bundled sample runbooks</b>. "
+            '<a href="add">Add your team\'s repository…</a> to sync it for offline use.'
+        )
+        self.banner.linkActivated.connect(lambda _l: self.show_sources())
+        self.banner.setVisible(not self.lib.sync.has_sources())
+        self.sync_line = QLabel()
+        self.sync_line.setObjectName("syncLine")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setVisible(False)
+        self.sync_btn = QPushButton("Sync now")
+        self.sync_btn.clicked.connect(self.sync_now)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+
+    def install(self) -> None:
+        """Put the widgets into the window's status bar."""
+        bar = self.win.statusBar()
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.sync_line)
+        bar.addPermanentWidget(self.sync_btn)
+
+    # -- the line ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        text, state = sync_line_text(self.lib)
+        self.sync_line.setText(text)
+        self.sync_line.setProperty("state", state)
+        self.sync_line.style().unpolish(self.sync_line)
+        self.sync_line.style().polish(self.sync_line)
+        self.banner.setVisible(not self.lib.sync.has_sources())
+        self.sync_btn.setEnabled(self.lib.sync.has_sources() and not self.syncing)
+
+    # -- syncing -------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        if self.syncing:
+            return
+        if not self.lib.sync.has_sources():
+            self.win.status("No source to sync: add your team's repository (File → Sources…).")
+            return
+        self.syncing = True
+        self.sync_btn.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.win.status("Syncing…", 0)
+        self.win.bg_worker.submit(
+            self.lib.sync.sync,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+        )
+
+    def _progress(self, p) -> None:
+        if p.fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(int(p.fraction * 100))
+        self.progress.setFormat(f"{p.source}: {p.phase} %p%")
+        self.win.statusBar().showMessage(f"Syncing {p.source}: {p.phase} {p.message}".strip(), 0)
+
+    def _done(self, outcomes) -> None:
+        self._end()
+        msgs = [f"{o.source}: {o.message}" for o in outcomes]
+        self.win.status(" · ".join(msgs) or "Nothing to sync.", 8000)
+        if any(o.changed for o in outcomes):
+            self.library_changed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._end()
+        self.win.status(f"Sync failed: {exc} — showing the last good copy.", 10000)
+
+    def _end(self) -> None:
+        self.syncing = False
+        self.progress.setVisible(False)
+        self.refresh()
+        self.finished.emit()
+
+    def set_periodic(self, minutes: int, save: bool = False) -> None:
+        self.win.settings.periodic_sync_minutes = minutes
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+        else:
+            self.timer.stop()
+        if save:
+            self.win.save_settings()
+
+    def show_sources(self) -> None:
+        dlg = dialogs.SourcesDialog(self.lib, self.win, on_changed=self._sources_changed)
+        dlg.exec()
+
+    def _sources_changed(self) -> None:
+        self.refresh()
+        self.library_changed.emit()
+
+    # -- the first index build -------------------------------------------------------------------
+    def show_indexing(self, done: int, total: int, line: str) -> None:
+        self.progress.setVisible(True)
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat("Indexing %v/%m")
+        self.win.statusBar().showMessage(line, 0)
+
+    def indexing_done(self, line: str) -> None:
+        bar = self.win.statusBar()
+        if line and bar.currentMessage() == line:
+            bar.showMessage("Search index ready.", 3000)
+        if not self.syncing:
+            self.progress.setVisible(False)
+
+
+def sync_line_text(lib: Library, now: dt.datetime | None = None) -> tuple[str, str]:
+    """The status bar's sync line and its state: ok, stale, offline or samples."""
+    if not lib.sync.has_sources():
+        return "samples · bundled sample library (no source yet)", "samples"
+    parts: list[str] = []
+    worst = "ok"
+    rank = {"ok": 0, "stale": 1, "offline": 2}
+    for st in lib.sync.status():
+        commit = (st.commit or "")[:7]
+        ago = time_ago(st.synced_at, now) if st.synced_at else ""
+        failed = bool(st.last_error) and (
+            not st.synced_at or (st.last_attempt_at or "") > st.synced_at
+        )
+        if failed:
+            state = "offline"
+            held = f"synced {ago}" if ago else "no copy yet"
+            text = f"{st.name} · offline — showing last good copy ({held}"
+            text += f" · {commit})" if commit else ")"
+        else:
+            state = "stale" if st.stale or not ago else "ok"
+            text = f"{st.name} · " + (f"synced {ago}" if ago else "never synced")
+            text += f" · {commit}" if commit else ""
+        parts.append(text)
+        if rank[state] > rank[worst]:
+            worst = state
+    return "   |   ".join(parts), worst

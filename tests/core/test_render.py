@@ -10,9 +10,9 @@ from rbdesk.core.render.reader import (
     HeaderInfo,
     freshness,
     render_runbook,
-    render_terminal,
     resolve_image,
 )
+from rbdesk.core.render.terminal import render_terminal
 from rbdesk.core.runbook.markdown import markdown_parser
 from rbdesk.core.runbook.model import Command, Runbook, Step
 from rbdesk.core.runbook.parser import parse_text

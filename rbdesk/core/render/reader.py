@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from rbdesk.core.runbook import copyrules, safety
+from rbdesk.core.runbook.commands import DIAGRAM_LANGS
 from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
 from rbdesk.core.runbook.model import Runbook
 
@@ -61,6 +62,7 @@ class CodeBlock:
     destructive: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()  # descriptions of hidden characters found
     step: int | None = None  # the step this block belongs to
+    placeholders: tuple[str, ...] = ()  # names from the command lines (parser's rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ class RenderResult:
     steps: dict[int, str] = field(default_factory=dict)  # step number -> anchor
     images: list[Path] = field(default_factory=list)  # accepted image files, rbdesk://img/K
     notices: list[str] = field(default_factory=list)
+    diagrams: int = 0  # diagram blocks shown as source (not numbered, no Copy)
 
     def anchors(self) -> set[str]:
         return {h.anchor for h in self.headings} | set(self.steps.values())
@@ -202,8 +205,14 @@ def _hidden_span(ch: str) -> str:
     return f'<span class="hidden">⟦U+{ord(ch):04X}⟧</span>'
 
 
-def display_code_html(text: str, variables: Mapping[str, str]) -> str:
-    """Escaped code for the view: filled variables highlighted, hidden chars made visible."""
+def display_code_html(
+    text: str, variables: Mapping[str, str], unfilled: tuple[str, ...] = ()
+) -> str:
+    """Escaped code for the view: filled variables highlighted, hidden chars made visible.
+
+    Each placeholder named in ``unfilled`` that no variable fills is drawn as a
+    link ``rbdesk://var/NAME`` (the Variables panel's action: set it).
+    """
     text = re.sub(r"\x1b", "\u241b", text)  # show ESC as ␛ (copy removes the sequence)
     text = mark_blank_runs(text, "\x02{}\x03")  # a long run of blanks hides what follows
     lines = text.split("\n")
@@ -214,11 +223,40 @@ def display_code_html(text: str, variables: Mapping[str, str]) -> str:
     filled, fills = copyrules.fill_placeholders(text, variables)
     out: list[str] = []
     pos = 0
+    open_names = [n for n in unfilled if not variables.get(n)]
     for f in fills:
-        out.append(_escape_visible(filled[pos : f.start]))
+        out.append(_unfilled_html(filled[pos : f.start], open_names))
         out.append(f'<span class="filled">{escape(filled[f.start : f.end])}</span>')
         pos = f.end
-    out.append(_escape_visible(filled[pos:]))
+    out.append(_unfilled_html(filled[pos:], open_names))
+    return "".join(out)
+
+
+def _unfilled_html(s: str, names: list[str]) -> str:
+    """Visible text with every unfilled placeholder a link that asks for its value."""
+    if not names:
+        return _escape_visible(s)
+    combined = re.compile(
+        "|".join(
+            f"(?:{copyrules.placeholder_pattern(n).pattern})"
+            for n in sorted(names, key=len, reverse=True)
+        )
+    )
+    out: list[str] = []
+    pos = 0
+    for m in combined.finditer(s):
+        name = next(
+            (n for n in names if copyrules.placeholder_pattern(n).fullmatch(m.group(0))), ""
+        )
+        if not name or not copyrules.valid_variable_name(name):
+            continue
+        out.append(_escape_visible(s[pos : m.start()]))
+        out.append(
+            f'<a class="unfilled" href="rbdesk://var/{quote(name, safe="")}" '
+            f'title="not set: click to set {escape(name)}">{escape(m.group(0))}</a>'
+        )
+        pos = m.end()
+    out.append(_escape_visible(s[pos:]))
     return "".join(out)
 
 
@@ -321,6 +359,26 @@ def _split_goto_step(children: list[Token]) -> list[Token]:
     return out
 
 
+def is_diagram(lang: str) -> bool:
+    """A fence labelled as diagram source (mermaid, plantuml, dot…): not a command."""
+    return lang.strip("{}.").lower() in DIAGRAM_LANGS
+
+
+def toc_html(rb: Runbook, link: bool = True) -> str:
+    """The document's contents (headings below the title), for ``[[_TOC_]]``."""
+    secs = [s for s in rb.sections if s.level > 1 or s.title.strip() != rb.title.strip()]
+    if not secs:
+        return ""
+    top = min(s.level for s in secs)
+    rows = []
+    for s in secs:
+        pad = "&nbsp;" * 4 * (s.level - top)
+        label = escape(s.title)
+        item = f'<a href="#{escape(s.anchor)}">{label}</a>' if link and s.anchor else label
+        rows.append(f"{pad}{item}")
+    return '<p class="toc"><b>Contents</b><br/>' + "<br/>".join(rows) + "</p>\n"
+
+
 # -- the renderer ---------------------------------------------------------------------------
 
 
@@ -342,6 +400,7 @@ class _Renderer:
         self.marks = run_marks or RunMarks()
         self.result = RenderResult(html="", title=rb.title)
         self.current_step: int | None = None
+        self.block_i = 0  # every fence / code block, diagrams included (= rb.commands)
         self.md = markdown_parser(tasklists=False)  # shared: never mutated
         self.renderer = RendererHTML()  # this document's rules
         rules = {
@@ -354,6 +413,8 @@ class _Renderer:
             "table_open": self._table_open,
             "link_open": self._link_open,
             "front_matter": lambda *_a: "",
+            "html_comment": lambda *_a: "",
+            "rbdesk_toc": self._toc,
             "rbdesk_checkbox": self._checkbox,
             "rbdesk_steplink": self._steplink,
         }
@@ -362,18 +423,20 @@ class _Renderer:
 
     def _code(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
-        n = len(self.result.code_blocks) + 1
         text = tok.content[:-1] if tok.content.endswith("\n") else tok.content
         lang = tok.info.strip().split()[0].lower() if tok.info.strip() else ""
         line = (tok.map[0] + 1) if tok.map else 0
-        if len(self.rb.commands) >= n:
-            clean = self.rb.commands[n - 1].clean
-        else:
-            clean = copyrules.strip_prompts(text)
+        command = self.rb.commands[self.block_i] if self.block_i < len(self.rb.commands) else None
+        self.block_i += 1
+        if is_diagram(lang):
+            return self._diagram(lang, text)
+        n = len(self.result.code_blocks) + 1
+        clean = command.clean if command is not None else copyrules.strip_prompts(text)
+        names = tuple(command.placeholders) if command is not None else ()
         hidden = tuple(r.describe() for r in copyrules.find_hidden(text))
         hidden += tuple(safety.hidden_text_reasons(text))
         danger = tuple(copyrules.destructive_reasons(clean))
-        block = CodeBlock(n, lang, text, clean, line, danger, hidden, self.current_step)
+        block = CodeBlock(n, lang, text, clean, line, danger, hidden, self.current_step, names)
         self.result.code_blocks.append(block)
         head = [f'<span class="lang">{escape(lang or "code")}</span>']
         head.append(f'&nbsp;&nbsp;<a class="copy" href="rbdesk://copy/{n}">Copy</a>')
@@ -388,14 +451,39 @@ class _Renderer:
                 f'&nbsp;&nbsp;<span class="hiddenwarn">⚠ hidden characters: '
                 f"{escape(', '.join(hidden))}</span>"
             )
+        open_names = [p for p in names if not self.variables.get(p)]
+        if open_names:
+            head.append(
+                '&nbsp;&nbsp;<span class="unfilledwarn">not set: '
+                + ", ".join(
+                    f'<a class="unfilled" href="rbdesk://var/{quote(p, safe="")}">{escape(p)}</a>'
+                    for p in open_names
+                )
+                + "</span>"
+            )
         cls = "codebox danger-box" if danger else "codebox"
         return (
             f'<a name="code-{n}"></a>'
             f'<table class="{cls}" width="100%" cellspacing="0" cellpadding="6">'
             f'<tr><td class="codehead">{"".join(head)}</td></tr>'
             f'<tr><td class="codebody"><pre class="code">'
-            f"{display_code_html(text, self.variables)}</pre></td></tr></table>\n"
+            f"{display_code_html(text, self.variables, names)}</pre></td></tr></table>\n"
         )
+
+    def _diagram(self, lang: str, text: str) -> str:
+        """A diagram block: its source, labelled, without Copy and without a number."""
+        self.result.diagrams += 1
+        return (
+            '<table class="diagram" width="100%" cellspacing="0" cellpadding="6">'
+            f'<tr><td class="codehead"><span class="lang">{escape(lang)} diagram</span>'
+            '<span class="num">&nbsp;&nbsp;source (not drawn; not a command)</span></td></tr>'
+            f'<tr><td class="codebody"><pre class="code">{_escape_visible(text)}</pre>'
+            "</td></tr></table>\n"
+        )
+
+    def _toc(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        """``[[_TOC_]]`` / ``[TOC]``: the document's contents, linked."""
+        return toc_html(self.rb, link=True)
 
     def _code_inline(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         content = tokens[idx].content
@@ -414,7 +502,12 @@ class _Renderer:
         if path is None:
             return f'<span class="blocked">[image “{alt}” not shown: {escape(why)}]</span>'
         self.result.images.append(path)
-        return f'<img src="rbdesk://img/{len(self.result.images)}" alt="{alt}" />'
+        k = len(self.result.images)
+        # The view scales it to the reader's width; a click shows it at full size.
+        return (
+            f'<a class="img" href="rbdesk://image/{k}" title="click for full size">'
+            f'<img src="rbdesk://img/{k}" alt="{alt}" /></a>'
+        )
 
     def _heading_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
@@ -583,6 +676,12 @@ span.path {{ font-family: monospace; }}
 table.codebox {{ background-color: {c["code"]}; border: 1px solid {c["rule"]};
   margin: 4px 0 8px 0; }}
 table.danger-box {{ border: 2px solid {c["red"]}; }}
+table.diagram {{ background-color: {c["card"]}; border: 1px dashed {c["rule"]};
+  margin: 4px 0 8px 0; }}
+a.unfilled {{ color: {c["unfilledfg"]}; background-color: {c["unfilled"]};
+  font-weight: bold; text-decoration: underline; }}
+span.unfilledwarn {{ color: {c["amber"]}; font-weight: bold; }}
+p.toc {{ background-color: {c["card"]}; border: 1px solid {c["rule"]}; }}
 td.codehead {{ background-color: {c["codehead"]}; color: {c["muted"]}; font-size: small; }}
 pre.code {{ font-family: monospace; white-space: pre-wrap; margin: 0; }}
 code {{ font-family: monospace; background-color: {c["code"]}; }}
@@ -620,6 +719,8 @@ _LIGHT = {
     "green": "#1a7f37",
     "filled": "#fff1a8",
     "filledfg": "#1f2328",
+    "unfilled": "#ffebe9",
+    "unfilledfg": "#a40e26",
 }
 _DARK = {
     "fg": "#e6edf3",
@@ -634,63 +735,6 @@ _DARK = {
     "green": "#3fb950",
     "filled": "#5a4a00",
     "filledfg": "#fff4c2",
+    "unfilled": "#5d0f12",
+    "unfilledfg": "#ffdcd7",
 }
-
-
-# -- terminal ---------------------------------------------------------------------------------
-
-
-def _visible(text: str) -> str:
-    """Text safe for a terminal: hidden characters shown as ⟦U+XXXX⟧, escapes as ␛."""
-    return safety.terminal_safe(text)
-
-
-def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
-    """The runbook as readable terminal text, every code block numbered like `rbdesk copy`."""
-    bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
-    dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
-    red = (lambda s: f"\x1b[31;1m{s}\x1b[0m") if color else (lambda s: s)
-    source = rb.source or rb.body
-    lines = source.replace("\r\n", "\n").split("\n")
-    tokens = markdown_parser(tasklists=False).parse(source)
-    blocks = {b.line: b for b in code_blocks(rb)}
-    skip: dict[int, tuple[int, CodeBlock | None]] = {}  # first line (0-based) -> (end, block)
-    for tok in tokens:
-        if tok.map is None:
-            continue
-        if tok.type in ("fence", "code_block"):
-            skip[tok.map[0]] = (tok.map[1], blocks.get(tok.map[0] + 1))
-        elif tok.type == "front_matter":
-            skip[tok.map[0]] = (tok.map[1], None)
-    out: list[str] = [bold(_visible(rb.title)), ""]
-    meta_bits = [
-        f"{k}: {v}"
-        for k, v in rb.meta.items()
-        if k in ("owner", "severity", "last_tested", "id", "service_owner")
-    ]
-    if meta_bits:
-        out += [dim(_visible(" · ".join(meta_bits))), ""]
-    i = 0
-    while i < len(lines):
-        if i in skip:
-            end, block = skip[i]
-            if block is not None:
-                head = (
-                    f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
-                )
-                out.append(bold(head))
-                if block.destructive:
-                    out.append(red("│ ⚠ destructive: " + "; ".join(block.destructive)))
-                if block.hidden:
-                    out.append(red("│ ⚠ hidden characters: " + ", ".join(block.hidden)))
-                shown = mark_blank_runs(block.text, "⟦{} blanks⟧")
-                out += ["│ " + _visible(ln) for ln in shown.split("\n")]
-                out.append("└─")
-            i = max(end, i + 1)
-            continue
-        line = _visible(lines[i])
-        out.append(bold(line) if line.lstrip().startswith("#") else line)
-        i += 1
-    while out and not out[-1].strip():
-        out.pop()
-    return "\n".join(out) + "\n"

@@ -65,6 +65,12 @@ _VERIFY_RE = re.compile(
     re.IGNORECASE,
 )
 _ESCALATION_RE = re.compile(r"escalat", re.IGNORECASE)
+# Prose just before a block that says the block is output ("Expected output:").
+_OUTPUT_LABEL_RE = re.compile(
+    r"\b(?:expected|example|sample|typical)\s+(?:output|result|response)s?\b[^\n]*:?\s*$"
+    r"|\boutput\s+(?:looks|should\s+look)\s+like\b[^\n]*$|\byou should see\b[^\n]*:\s*$",
+    re.IGNORECASE,
+)
 _ALERT_LABEL_RE = re.compile(
     r"(?:^|[\s*_|-])alert(?:\s*name)?s?\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?(?P<rest>.*)$",
     re.IGNORECASE,
@@ -448,7 +454,8 @@ class _Walker:
                     )
                     self.checklist.append(ChecklistItem(text, checked, self.section, line))
                 if step_list and text and not _only_link(inline):
-                    title = text.split("\n", 1)[0].strip().rstrip(":").strip()
+                    # The whole first paragraph: a step's title may wrap over source lines.
+                    title = " ".join(text.split()).rstrip(":").strip()
                     self.steps.append(Step(start + i, title, self.section, line))
                 if contact_mode and inline is not None and not is_task:
                     bold = self._bold_lead(inline)
@@ -515,8 +522,11 @@ class _Walker:
         kind = cmd.classify(lang, text)
         clean = cmd.clean_command(text, lang, kind) if kind != "output" else text.rstrip()
         clean = clean.rstrip("\n") if kind in ("output", "diagram") else clean
+        after_output_label = bool(self.prose) and bool(_OUTPUT_LABEL_RE.search(self.prose[-1]))
         placeholders = (
-            tuple(cmd.find_placeholders(text)) if kind not in ("diagram", "output") else ()
+            ()
+            if after_output_label
+            else tuple(cmd.find_placeholders(cmd.command_text(text, lang, kind)))
         )
         c = Command(lang, kind, text, clean, self.section, line, placeholders)
         self.commands.append(c)

@@ -19,7 +19,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rbdesk.core.render.reader import MAX_IMAGE_BYTES, document_css
+from rbdesk.core.render.reader import MAX_IMAGE_BYTES
+from rbdesk.core.render.styles import document_css
 
 # Marks the app adds to core's HTML (run ticks: time, initials, notes).
 APP_CSS = {

@@ -38,7 +38,7 @@ from rbdesk.core.facade import Library
 from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 from rbdesk.ui.copying import CopyActions, placeholders_of
 from rbdesk.ui.document import DocumentController, OpenDoc
 from rbdesk.ui.panels import ContactsPanel, ProblemsPanel, VariablesPanel
@@ -49,7 +49,7 @@ from rbdesk.ui.searching import SearchAnswer
 from rbdesk.ui.searchpane import SearchPane
 from rbdesk.ui.syncbar import SyncBar
 from rbdesk.ui.theme import apply_theme
-from rbdesk.ui.workers import Worker
+from rbdesk.ui.workers import BackgroundOp, Worker
 
 APP_NAME = "rbdesk"
 
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
             str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat, self
         )
         self.bg_worker = Worker(self, 1)  # sync, REF lookups, the library's contacts
+        messages.bridge().shown.connect(self._message)
         self.last_message = ""
         self.dark = False
         self._build()
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         self.syncbar.set_periodic(self.settings.periodic_sync_minutes)
         self.setWindowTitle(APP_NAME)
         if self.settings.load_error:
-            self.status(self.settings.load_error, 10000)
+            messages.warning(self.settings.load_error, 10000)
         self.searcher.ensure_index()
         self.search.start_search(full=True)
         self.runs.offer_resume()
@@ -310,9 +311,13 @@ class MainWindow(QMainWindow):
         try:
             save_settings(self.lib.data_dir, self.settings)
         except OSError as exc:
-            self.status(f"Could not save settings: {exc}", 8000)
+            messages.error(exc, prefix="Could not save settings", msecs=8000)
+
+    def _message(self, _level: str, text: str, msecs: int) -> None:
+        self.status(text, msecs)
 
     def status(self, message: str, msecs: int = 5000) -> None:
+        """Show message in the status bar: where :mod:`rbdesk.ui.messages` ends up."""
         self.last_message = message
         self.statusBar().showMessage(message, msecs)
 
@@ -341,18 +346,15 @@ class MainWindow(QMainWindow):
         if initials is not None:
             self.settings.initials = clean_initials(initials)
             self.save_settings()
-            self.status("Preferences saved.")
+            messages.info("Preferences saved.")
 
     def show_all_contacts(self) -> None:
         from rbdesk.core.usecases.contact_book import all_contacts
 
-        self.status("Collecting contacts…", 3000)
-        self.bg_worker.submit(
-            all_contacts,
-            self.lib,
-            on_done=lambda rows: dialogs.ContactsDialog(rows, self, self.copier.copy_text).exec(),
-            on_error=lambda exc: self.status(f"Cannot list contacts: {exc}", 8000),
-        )
+        messages.info("Collecting contacts…", 3000)
+        BackgroundOp(self.bg_worker, all_contacts, self.lib).success(
+            lambda rows: dialogs.ContactsDialog(rows, self, self.copier.copy_text).exec()
+        ).unhandled("Cannot list contacts").run()
 
     # ------------------------------------------------------------ delegations (tests, scripts)
     @property

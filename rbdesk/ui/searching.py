@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, Signal
 from rbdesk.core.facade import Library
 from rbdesk.core.render.reader import freshness
 from rbdesk.core.search import SearchCancelled, SearchHit, SearchResult
+from rbdesk.ui import messages
 from rbdesk.ui.workers import Generation, Worker
 
 TYPING_LIMIT = 15  # hits per keystroke (each hit reads its file to find the section)
@@ -98,7 +99,7 @@ class SearchController(QObject):
         # Searching will try again (the service rebuilds a missing index itself).
         self.index_error = str(exc)
         self._index_done(None)
-        self.failed.emit(f"Index build failed: {exc}")
+        self.failed.emit(messages.one_line(exc, prefix="Index build failed"))
 
     # -- queries ----------------------------------------------------------------------
     def cancel(self) -> None:
@@ -152,7 +153,7 @@ class SearchController(QObject):
     def _error(self, gen: int, exc: BaseException) -> None:
         if isinstance(exc, SearchCancelled) or not self.gen.is_current(gen):
             return
-        self.failed.emit(str(exc))
+        self.failed.emit(messages.one_line(exc))
 
     def wait(self, msecs: int) -> None:
         self.worker.wait(msecs)

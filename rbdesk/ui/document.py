@@ -260,6 +260,16 @@ class DocumentController(QObject):
         self.win.save_settings()
         self.rerender()
 
+    def zoom(self, steps: int) -> None:
+        """Make the reader's text steps larger (or smaller); remembered in the settings."""
+        new = max(-8, min(20, self.win.settings.zoom + steps))
+        delta = new - self.win.settings.zoom
+        if delta > 0:
+            self.reader.zoomIn(delta)
+        elif delta < 0:
+            self.reader.zoomOut(-delta)
+        self.win.settings.zoom = new
+
     # -- links ---------------------------------------------------------------------------------
     def on_link(self, url: QUrl) -> None:
         scheme = url.scheme().lower()

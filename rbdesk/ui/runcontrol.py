@@ -24,6 +24,7 @@ from rbdesk.core.settings import clean_initials, default_initials
 from rbdesk.ui import dialogs, messages
 from rbdesk.ui import runs as runs_ui
 from rbdesk.ui.document import file_for, run_is_for
+from rbdesk.ui.runhistory import RunsHistoryDialog
 from rbdesk.ui.runs import RunPanel
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class RunController(QObject):
         self.win = win
         self.lib = win.lib
         self.run: Run | None = None  # the checklist run being shown in the Run tab
-        self.runs_dialog: runs_ui.RunsHistoryDialog | None = None
+        self.runs_dialog: RunsHistoryDialog | None = None
         self.panel = RunPanel()
         self.panel.tick.connect(lambda n, on: self.tick_run_item(n, on))
         self.panel.note_requested.connect(self.note_run_item)
@@ -233,9 +234,7 @@ class RunController(QObject):
         except RbdeskError as exc:
             messages.error(exc)
             return
-        self.runs_dialog = runs_ui.RunsHistoryDialog(
-            runs, self.win, self.resume_run, self.export_run
-        )
+        self.runs_dialog = RunsHistoryDialog(runs, self.win, self.resume_run, self.export_run)
         self.runs_dialog.open()
 
     def export_run(self, run_id: int) -> str:

@@ -248,7 +248,7 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     monkeypatch.setattr(window.lib.sync, "status", lambda: [ok])
     text, state = sync_line(window.lib.sync.status())
     assert state == "stale" and "synced" in text and "ago" in text
-    window.refresh_sync_line()
+    window.syncbar.refresh()
     assert not window.banner.isVisible()
     assert window.sync_line.text() == text and window.sync_line.property("state") == "stale"
 

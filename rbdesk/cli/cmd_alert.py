@@ -1,19 +1,49 @@
-"""`rbdesk alert NAME [--json]`: the runbook for an alert (exit 1 with nearest names)."""
+"""`rbdesk alert NAME|- [--json] [--use]`: the runbook for an alert name or a pasted alert.
+
+``rbdesk alert -`` reads an alert notification on stdin (Alertmanager webhook
+payload, ``amtool alert query -o json``, a Slack / e-mail / PagerDuty text, a
+bare runbook URL), opens its runbook (``runbook_url`` first, then the alert
+name) and fills the runbook's variables from the alert's labels. Exit 0 when
+a runbook was found, 1 when not (nearest names on stderr), 2 when the paste is
+not an alert.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-HELP = "find the runbook (and section) for an alert name"
+from rbdesk.cli.common import echo
+
+HELP = "find the runbook for an alert name, or for a pasted alert notification (-)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="alert name, any case/format (KubePodCrashLooping)")
+    parser.add_argument(
+        "name",
+        help="alert name, any case/format (KubePodCrashLooping), or - to read an alert "
+        "notification on stdin",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--use",
+        action="store_true",
+        help="with -: store the filled variables as the current incident's "
+        "(used by `rbdesk copy` and the app's Copy)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.name == "-":
+        return _run_paste(args)
+    if args.use:
+        from rbdesk.core.errors import RbdeskError
+
+        raise RbdeskError("--use needs a pasted alert", hint="pipe it in: rbdesk alert - --use")
+    return _run_name(args)
+
+
+def _run_name(args: argparse.Namespace) -> int:
     from rbdesk.cli.common import library, print_json
 
     match = library(args).search.find_alert(args.name)
@@ -21,13 +51,95 @@ def run(args: argparse.Namespace) -> int:
         print_json(match.to_dict())
         return 0 if match.hits else 1
     if not match.hits:
-        print(f"rbdesk: no runbook for alert {args.name!r}", file=sys.stderr)
+        echo(f"rbdesk: no runbook for alert {args.name!r}", file=sys.stderr)
         if match.nearest:
-            print("  nearest alert names: " + ", ".join(match.nearest), file=sys.stderr)
+            echo("  nearest alert names: " + ", ".join(match.nearest), file=sys.stderr)
         return 1
     for hit in match.hits:
         where = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
-        print(f"{hit.title}  [{hit.source}:{where}]")
+        echo(f"{hit.title}  [{hit.source}:{where}]")
         if hit.section:
-            print(f"    § {hit.section}")
+            echo(f"    § {hit.section}")
     return 0
+
+
+def shown(text: str) -> str:
+    """text safe for a terminal: hidden characters as visible \\u escapes."""
+    from rbdesk.core.usecases.alerts import visible
+
+    return visible(text)
+
+
+def _run_paste(args: argparse.Namespace) -> int:
+    from rbdesk.cli.common import library, print_json
+    from rbdesk.core.settings import load_settings, save_settings
+    from rbdesk.core.usecases.alert_runbook import open_alert, use_alert
+    from rbdesk.core.usecases.alerts import MAX_PASTE_BYTES, parse_alert_text
+
+    data = sys.stdin.buffer.read(MAX_PASTE_BYTES + 1)
+    paste = parse_alert_text(data)
+    alert = paste.first
+    if len(paste.alerts) > 1:
+        others = ", ".join(a.name or "?" for a in paste.alerts[1:6])
+        more = "…" if len(paste.alerts) > 6 else ""
+        echo(
+            f"rbdesk: note: the paste holds {len(paste.alerts)} alerts; using the first "
+            f"({shown(alert.name) or 'no name'}); the others: {shown(others)}{more}",
+            file=sys.stderr,
+        )
+    for what in alert.hidden():
+        echo(
+            f"rbdesk: warning: {what} holds hidden characters (shown as ⟦U+XXXX⟧; "
+            "removed when a command is copied)",
+            file=sys.stderr,
+        )
+    lib = library(args)
+    settings = load_settings(lib.data_dir)
+    opened = open_alert(lib, alert, docs_prefixes=settings.docs_prefixes)
+    if opened.problem and opened.resolved is not None:
+        echo(f"rbdesk: note: {shown(opened.problem)}", file=sys.stderr)
+    if args.use and opened.resolved is not None:
+        names = use_alert(settings, opened)
+        save_settings(lib.data_dir, settings)
+        stored = ", ".join(names) if names else "none (no placeholder matched a label)"
+        echo(f"rbdesk: incident variables set from the alert: {stored}", file=sys.stderr)
+    if args.json:
+        print_json(opened.to_dict())
+    else:
+        _print_text(opened)
+    if opened.resolved is None:
+        echo(f"rbdesk: {shown(opened.problem) or 'no runbook found'}", file=sys.stderr)
+        echo(
+            "  hint: sync the source that holds it (`rbdesk sync`), give its docs site with "
+            "`rbdesk source add NAME URL --docs-url SITE`, or `rbdesk search WORDS`",
+            file=sys.stderr,
+        )
+        if args.use:
+            echo("rbdesk: nothing stored (--use needs a runbook)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_text(opened) -> None:
+    a = opened.alert
+    head = shown(a.name) or "(no alert name)"
+    if a.status:
+        head += f" [{shown(a.status)}]"
+    if a.starts_at:
+        head += f" since {shown(a.starts_at)}"
+    echo(head)
+    if a.summary():
+        echo(f"  {shown(a.summary())}")
+    labels = " ".join(f"{k}={shown(v)}" for k, v in a.labels.items() if k != "alertname")
+    if labels:
+        echo(f"  labels: {labels}")
+    if opened.resolved is None:
+        return
+    how = {"runbook_url": "from its runbook_url", "alertname": "by alert name"}.get(opened.how, "")
+    echo(f"runbook: {opened.resolved.label()}  ({how})")
+    if opened.resolved.how == "url-name":
+        echo("  note: matched by the link's page name, not its exact path")
+    if opened.variables:
+        filled = " ".join(f"{k}={shown(v)}" for k, v in opened.variables.items())
+        echo(f"variables: {filled}")
+    echo(f"  rbdesk show {opened.resolved.label()}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "list contacts across all runbooks (name, role, phone, email, chat)"
 
 
@@ -19,12 +21,12 @@ def run(args) -> int:
         print_json([r.to_dict() for r in rows])
         return 0
     if not rows:
-        print("no contacts found" + (f" for {args.query!r}" if args.query else ""))
+        echo("no contacts found" + (f" for {args.query!r}" if args.query else ""))
         return 0
     for r in rows:
         c = r.contact
         reach = " · ".join(x for x in (c.phone, c.email, c.chat) if x)
         role = f" ({c.role})" if c.role else ""
-        print(f"{c.name}{role}  {reach}")
-        print(f"    {r.order}. in {r.runbook} — {r.source}:{r.path}")
+        echo(f"{c.name}{role}  {reach}")
+        echo(f"    {r.order}. in {r.runbook} — {r.source}:{r.path}")
     return 0

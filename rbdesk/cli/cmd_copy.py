@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "print command N of a runbook with the app's copy rules (no trailing newline in pipes)"
 
 
@@ -62,11 +64,16 @@ def run(args) -> int:
         )
     result = prepare_copy(blocks[args.n - 1].clean, variables)
     for line in result.warnings():
-        print(f"rbdesk: warning: {line}", file=sys.stderr)
+        echo(f"rbdesk: warning: {line}", file=sys.stderr)
     saved = [n for n in result.filled if n not in cli_vars]
     if saved:
-        print(
-            f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}",
+        from rbdesk.core.usecases.alert_runbook import variables_from_alert
+
+        by_alert = variables_from_alert(settings)
+        alert = settings.alert_context.get("alert", "")
+        tail = f" (from alert {alert})" if alert and any(n in by_alert for n in saved) else ""
+        echo(
+            f"rbdesk: note: filled from saved incident variables: {', '.join(saved)}{tail}",
             file=sys.stderr,
         )
     sys.stdout.write(result.text)

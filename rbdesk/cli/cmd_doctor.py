@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "check the installation and the library, and print fixes"
 
 _MARK = {"ok": "ok  ", "warning": "warn", "error": "FAIL"}
@@ -21,11 +23,11 @@ def run(args) -> int:
         print_json([c.to_dict() for c in checks])
     else:
         for c in checks:
-            print(f"[{_MARK[c.status]}] {c.name}: {c.detail}")
+            echo(f"[{_MARK[c.status]}] {c.name}: {c.detail}")
             if c.fix and c.status != "ok":
-                print(f"       fix: {c.fix}")
+                echo(f"       fix: {c.fix}")
         bad = sum(c.status == FAIL for c in checks)
-        print(
+        echo(
             f"\n{len(checks)} checks, {bad} failed" if bad else f"\n{len(checks)} checks, all fine"
         )
     return 1 if any(c.status == FAIL for c in checks) else 0

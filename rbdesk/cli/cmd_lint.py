@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "check runbooks (files or folders) for problems; exit 1 when any error is found"
 
 
@@ -32,5 +34,5 @@ def run(args) -> int:
         print_json([f.to_dict() for f in findings])
     else:
         for f in findings:
-            print(f.format())
+            echo(f.format())
     return 1 if any(f.severity == "error" for f in findings) else 0

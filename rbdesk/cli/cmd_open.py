@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "open a runbook by path, id (RUN-007), alert name or web URL"
 
 
@@ -23,8 +25,8 @@ def run(args) -> int:
     lib = library(args)
     res = resolve_ref(lib, args.ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes)
     if args.print_only:
-        print(res.label())
-        print(res.file.path)
+        echo(res.label())
+        echo(res.file.path)
         return 0
     from rbdesk.ui.app import run_app
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "show what rbdesk reads in a runbook file (title, meta, commands, contacts, ...)"
 
 
@@ -38,23 +40,23 @@ def run(args) -> int:
 
 def _print_text(rb) -> None:
     meta = ", ".join(f"{k}={v}" for k, v in rb.meta.items())
-    print(f"{rb.title}")
+    echo(f"{rb.title}")
     if meta:
-        print(f"  meta: {meta}")
-    print(
+        echo(f"  meta: {meta}")
+    echo(
         f"  sections: {len(rb.sections)}  steps: {len(rb.steps)}  commands: "
         f"{len(rb.commands)}  checklist: {len(rb.checklist)}  contacts: {len(rb.contacts)}  "
         f"alerts: {len(rb.alerts)}  links: {len(rb.links)}"
     )
     for i, c in enumerate(rb.commands, 1):
         first = c.clean.split("\n", 1)[0]
-        print(f"  [{i}] {c.kind:<7} line {c.line}: {first[:90]}")
+        echo(f"  [{i}] {c.kind:<7} line {c.line}: {first[:90]}")
     if rb.placeholders:
-        print(f"  placeholders: {', '.join(rb.placeholders)}")
+        echo(f"  placeholders: {', '.join(rb.placeholders)}")
     for c in rb.contacts:
         bits = [b for b in (c.role, c.phone, c.email, c.chat, c.when) if b]
-        print(f"  contact: {c.name}" + (f" ({'; '.join(bits)})" if bits else ""))
+        echo(f"  contact: {c.name}" + (f" ({'; '.join(bits)})" if bits else ""))
     for a in rb.alerts:
-        print(f"  alert: {a.name}" + (f" → #{a.anchor}" if a.anchor else ""))
+        echo(f"  alert: {a.name}" + (f" → #{a.anchor}" if a.anchor else ""))
     for p in rb.problems:
-        print(f"  {p.format(rb.path)}")
+        echo(f"  {p.format(rb.path)}")

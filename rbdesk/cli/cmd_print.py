@@ -11,6 +11,8 @@ offscreen.
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "print a runbook, its drill sheet or contacts (or a drill pack by tag) to PDF"
 
 
@@ -56,7 +58,7 @@ def run(args) -> int:
         pages = write_pdf(parts, args.output)
     except OSError as exc:
         raise RbdeskError(f"{args.output}: cannot write the PDF: {exc}") from exc
-    print(f"wrote {args.output}: {label}, {pages} page{'s' if pages != 1 else ''}")
+    echo(f"wrote {args.output}: {label}, {pages} page{'s' if pages != 1 else ''}")
     return 0
 
 

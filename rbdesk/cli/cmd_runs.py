@@ -12,6 +12,8 @@ Never imports Qt. The store is :mod:`rbdesk.core.runs.store`.
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "checklist runs of incidents and drills: start, tick, show, finish, export"
 
 
@@ -71,12 +73,12 @@ def _list(args, store) -> int:
         print_json([{k: v for k, v in r.to_dict().items() if k != "items"} for r in runs])
         return 0
     if not runs:
-        print("no runs yet: start one with `rbdesk runs start REF`")
+        echo("no runs yet: start one with `rbdesk runs start REF`")
         return 0
     for r in runs:
         state = f"finished {r.finished_at}" if r.finished else "OPEN"
         name = r.name or "-"
-        print(
+        echo(
             f"#{r.id:<4} {r.kind:<8} {name:<12} {r.done:>3}/{r.total:<3} "
             f"{r.started_at}  {state:<30} {r.title}"
         )
@@ -103,13 +105,13 @@ def _start(args, store) -> int:
         initials=initials,
         file=file.path,
     )
-    print(run.id)
-    print(
+    echo(run.id)
+    echo(
         f"started {run.kind} run #{run.id} of {run.title} ({run.total} items)",
         file=sys.stderr,
     )
     if not initials:
-        print(
+        echo(
             "  note: no initials recorded; pass --initials or set RBDESK_INITIALS",
             file=sys.stderr,
         )
@@ -123,7 +125,7 @@ def _tick(args, store) -> int:
     item = store.tick(run_id, args.item, checked=not args.undo, note=args.note, by=args.by)
     state = f"done {item.at}" + (f" by {item.by}" if item.by else "") if item.checked else "open"
     note = f"  note: {item.note}" if item.note else ""
-    print(f"#{run_id} item {item.number} {state}: {item.text}{note}")
+    echo(f"#{run_id} item {item.number} {state}: {item.text}{note}")
     return 0
 
 
@@ -138,18 +140,18 @@ def _show(args, store) -> int:
         print_json({**run.to_dict(), "runbook_status": change})
         return 0
     name = f" {run.name}" if run.name else ""
-    print(f"Run #{run.id}: {run.kind}{name} — {run.title}")
-    print(f"  runbook:  {run.runbook} ({run.source_label}), {short_revision(run.revision)}")
+    echo(f"Run #{run.id}: {run.kind}{name} — {run.title}")
+    echo(f"  runbook:  {run.runbook} ({run.source_label}), {short_revision(run.revision)}")
     if change != UNCHANGED:
-        print(f"  WARNING:  the runbook is {change} since this run started")
-    print(f"  started:  {run.started_at}" + (f" by {run.initials}" if run.initials else ""))
-    print(f"  finished: {run.finished_at or 'not yet'}   done {run.done}/{run.total}")
+        echo(f"  WARNING:  the runbook is {change} since this run started")
+    echo(f"  started:  {run.started_at}" + (f" by {run.initials}" if run.initials else ""))
+    echo(f"  finished: {run.finished_at or 'not yet'}   done {run.done}/{run.total}")
     for i in run.items:
         box = "[x]" if i.checked else "[ ]"
         when = f"  {i.at} {i.by}".rstrip() if i.checked else ""
-        print(f"  {i.number:>3}. {box} {i.text}{when}")
+        echo(f"  {i.number:>3}. {box} {i.text}{when}")
         if i.note:
-            print(f"        note: {i.note}")
+            echo(f"        note: {i.note}")
     return 0
 
 
@@ -157,7 +159,7 @@ def _finish(args, store) -> int:
     from rbdesk.core.runs.store import parse_run_id
 
     run = store.finish(parse_run_id(args.id))
-    print(f"#{run.id} finished {run.finished_at}: {run.done}/{run.total} items done")
+    echo(f"#{run.id} finished {run.finished_at}: {run.done}/{run.total} items done")
     return 0
 
 
@@ -165,7 +167,7 @@ def _export(args, store) -> int:
     from rbdesk.core.runs.store import parse_run_id, write_export
 
     out = write_export(store, parse_run_id(args.id), args.output)
-    print(f"wrote {out}")
+    echo(f"wrote {out}")
     return 0
 
 

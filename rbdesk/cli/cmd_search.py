@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rbdesk.cli.common import echo
+
 HELP = "search the runbooks (alert names, error text, commands; typos are forgiven)"
 
 
@@ -30,21 +32,21 @@ def run(args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     if result["corrected"]:
-        print(f"(no results for {result['query']!r}; showing {result['corrected']!r})")
+        echo(f"(no results for {result['query']!r}; showing {result['corrected']!r})")
     if not result["hits"]:
-        print(f"no runbook matches {result['query']!r}")
+        echo(f"no runbook matches {result['query']!r}")
         return 1
     for hit in result["hits"]:
         where = f"{hit['path']}#{hit['anchor']}" if hit["anchor"] else hit["path"]
         extra = ", ".join(x for x in (hit["severity"], hit["owner"]) if x)
-        print(f"{hit['title']}  [{hit['source']}:{where}]" + (f"  ({extra})" if extra else ""))
+        echo(f"{hit['title']}  [{hit['source']}:{where}]" + (f"  ({extra})" if extra else ""))
         if hit["section"]:
-            print(f"    § {hit['section']}")
+            echo(f"    § {hit['section']}")
         if hit["snippet"]:
-            print(f"    {hit['snippet']}")
+            echo(f"    {hit['snippet']}")
     shown = len(result["hits"])
     if result["total"] > shown:
-        print(f"({shown} of {result['total']} runbooks; --limit N shows more)")
+        echo(f"({shown} of {result['total']} runbooks; --limit N shows more)")
     return 0
 
 
@@ -53,11 +55,17 @@ def _search(args: argparse.Namespace, query: str) -> dict:
     answers (a new process then skips importing Whoosh and opening indexes),
     else searched here, and a server is started for the next time."""
     from rbdesk.core import paths
+    from rbdesk.core.errors import RbdeskError
     from rbdesk.core.search import server
 
+    problem = server.query_problem(query)
+    if problem:
+        raise RbdeskError(problem, hint="e.g. rbdesk search kafka consumer lag")
     data_dir = paths.data_dir(args.data_dir)
     request = {"op": "search", "query": query, "limit": args.limit, "source": args.source}
     answer = server.ask(data_dir, request)
+    if answer is not None and answer.get("refused"):
+        raise RbdeskError(str(answer.get("error")), hint="e.g. rbdesk search kafka consumer lag")
     if answer is not None:
         return answer["result"]
     from rbdesk.cli.common import library

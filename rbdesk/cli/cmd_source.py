@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "add, list or remove runbook sources (git repositories or folders)"
 
 
@@ -15,6 +17,13 @@ def configure(p) -> None:
     )
     add.add_argument("--branch", help="branch to follow (default: the remote's HEAD)")
     add.add_argument("--subdir", help="only this folder of the repository (partial clone)")
+    add.add_argument(
+        "--docs-url",
+        metavar="URL",
+        help="the site the runbooks are published at, when the repository does not declare "
+        "it (Hugo baseURL / MkDocs site_url are read by themselves); alert links to it "
+        "open the local copy",
+    )
     lst = sub.add_parser("list", help="list the sources")
     lst.add_argument("--json", action="store_true", help="print JSON")
     rm = sub.add_parser("remove", help="forget a source and delete its local copies")
@@ -27,18 +36,24 @@ def run(args) -> int:
 
     manager = library(args).sync
     if args.source_command == "add":
-        source = manager.add_source(args.name, args.url, branch=args.branch, subdir=args.subdir)
+        source = manager.add_source(
+            args.name, args.url, branch=args.branch, subdir=args.subdir, docs_url=args.docs_url
+        )
         extra = "".join(
             f", {label} {value}"
-            for label, value in (("branch", source.branch), ("subdir", source.subdir))
+            for label, value in (
+                ("branch", source.branch),
+                ("subdir", source.subdir),
+                ("docs", source.docs_url),
+            )
             if value
         )
-        print(f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})")
-        print(f"run `rbdesk sync {source.name}` to fetch it")
+        echo(f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})")
+        echo(f"run `rbdesk sync {source.name}` to fetch it")
         return 0
     if args.source_command == "remove":
         manager.remove_source(args.name)
-        print(f"removed source {args.name!r} and its local copies")
+        echo(f"removed source {args.name!r} and its local copies")
         return 0
     sources = manager.sources()
     rows = [{**s.to_dict(), "url": redact(s.url)} for s in sources]
@@ -46,10 +61,12 @@ def run(args) -> int:
         print_json({"sources": rows})
         return 0
     if not rows:
-        print("no sources configured; add one with: rbdesk source add NAME URL")
+        echo("no sources configured; add one with: rbdesk source add NAME URL")
         return 0
     width = max(len(r["name"]) for r in rows)
     for r in rows:
-        extra = "".join(f"  {label}={r[label]}" for label in ("branch", "subdir") if r[label])
-        print(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
+        extra = "".join(
+            f"  {label}={r[label]}" for label in ("branch", "subdir", "docs_url") if r.get(label)
+        )
+        echo(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
     return 0

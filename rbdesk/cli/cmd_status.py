@@ -15,7 +15,7 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    from rbdesk.cli.common import library, print_json
+    from rbdesk.cli.common import library, print_json, safe
 
     statuses = library(args).sync.status()
     if args.json:
@@ -25,8 +25,10 @@ def run(args) -> int:
         print(NO_SOURCES)
         return 0
     for s in statuses:
-        print(s.line())
+        print(safe(s.line()))
         if s.commit_subject or s.runbooks:
             subject = f" · {s.commit_subject}" if s.commit_subject else ""
-            print(f"    {s.runbooks} runbook{'s' if s.runbooks != 1 else ''}{subject}")
+            print(safe(f"    {s.runbooks} runbook{'s' if s.runbooks != 1 else ''}{subject}"))
+        for problem in s.problems:
+            print(safe(f"    ! {problem}"))
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
+from rbdesk.cli.common import echo
+
 HELP = "fetch the sources and switch to their new snapshots"
 
 
@@ -72,5 +74,5 @@ def run(args) -> int:
     else:
         for o in outcomes:
             line = f"{o.source}: {o.message}"
-            print(line, file=sys.stdout if o.ok else sys.stderr)
+            echo(line, file=sys.stdout if o.ok else sys.stderr)
     return 0 if all(o.ok for o in outcomes) else 1

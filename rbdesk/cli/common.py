@@ -17,3 +17,16 @@ def library(args):
 def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def safe(text: object) -> str:
+    """text made harmless for a terminal: escapes shown as ``␛``, other control,
+    bidi and invisible characters as ``⟦U+XXXX⟧`` (the rule of ``rbdesk show``)."""
+    from rbdesk.core.runbook.safety import terminal_safe
+
+    return terminal_safe(str(text))
+
+
+def echo(*parts: object, sep: str = " ", end: str = "\n", file: Any = None) -> None:
+    """print() for any line holding runbook or user text: always through safe()."""
+    print(safe(sep.join(str(p) for p in parts)), end=end, file=file or sys.stdout)

@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._module.run(args) or 0)
     except RbdeskError as exc:
-        print(f"rbdesk: {exc}", file=sys.stderr)
+        from rbdesk.cli.common import safe
+
+        print(f"rbdesk: {safe(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("rbdesk: interrupted", file=sys.stderr)

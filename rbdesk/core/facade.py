@@ -42,16 +42,20 @@ class Library:
     def _index_snapshot(
         self, new_root: LibraryRoot, previous_root: LibraryRoot | None, progress
     ) -> None:
-        """Sync hook: build the new snapshot's search index before it is published.
+        """Sync hook: build the new snapshot's search index before it is published,
+        then check that it opens and answers a query. Any exception here makes
+        sync discard the new snapshot and keep the previous one current.
 
         ``progress`` is sync's callback (``SyncProgress`` objects); the index
         build reports ``(done, total, message)``, adapted here.
         """
-        report = None
-        if progress is not None:
-            from rbdesk.core.sync import SyncProgress
+        from rbdesk.core import fsutil
 
-            def report(done: int, total: int, message: str) -> None:
+        def report(done: int, total: int, message: str) -> None:
+            fsutil.fault_point("index", Path(new_root.index_dir or new_root.root))
+            if progress is not None:
+                from rbdesk.core.sync import SyncProgress
+
                 fraction = done / total if total else 1.0
                 progress(
                     SyncProgress(
@@ -60,6 +64,17 @@ class Library:
                 )
 
         self.search.build_index(new_root, previous_root, report)
+        self._check_index_answers(new_root)
+
+    def _check_index_answers(self, root: LibraryRoot) -> None:
+        """Open root's fresh index on its own and run one query (raises when it cannot)."""
+        from rbdesk.core.search import SearchService
+
+        probe = SearchService(_OneRoot(self.data_dir, root))
+        try:
+            probe.search("runbook", limit=1, snippets=False)
+        finally:
+            probe.close()
 
     @cached_property
     def search(self) -> SearchService:
@@ -118,3 +133,14 @@ class Library:
         rb = parse_file(file.path, relpath=file.relpath)
         self._parse_cache[file.path] = (key, rb)
         return rb
+
+
+class _OneRoot:
+    """A roots provider with a single (not yet published) root, for index checks."""
+
+    def __init__(self, data_dir: Path, root: LibraryRoot) -> None:
+        self.data_dir = data_dir
+        self._root = root
+
+    def roots(self) -> list[LibraryRoot]:
+        return [self._root]

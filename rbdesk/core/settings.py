@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from rbdesk.core import fsutil
 from rbdesk.core.runbook.copyrules import valid_variable_name
 
 SETTINGS_FILE = "settings.json"
@@ -36,6 +36,8 @@ class Settings:
     checked: dict[str, list[int]] = field(default_factory=dict)  # "source:relpath" -> boxes
     docs_prefixes: dict[str, str] = field(default_factory=dict)  # source -> docs URL prefix
     initials: str = ""  # who ticks checklist runs ("AB"); see runs.default_initials
+    # The alert whose labels filled incident variables (see usecases/alert_runbook.py).
+    alert_context: dict[str, Any] = field(default_factory=dict)
     load_error: str = ""  # why the file on disk was not used (not saved)
 
     # -- incident variables --------------------------------------------------
@@ -49,6 +51,7 @@ class Settings:
 
     def clear_variables(self) -> None:
         self.variables.clear()
+        self.alert_context = {}
 
     # -- recent runbooks ---------------------------------------------------------
     def add_recent(self, key: str) -> None:
@@ -60,26 +63,55 @@ class Settings:
         return d
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Settings:
+    def from_dict(cls, data: dict[str, Any], problems: list[str] | None = None) -> Settings:
+        """Settings from parsed JSON; each unusable field keeps its default and, when
+        ``problems`` is given, is named there."""
         s = cls()
+        bad = problems if problems is not None else []
         known = {f.name for f in fields(cls)} - {"load_error"}
         for key, value in data.items():
             if key not in known:
                 continue
             default = getattr(s, key)
-            if isinstance(default, bool) or not isinstance(value, type(default)):
+            if isinstance(value, bool) or not isinstance(value, type(default)):
+                bad.append(f"{key} must be {_TYPE_WORDS.get(type(default), 'valid')}")
                 continue  # wrong type: keep the default rather than crash later
             setattr(s, key, value)
-        s.variables = {
-            str(k): str(v) for k, v in s.variables.items() if valid_variable_name(str(k))
+        variables = {
+            k: v
+            for k, v in s.variables.items()
+            if isinstance(k, str) and isinstance(v, str) and valid_variable_name(k)
         }
-        s.recent = [str(r) for r in s.recent][:MAX_RECENT]
+        if len(variables) != len(s.variables):
+            bad.append("variables must map valid names to text")
+        s.variables = variables
+        if not all(isinstance(r, str) for r in s.recent):
+            bad.append("recent must be a list of text")
+        s.recent = [r for r in s.recent if isinstance(r, str)][:MAX_RECENT]
+        checked = {
+            k: [i for i in v if isinstance(i, int) and not isinstance(i, bool)]
+            for k, v in s.checked.items()
+            if isinstance(k, str) and isinstance(v, list)
+        }
+        if checked != s.checked:
+            bad.append("checked must map runbooks to lists of numbers")
+        s.checked = checked
+        prefixes = {
+            k: v for k, v in s.docs_prefixes.items() if isinstance(k, str) and isinstance(v, str)
+        }
+        if len(prefixes) != len(s.docs_prefixes):
+            bad.append("docs_prefixes must map source names to text")
+        s.docs_prefixes = prefixes
         if s.theme not in THEMES:
+            bad.append(f"theme must be one of {', '.join(THEMES)}")
             s.theme = "system"
         s.zoom = max(-8, min(20, s.zoom))
         s.periodic_sync_minutes = max(0, s.periodic_sync_minutes)
         s.initials = clean_initials(s.initials)
         return s
+
+
+_TYPE_WORDS = {dict: "an object", list: "a list", str: "text", int: "a whole number"}
 
 
 def clean_initials(text: str) -> str:
@@ -92,10 +124,14 @@ def settings_path(data_dir: str | os.PathLike[str]) -> Path:
 
 
 def load_settings(data_dir: str | os.PathLike[str]) -> Settings:
-    """The saved settings, or defaults (a broken file is moved aside, not lost)."""
+    """The saved settings, or defaults (a broken file is moved aside, not lost).
+
+    Every field is type-checked (a wrong type keeps that field's default); a
+    file that is not UTF-8 JSON object text is renamed ``settings.json.corrupt-<time>``.
+    """
     path = settings_path(data_dir)
     try:
-        raw = path.read_text("utf-8")
+        raw_bytes = path.read_bytes()
     except FileNotFoundError:
         return Settings()
     except OSError as exc:
@@ -103,16 +139,36 @@ def load_settings(data_dir: str | os.PathLike[str]) -> Settings:
         s.load_error = f"{path}: cannot read ({exc.strerror}); using defaults"
         return s
     try:
-        data = json.loads(raw)
+        data = json.loads(raw_bytes.decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError("top level is not an object")
-    except ValueError as exc:
-        aside = path.with_name(f"{path.name}.broken")
-        os.replace(path, aside)
+    except ValueError as exc:  # includes UnicodeDecodeError
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        aside = fsutil.corrupt_copy_name(path, _stamp())
+        try:
+            os.replace(path, aside)
+            kept = f"kept it as {aside.name}"
+        except OSError:
+            kept = "could not move it aside"
         s = Settings()
-        s.load_error = f"{path}: not valid settings JSON ({exc}); kept it as {aside.name}"
+        s.load_error = f"{path}: not valid settings JSON ({reason}); {kept}; using default settings"
         return s
-    return Settings.from_dict(data)
+    problems: list[str] = []
+    s = Settings.from_dict(data, problems)
+    if problems:
+        aside = fsutil.keep_corrupt_copy(path)
+        kept = f"; kept the file as {aside.name}" if aside else ""
+        s.load_error = (
+            f"{path}: {'; '.join(problems)} — using the defaults for those{kept}; "
+            "fix them in Settings"
+        )
+    return s
+
+
+def _stamp() -> str:
+    import time
+
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
 
 
 def save_settings(data_dir: str | os.PathLike[str], settings: Settings) -> Path:
@@ -120,16 +176,7 @@ def save_settings(data_dir: str | os.PathLike[str], settings: Settings) -> Path:
     path = settings_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    fsutil.atomic_write_text(path, payload + "\n")
     return path
 
 

@@ -148,6 +148,13 @@ class SourcesDialog(QDialog):
         self.name = QLineEdit(placeholderText="ops")
         self.url = QLineEdit(placeholderText="https://github.com/acme/runbooks.git")
         self.branch = QLineEdit(placeholderText="default branch")
+        self.docs_url = QLineEdit(placeholderText="only if the repo does not declare it")
+        self.docs_url.setObjectName("sourceDocsUrl")
+        self.docs_url.setToolTip(
+            "Where the runbooks are published (https://runbooks.example.dev/): alert links "
+            "to that site then open the local copy. Hugo baseURL and MkDocs site_url in the "
+            "repository are read without this."
+        )
         self.error = QLabel("")
         self.error.setObjectName("sourceError")
         self.error.setStyleSheet("color: #cf222e; font-weight: bold;")
@@ -160,6 +167,7 @@ class SourcesDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Repository URL", self.url)
         form.addRow("Branch", self.branch)
+        form.addRow("Docs site URL", self.docs_url)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
@@ -181,7 +189,12 @@ class SourcesDialog(QDialog):
     def refresh(self) -> None:
         self.list.clear()
         for st in self.lib.sync.status():
-            self.list.addItem(f"{st.name} — {st.url}" + (f" ({st.branch})" if st.branch else ""))
+            docs = getattr(st, "docs_url", None)
+            self.list.addItem(
+                f"{st.name} — {st.url}"
+                + (f" ({st.branch})" if st.branch else "")
+                + (f" · docs {docs}" if docs else "")
+            )
             self.list.item(self.list.count() - 1).setData(Qt.ItemDataRole.UserRole, st.name)
         if not self.list.count():
             self.list.addItem("(none — the bundled samples are shown)")
@@ -196,7 +209,12 @@ class SourcesDialog(QDialog):
             self._fail(problem)
             return False
         try:
-            self.lib.sync.add_source(name, url, self.branch.text().strip() or None)
+            self.lib.sync.add_source(
+                name,
+                url,
+                self.branch.text().strip() or None,
+                docs_url=self.docs_url.text().strip() or None,
+            )
         except NotImplementedError:
             self._fail("Adding sources is not available in this build yet.")
             return False
@@ -207,6 +225,7 @@ class SourcesDialog(QDialog):
         self.name.clear()
         self.url.clear()
         self.branch.clear()
+        self.docs_url.clear()
         self.refresh()
         if self.on_changed:
             self.on_changed()

@@ -180,6 +180,9 @@ class DocumentController(QObject):
         """A current answer of the render worker (stale ones never get here)."""
         same = self.current is not None and self.current.key == doc.key
         self.current = doc
+        alerts = getattr(self.win, "alerts", None)
+        if alerts is not None:
+            alerts.decorate(doc)  # the alert that opened it, in the header card
         self.reader.show_html(doc.result.html, doc.result.images)
         self._fill_toc(doc.result)
         self.opened.emit(doc, same)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QSplitter,
     QTabWidget,
@@ -38,7 +37,7 @@ from rbdesk.core.facade import Library
 from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
-from rbdesk.ui import dialogs, messages
+from rbdesk.ui import alertpaste, dialogs, messages
 from rbdesk.ui.copying import CopyActions, placeholders_of
 from rbdesk.ui.document import DocumentController, OpenDoc
 from rbdesk.ui.panels import ContactsPanel, ProblemsPanel, VariablesPanel
@@ -105,9 +104,10 @@ class MainWindow(QMainWindow):
         self.progress = self.syncbar.progress
         self.run_panel, self.run_banner = self.runs.panel, self.runs.banner
 
-        self.open_box = QLineEdit()
+        self.open_box = alertpaste.AlertLineEdit()
         self.open_box.setObjectName("openBox")
-        self.open_box.setPlaceholderText("Open alert, RUN-id, path or URL…")
+        self.open_box.setPlaceholderText("Open alert, RUN-id, path or URL… (or paste an alert)")
+        self.alerts = alertpaste.install(self)
         self.back_btn = QToolButton(text="◀", toolTip="Back (Alt+Left)")
         self.fwd_btn = QToolButton(text="▶", toolTip="Forward (Alt+Right)")
         top = QHBoxLayout()
@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         m = mb.addMenu("&File")
         self._action(m, "Open alert / id / path / URL…", "Ctrl+O", self.open_box.setFocus)
+        self._action(m, "Open pasted alert", "Ctrl+Shift+V", self.alerts.paste_clipboard)
         self._action(m, "Sources…", None, self.syncbar.show_sources)
         self._action(m, "Sync now", "F5", self.syncbar.sync_now)
         m.addSeparator()

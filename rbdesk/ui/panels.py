@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from rbdesk.core.runbook.copyrules import valid_variable_name
 from rbdesk.core.runbook.model import Contact, Problem
 from rbdesk.core.settings import Settings
+from rbdesk.core.usecases.alert_runbook import variables_from_alert
+from rbdesk.core.usecases.alerts import visible
 
 
 class VariablesPanel(QWidget):
@@ -61,12 +63,20 @@ class VariablesPanel(QWidget):
         row.addWidget(add)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        intro = QLabel("Values fill <NAME>, [NAME], ${NAME} and {{NAME}} in copied commands.")
+        intro = QLabel(
+            "Values fill <NAME>, [NAME], ${NAME}, {{NAME}} and $NAME in copied commands. "
+            "Ctrl+Shift+V fills them from a pasted alert."
+        )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         lay.addWidget(intro)
         lay.addLayout(row)
         lay.addWidget(self.error)
+        self.alert_note = QLabel("")
+        self.alert_note.setObjectName("alertNote")
+        self.alert_note.setWordWrap(True)
+        self.alert_note.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.alert_note)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.hint)
         lay.addWidget(clear)
@@ -76,14 +86,35 @@ class VariablesPanel(QWidget):
     def refresh(self) -> None:
         self._filling = True
         self.table.setRowCount(0)
+        from_alert = variables_from_alert(self.settings)
+        alert = visible(str(self.settings.alert_context.get("alert", "") or "the alert"))
         for name, value in sorted(self.settings.variables.items()):
             r = self.table.rowCount()
             self.table.insertRow(r)
             key = QTableWidgetItem(name)
             key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            val = QTableWidgetItem(value)
+            if name in from_alert:
+                tip = f"From alert {alert}, label “{visible(from_alert[name])}”"
+                for item in (key, val):
+                    item.setToolTip(tip)
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                key.setText(f"{name} ⚡")
+                key.setData(Qt.ItemDataRole.UserRole, name)
             self.table.setItem(r, 0, key)
-            self.table.setItem(r, 1, QTableWidgetItem(value))
+            self.table.setItem(r, 1, val)
+        if from_alert:
+            pairs = ", ".join(f"{n} ← {visible(lb)}" for n, lb in from_alert.items())
+            self.alert_note.setText(f"⚡ From alert {alert}: {pairs}")
+        else:
+            self.alert_note.setText("")
         self._filling = False
+
+    def name_at(self, row: int) -> str:
+        item = self.table.item(row, 0)
+        return item.data(Qt.ItemDataRole.UserRole) or item.text()
 
     def show_placeholders(self, names: list[str]) -> None:
         missing = [n for n in names if n not in self.settings.variables]
@@ -120,8 +151,7 @@ class VariablesPanel(QWidget):
     def _edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != 1:
             return
-        name = self.table.item(item.row(), 0).text()
-        self.set_variable(name, item.text())
+        self.set_variable(self.name_at(item.row()), item.text())
 
     def clear(self) -> None:
         self.settings.clear_variables()

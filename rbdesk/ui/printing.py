@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -42,6 +41,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from rbdesk.core import fsutil
 from rbdesk.core.render.printdoc import PrintPart
 
 PDF_DPI = 300
@@ -196,14 +196,18 @@ def write_pdf(
     """
     ensure_app()
     parts = _as_parts(parts_or_html, footer)
-    out = Path(path)
+    out = fsutil.refuse_symlink(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    # A random O_EXCL|O_NOFOLLOW temp name is reserved first; Qt then rewrites that file.
+    tmp, fd = fsutil.reserve_temp(out)
+    os.close(fd)
     try:
         writer = pdf_writer(tmp, parts[0].title if parts else "")
         pages = paint_parts(writer, parts)
         del writer  # flushes and closes the file
-        os.replace(tmp, out)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        fsutil.publish(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return pages

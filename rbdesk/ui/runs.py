@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core.library.origin import short_revision
-from rbdesk.core.render.reader import RunMark, RunMarks
+from rbdesk.core.render.runmarks import RunMark, RunMarks
 from rbdesk.core.runbook.model import Runbook
 from rbdesk.core.runs.store import CHANGED, KINDS, MISSING, Run, RunItem
 from rbdesk.core.timefmt import local_time

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,7 +81,21 @@ def test_open_print_and_contacts(rbfile, capsys):
     assert main(["open", "--print", "cache-flush"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "samples:cache-flush.md"
     assert main(["contacts", "--json"]) == 0
-    assert capsys.readouterr().out.strip() == "[]"
+    assert capsys.readouterr().out.strip() == "[]"  # this library has no contacts yet
+    (rbfile.parent / "oncall.md").write_text(
+        "# On-call\n\n## Escalation\n\n- Manager: Jane Doe - +1 555 0100\n"
+        "- DBA: Raj Patel (raj@example.com)\n",
+        "utf-8",
+    )
+    assert main(["contacts", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert {(c["name"], c["phone"], c["email"]) for c in got} == {
+        ("Jane Doe", "+1 555 0100", ""),
+        ("Raj Patel", "", "raj@example.com"),
+    }
+    assert main(["contacts", "raj"]) == 0
+    out = capsys.readouterr().out
+    assert "Raj Patel" in out and "Jane Doe" not in out
 
 
 def test_copy_in_a_pipe_has_no_trailing_newline(rbfile, data_dir, repo_root):

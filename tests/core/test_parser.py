@@ -3,10 +3,17 @@
 import datetime as dt
 import json
 import textwrap
+from pathlib import Path
 
 from rbdesk.core.runbook.parser import parse_bytes, parse_file, parse_text
 
 TODAY = dt.date(2026, 11, 26)
+FIXTURES = Path(__file__).parent / "fixtures" / "house-styles"
+
+
+def fixture(name: str) -> str:
+    """One small runbook per house style, kept as a Markdown file (readable, diffable)."""
+    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 def parse(md: str, path: str = "runbook.md", **kw):
@@ -19,58 +26,7 @@ def codes(rb):
 
 # --- house style 000: plain Markdown deploy runbook ------------------------------
 
-PLAIN = """\
----
-title: Deploy checkout-api
-tags: [deploy, checkout]
-owner: Checkout Team
-last_tested: 2026-10-01
----
-
-# Deployment Runbook: checkout-api
-
-## Before Deploying
-
-- [ ] All tests passing on main
-- [x] Change approved
-
-## Steps
-
-**1. Verify Current State**
-
-```bash
-$ kubectl get deploy checkout-api -n ${NAMESPACE} -o jsonpath='{.spec.template.spec.containers[0].image}'
-registry/checkout:1.2.2
-```
-
-**2. Roll Out**
-
-> **Warning:** this restarts every pod.
-
-```bash
-kubectl set image deployment/checkout-api checkout-api=[ecr-url]:[tag] -n ${NAMESPACE}
-kubectl delete pod -l app=checkout-api -n ${NAMESPACE}
-```
-
-## Post-Deployment Checklist
-
-- [ ] Error rate < 0.1%
-
-## Related Runbooks
-
-- [Rollback](rollback.md#rollback-steps)
-- [Grafana](https://grafana.example.com/d/checkout)
-- [Top](#steps)
-
-## Contacts
-
-- Manager: Jane Doe - +1 555 0100
-- On-call: Sam Lee - sam@fernhill.example - #checkout-oncall
-
-## Escalation
-
-Page the manager after 15 minutes.
-"""
+PLAIN = fixture("000-plain-deploy.md")
 
 
 def test_plain_style_fields():
@@ -111,42 +67,7 @@ def test_plain_style_fields():
 
 # --- house style 001: RUN- register entry ------------------------------------------
 
-REGISTER = """\
-RUN-007: Orders DB Connection Pool Exhaustion
-Category: Incident
-Trigger: MON-005 alert (connection pool >90%)
-Owner: Backend Team
-Last Tested: 2026-01-15
-
-## Scope
-- **Handles**: Connection pool saturation
-- **Does NOT handle**: Database crash (see RUN-010)
-
-## Procedure
-
-### Step 1: Verify Alert
-
-Commands:
-```sql
-SELECT count(*) FROM pg_stat_activity WHERE state = 'active';
-```
-
-Verification:
-- [ ] Connection count matches alert threshold
-
-### Step 2: Kill Stuck Queries
-
-```sql
-SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = <problematic_pid>;
-```
-
-## Escalation
-- **When to escalate**: Issue persists >15 minutes
-- **Who to contact**: Database Team Lead (Slack: @db-team, PagerDuty)
-- **What to provide**: Timeline, queries identified
-
-Linked IDs: MON-005, DEP-001, RISK-008, RUN-007
-"""
+REGISTER = fixture("001-register-entry.md")
 
 
 def test_register_style_fields():
@@ -174,46 +95,7 @@ def test_register_style_fields():
 
 # --- house style 002: runbook-<service>.md ------------------------------------------
 
-SERVICE = """\
-# Runbook: redis-cache
-
-**Version:** 2.1
-**Last Updated:** 2026-09-30 14:05
-**Authors:** Ana Ruiz, Tom Becker
-**Service Owner:** Platform Team
-**Criticality:** High
-**On-Call:** platform-primary (PagerDuty)
-
-## Table of Contents
-1. [Monitoring & Alerts](#monitoring--alerts)
-2. [Contacts](#contacts)
-
-## Monitoring & Alerts
-
-| Alert Name | Condition | Severity |
-|------------|-----------|----------|
-| `RedisMemoryHigh` | > 90% for 5m | Critical |
-
-## Monitoring & Alerts
-
-Duplicate heading on purpose.
-
-## Contacts
-
-### Escalation Path
-
-| Level | Contact | Method | When to Contact |
-|-------|---------|--------|-----------------|
-| L1 | On-call Engineer | PagerDuty | First response |
-| L2 | Ana Ruiz | +1 555 0102 | After 15 min |
-
-### Key Personnel
-
-| Role | Name | Contact | Timezone |
-|------|------|---------|----------|
-| Service Owner | Tom Becker | tom@fernhill.example | CET |
-| Tech Lead | [Name] | [email/phone] | [TZ] |
-"""
+SERVICE = fixture("002-service-runbook.md")
 
 
 def test_service_style_fields():
@@ -241,37 +123,7 @@ def test_service_style_fields():
 
 # --- house style 003: runbook.md with yaml alert blocks --------------------------------
 
-APP = """\
-# catalog-search runbook
-
-Owner: Search Team
-
-## Alert Response
-
-```yaml
-alert: CatalogSearchErrors
-severity: critical
-runbook_section: "#high-error-rate"
-```
-
-```yaml
-groups:
-  - name: search
-    rules:
-      - alert: CatalogIndexLag
-        expr: index_lag_seconds > 600
-```
-
-## High Error Rate
-
-Check the logs.
-
-#### Escalation Matrix
-| Time | Level | Contact |
-|------|-------|---------|
-| 0 min | L1 - On-call Engineer | PagerDuty |
-| 15 min | L2 - Team Lead | Phone |
-"""
+APP = fixture("003-app-runbook.md")
 
 
 def test_app_style_yaml_alerts_and_matrix():
@@ -289,49 +141,7 @@ def test_app_style_yaml_alerts_and_matrix():
 
 # --- house style 004: incident template --------------------------------------------------
 
-INCIDENT = """\
-# Runbook: Redis memory pressure
-
- **Severity:** High
-**Last Tested:** 2026-08-14
-**Owner:** Platform Team
- **Response Time:** < 30 min
-
-## Symptoms
-
-- **Alert Name:** `RedisMemoryHigh`
-
-## Resolution Steps
-
-### Step 1: Check memory
-
-```bash
-redis-cli -h <redis-host> INFO memory
-# Expected output
-# used_memory_human:3.2G
-```
-
-### Success Criteria
-- [ ] used_memory below 80%
-
-### If this doesn't work
-- Go to Step 2
-
-### Step 2: Evict
-
-```bash
-redis-cli -h <redis-host> FLUSHALL
-```
-
-## Escalation
-
-### Escalation Contacts
-
-- **Primary:** Ana Ruiz - +1 555 0102
-- **Secondary:** [Name] - [Contact method]
-
-See [Escalation Procedures](../oncall/escalation.md) for the full matrix.
-"""
+INCIDENT = fixture("004-incident-template.md")
 
 
 def test_incident_style_fields(tmp_path):

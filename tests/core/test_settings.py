@@ -31,7 +31,8 @@ def test_broken_file_moved_aside_with_reason(tmp_path):
     settings_path(tmp_path).write_text("{not json", "utf-8")
     s = load_settings(tmp_path)
     assert "not valid settings JSON" in s.load_error
-    assert (tmp_path / "settings.json.broken").read_text("utf-8") == "{not json"
+    kept = list(tmp_path.glob("settings.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text("utf-8") == "{not json"
 
 
 def test_wrong_types_and_bad_names_ignored(tmp_path):

@@ -61,7 +61,7 @@ def test_a_failed_lookup_shows_message_and_hint_on_one_line(qtbot, window):
 def test_sources_dialog_shows_the_hint_on_its_own_line(qtbot, lib, monkeypatch):
     from rbdesk.ui.dialogs import SourcesDialog
 
-    def refuse(name, url, branch=None):
+    def refuse(name, url, branch=None, **_options):
         raise ConfigError(f"source {name!r} cannot be added", hint="check the URL")
 
     monkeypatch.setattr(lib.sync, "add_source", refuse)

@@ -42,18 +42,71 @@ def is_runbook_name(name: str) -> bool:
     return name.lower().endswith(RUNBOOK_SUFFIXES)
 
 
-def iter_runbook_files(root: Path) -> Iterator[tuple[str, Path]]:
+MAX_DEPTH = 64  # folders below a root; deeper paths are skipped (no recursion anywhere)
+
+
+def representable(rel: str) -> str | None:
+    """Why a relative path cannot be used safely (None when it can): not UTF-8,
+    a ``.``/``..`` component, or deeper than MAX_DEPTH folders."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return "name is not UTF-8"
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "'.' or '..' in the path"
+    if len(parts) - 1 > MAX_DEPTH:
+        return f"more than {MAX_DEPTH} folders deep"
+    return None
+
+
+def shown_path(rel: str) -> str:
+    """A path for messages: undecodable bytes shown as \\xNN, long paths shortened."""
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text if len(text) <= 120 else f"{text[:60]}…{text[-40:]}"
+
+
+def iter_runbook_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
     """(relpath, path) of every runbook below root, sorted, never leaving root.
 
-    Symlinks are not followed (a snapshot must not reach outside itself).
+    Symlinks are not followed (a snapshot must not reach outside itself). An
+    explicit stack, not recursion: any depth is safe. Names that are not UTF-8
+    and folders deeper than MAX_DEPTH are skipped; with ``skipped`` given,
+    each is appended there as "path (why)".
     """
     root = Path(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for fn in sorted(filenames):
-            if not is_runbook_name(fn):
+    stack: list[tuple[str, int]] = [("", 0)]
+    while stack:
+        rel_dir, depth = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file(follow_symlinks=False)
+            except OSError:
                 continue
-            p = Path(dirpath) / fn
-            if p.is_symlink() or not p.is_file():
-                continue
-            yield p.relative_to(root).as_posix(), p
+            if is_dir:
+                if entry.name in _SKIP_DIRS:
+                    continue
+                why = representable(rel)
+                if why is None and depth + 1 > MAX_DEPTH:
+                    why = f"more than {MAX_DEPTH} folders deep"
+                if why is not None:
+                    if skipped is not None:
+                        skipped.append(f"{shown_path(rel)}/ ({why})")
+                    continue
+                subdirs.append(rel)
+            elif is_file and is_runbook_name(entry.name):
+                why = representable(rel)
+                if why is not None:
+                    if skipped is not None:
+                        skipped.append(f"{shown_path(rel)} ({why})")
+                    continue
+                yield rel, root / rel
+        stack.extend((d, depth + 1) for d in reversed(subdirs))

@@ -9,8 +9,8 @@ Built on markdown-it-py tokens with renderer rule overrides:
 * inline code links to ``rbdesk://copy-inline/K``; task-list items become
   glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
   ``rbdesk://step/N`` and steps get ``step-N`` anchors;
-* a checklist run's items (:class:`RunMarks`) become ``rbdesk://run/N`` tick
-  boxes with time, initials and note, in place of the boxes and before steps;
+* a checklist run's items (``runmarks.RunMarks``) become ``rbdesk://run/N``
+  tick boxes with time, initials and note, in place of the boxes and before steps;
 * images only point at ``rbdesk://img/K`` for files that
   :func:`resolve_image` accepted (regular file inside the root, size cap);
 * long lines are cut for display (Copy still copies everything) and a huge
@@ -32,7 +32,8 @@ from urllib.parse import unquote, urlsplit
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from rbdesk.core.runbook import copyrules
+from rbdesk.core.render.runmarks import RunMarks, run_box_html
+from rbdesk.core.runbook import copyrules, safety
 from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
 from rbdesk.core.runbook.model import Runbook
 
@@ -96,47 +97,6 @@ class RenderResult:
 
     def anchors(self) -> set[str]:
         return {h.anchor for h in self.headings} | set(self.steps.values())
-
-
-# -- run marks: a checklist run's ticks drawn in the reader ---------------------------------
-
-NOTE_PREVIEW_CHARS = 60
-
-
-@dataclass(frozen=True, slots=True)
-class RunMark:
-    """One item of a checklist run, drawn as an ``rbdesk://run/N`` tick box."""
-
-    number: int  # the run item's number
-    checked: bool = False
-    time: str = ""  # when it was ticked, as shown ("14:05")
-    by: str = ""  # initials
-    note: str = ""
-    closed: bool = False  # the run is finished: ``rbdesk://run-closed/N``, no tick
-
-
-@dataclass(frozen=True, slots=True)
-class RunMarks:
-    """Which run item stands where: task-list boxes by source line, steps by number."""
-
-    boxes: Mapping[int, RunMark] = field(default_factory=dict)  # checklist item's line -> mark
-    steps: Mapping[int, RunMark] = field(default_factory=dict)  # step number -> mark
-
-
-def run_box_html(mark: RunMark) -> str:
-    """The tick box of a run item, with its time, initials and note."""
-    glyph, cls = ("☑", "box on") if mark.checked else ("☐", "box")
-    href = f"rbdesk://{'run-closed' if mark.closed else 'run'}/{mark.number}"
-    stamp = ""
-    if mark.checked:
-        who = f" {escape(mark.by)}" if mark.by else ""
-        stamp = f'<span class="runat">{escape(mark.time)}{who}</span>&nbsp;'
-    if mark.note:
-        note = " ".join(mark.note.split())
-        if len(note) > NOTE_PREVIEW_CHARS:
-            note = note[:NOTE_PREVIEW_CHARS] + "…"
-        stamp += f'<span class="runnote">✎ “{escape(note)}”</span>&nbsp;'
-    return f'<a class="{cls}" href="{href}">{glyph}</a>&nbsp;{stamp}'
 
 
 # -- freshness ---------------------------------------------------------------------------
@@ -205,6 +165,7 @@ def _hidden_span(ch: str) -> str:
 def display_code_html(text: str, variables: Mapping[str, str]) -> str:
     """Escaped code for the view: filled variables highlighted, hidden chars made visible."""
     text = re.sub(r"\x1b", "\u241b", text)  # show ESC as ␛ (copy removes the sequence)
+    text = mark_blank_runs(text, "\x02{}\x03")  # a long run of blanks hides what follows
     lines = text.split("\n")
     cut = [ln if len(ln) <= MAX_DISPLAY_LINE else ln[:MAX_DISPLAY_LINE] + "\x00" for ln in lines]
     text = "\n".join(cut)
@@ -221,8 +182,21 @@ def display_code_html(text: str, variables: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+def mark_blank_runs(text: str, marker: str) -> str:
+    """Each long run of blanks inside a line replaced by marker.format(length)."""
+    return safety.LONG_BLANK_RE.sub(lambda m: m.group(1) + marker.format(len(m.group(2))), text)
+
+
 def _escape_visible(s: str) -> str:
     out: list[str] = []
+    parts = re.split(r"\x02(\d+)\x03", s)
+    if len(parts) > 1:
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append(f'<span class="hidden">⟦{part} blanks: text hidden to the right⟧</span>')
+            else:
+                out.append(_escape_visible(part))
+        return "".join(out)
     for ch in s:
         if ch == "\x00":
             out.append('<span class="cut"> … (cut in the view; Copy takes it all)</span>')
@@ -357,6 +331,7 @@ class _Renderer:
         else:
             clean = copyrules.strip_prompts(text)
         hidden = tuple(r.describe() for r in copyrules.find_hidden(text))
+        hidden += tuple(safety.hidden_text_reasons(text))
         danger = tuple(copyrules.destructive_reasons(clean))
         block = CodeBlock(n, lang, text, clean, line, danger, hidden, self.current_step)
         self.result.code_blocks.append(block)
@@ -627,15 +602,7 @@ _DARK = {
 
 def _visible(text: str) -> str:
     """Text safe for a terminal: hidden characters shown as ⟦U+XXXX⟧, escapes as ␛."""
-    out = []
-    for ch in text.replace("\r\n", "\n"):
-        if ch == "\x1b":
-            out.append("␛")
-        elif copyrules.hidden_kind(ch):
-            out.append(f"⟦U+{ord(ch):04X}⟧")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return safety.terminal_safe(text)
 
 
 def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
@@ -676,7 +643,8 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
                     out.append(red("│ ⚠ destructive: " + "; ".join(block.destructive)))
                 if block.hidden:
                     out.append(red("│ ⚠ hidden characters: " + ", ".join(block.hidden)))
-                out += ["│ " + _visible(ln) for ln in block.text.split("\n")]
+                shown = mark_blank_runs(block.text, "⟦{} blanks⟧")
+                out += ["│ " + _visible(ln) for ln in shown.split("\n")]
                 out.append("└─")
             i = max(end, i + 1)
             continue

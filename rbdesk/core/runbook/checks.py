@@ -3,14 +3,16 @@
 Codes (documented in the README):
   RB1xx reading/syntax — RB101 not UTF-8, RB102 fence closed with an info
         string, RB103 unterminated fence, RB104 binary file, RB105 file too
-        large, RB106 front matter refused, RB109 nesting too deep
+        large, RB106 front matter refused, RB109 nesting too deep, RB110 path
+        skipped (not UTF-8, too deep; reported by `rbdesk lint` on a folder)
   RB2xx quality — RB201 no owner, RB202 no last-tested date, RB203 stale
         last-tested date, RB204 procedure without verification, RB205 no
         escalation path, RB206 no contacts, RB207 template placeholder in a
         header field, RB208 header date not understood, RB210 broken relative
         link, RB211 broken #anchor
   RB3xx safety — RB301 destructive command without a warning near it,
-        RB302 hidden characters in a command
+        RB302 hidden characters in a command, RB303 a download piped into a
+        shell (``curl … | sh``), RB304 a long run of blanks inside a command line
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Facts:
     has_verification: bool = False
     destructive_unwarned: list[tuple[int, str]] = field(default_factory=list)
     hidden: list[tuple[int, str]] = field(default_factory=list)
+    pipe_to_shell: list[int] = field(default_factory=list)  # lines
+    blank_runs: list[tuple[int, int]] = field(default_factory=list)  # (line, length)
     header_placeholders: list[tuple[str, str, int]] = field(default_factory=list)
     bad_dates: list[tuple[str, str, int]] = field(default_factory=list)
 
@@ -153,6 +157,26 @@ def quality_problems(
                 WARNING,
                 f"command contains a hidden character ({what}): what you see is "
                 "not what runs; retype the command",
+            )
+        )
+    for line in facts.pipe_to_shell:
+        out.append(
+            Problem(
+                line,
+                "RB303",
+                WARNING,
+                "command pipes a download into a shell (curl … | sh): whatever the server "
+                "sends runs; download the script, check it, then run it",
+            )
+        )
+    for line, length in facts.blank_runs:
+        out.append(
+            Problem(
+                line,
+                "RB304",
+                WARNING,
+                f"command line has {length} blanks in a row: text pushed out of sight "
+                "still runs; remove the blanks",
             )
         )
     return out

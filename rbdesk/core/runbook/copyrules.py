@@ -6,12 +6,16 @@ Pure functions, no Qt. The rules, in order:
    parser; :func:`strip_prompts` is the same rule for callers without it);
 2. fill placeholders from incident variables: a variable ``NAME`` fills
    ``<NAME>``, ``[NAME]``, ``${NAME}`` and ``{{NAME}}`` (case-sensitive),
-   the value quoted as :func:`shlex.quote` does;
+   and, for an UPPER_CASE name, a bare ``$NAME`` too unless the command
+   itself sets it (``NAME=…``, ``for NAME in``, ``read NAME``) — the value
+   quoted as :func:`shlex.quote` does;
 3. remove what would make the pasted text differ from what the reader sees:
    ANSI escape sequences (``ESC[201~`` ends bracketed paste), other control
    characters, bidi overrides and zero-width characters — and say what went;
 4. never end with a newline (a terminal without bracketed paste would run it);
-5. flag destructive commands so the UI can ask before copying.
+5. flag destructive commands (including a download piped into a shell) so
+   the UI can ask before copying, and text pushed out of sight by a long
+   run of blanks.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from rbdesk.core.runbook.safety import (  # noqa: F401 - re-exported for callers
     char_name,
     destructive_reasons,
     hidden_kind,
+    hidden_text_reasons,
 )
 
 # -- hidden characters --------------------------------------------------------
@@ -161,6 +166,20 @@ class Fill:
     end: int
 
 
+_BARE_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def bare_pattern(name: str) -> str:
+    """``$NAME`` as a whole word (not ``\\$NAME``, ``$$NAME`` or ``$NAMESPACE`` for NAME)."""
+    return rf"(?<![\w$\\])\${re.escape(name)}(?![\w])"
+
+
+def sets_itself(text: str, name: str) -> bool:
+    """True when the command assigns name itself (then ``$NAME`` is its own variable)."""
+    n = re.escape(name)
+    return bool(re.search(rf"(?<![\w$]){n}=|\bfor\s+{n}\b|\bread\b[^\n;|&]*\b{n}\b", text))
+
+
 def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, list[Fill]]:
     """Replace every placeholder of a set variable with its shell-quoted value."""
     active = {k: v for k, v in variables.items() if k and v != "" and valid_variable_name(k)}
@@ -168,7 +187,12 @@ def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, lis
         return text, []
     # One pass over the text so that a value containing "<OTHER>" is never re-filled.
     alternatives = sorted(active, key=len, reverse=True)
-    combined = re.compile("|".join(f"(?:{placeholder_pattern(n).pattern})" for n in alternatives))
+    patterns = []
+    for n in alternatives:
+        patterns.append(placeholder_pattern(n).pattern)
+        if _BARE_NAME_RE.match(n) and "$" in text and not sets_itself(text, n):
+            patterns.append(bare_pattern(n))
+    combined = re.compile("|".join(f"(?:{p})" for p in patterns))
     out: list[str] = []
     fills: list[Fill] = []
     pos = 0
@@ -189,7 +213,7 @@ def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, lis
 
 def _name_of(token: str, names: Iterable[str]) -> str:
     for n in names:
-        if placeholder_pattern(n).fullmatch(token):
+        if placeholder_pattern(n).fullmatch(token) or token == f"${n}":
             return n
     raise ValueError(token)  # unreachable: token was matched by one of the patterns
 
@@ -206,6 +230,7 @@ class CopyResult:
     destructive: list[str] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)  # variable names used
     unfilled: list[str] = field(default_factory=list)  # placeholders left as written
+    hidden_text: list[str] = field(default_factory=list)  # text pushed out of sight
 
     def warnings(self) -> list[str]:
         """One line per thing the user should know, for a status bar or stderr."""
@@ -214,6 +239,8 @@ class CopyResult:
             out.append(
                 "removed hidden characters: " + ", ".join(r.describe() for r in self.removed)
             )
+        if self.hidden_text:
+            out.append("HIDDEN TEXT: " + "; ".join(self.hidden_text))
         if self.destructive:
             out.append("DESTRUCTIVE: " + "; ".join(self.destructive))
         if self.unfilled:
@@ -237,6 +264,7 @@ def prepare_copy(clean: str, variables: Mapping[str, str] | None = None) -> Copy
         destructive=destructive_reasons(final),
         filled=filled_names,
         unfilled=placeholders_in(final),
+        hidden_text=hidden_text_reasons(final),
     )
 
 

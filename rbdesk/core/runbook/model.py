@@ -140,9 +140,6 @@ class Runbook:
     def owner(self) -> str:
         return str(self.meta.get("owner") or self.meta.get("service_owner") or "")
 
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
     def section_for_line(self, line: int) -> Section | None:
         found = None
         for s in self.sections:

@@ -44,7 +44,13 @@ from rbdesk.core.runbook.model import (
     Section,
     Step,
 )
-from rbdesk.core.runbook.safety import destructive_reasons, has_warning_words, hidden_characters
+from rbdesk.core.runbook.safety import (
+    PIPE_TO_SHELL_REASON,
+    destructive_reasons,
+    has_warning_words,
+    hidden_characters,
+    long_blank_runs,
+)
 
 _PROCEDURE_RE = re.compile(
     r"procedure|steps\b|resolution|mitigat|remediat|recover|rollback|roll back|runbook|"
@@ -517,12 +523,18 @@ class _Walker:
         self.body.append(text)
         if kind in ("shell", "sql", "other", "query"):
             reasons = destructive_reasons(text)
+            if PIPE_TO_SHELL_REASON in reasons:  # RB303, reported even with a warning
+                self.facts.pipe_to_shell.append(line + 1)
+                reasons.remove(PIPE_TO_SHELL_REASON)
             if reasons:
                 context = " ".join([*self.prose, self.section]) + "\n" + text
                 if not has_warning_words(context):
                     self.facts.destructive_unwarned.append((line, reasons[0]))
         for off, _ch, what in hidden_characters(text)[:1]:
             self.facts.hidden.append((line + 1 + text.count("\n", 0, off), what))
+        if kind != "output":
+            for n, length in long_blank_runs(text)[:1]:
+                self.facts.blank_runs.append((line + n, length))
         if lang in ("yaml", "yml") and "alert" in text:
             self._yaml_alerts(text)
         if kind in ("output",) and _VERIFY_RE.search(" ".join(self.prose[-1:])):

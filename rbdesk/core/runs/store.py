@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rbdesk.core import fsutil
 from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.library.origin import Origin, file_hash, short_revision
 from rbdesk.core.runbook.items import run_items
@@ -607,22 +608,15 @@ def write_export(store: RunStore, run_id: int, path: str | os.PathLike[str]) -> 
             f"{path}: cannot tell the export format from the extension",
             hint="name the file .md (Markdown timeline) or .json",
         )
+    fsutil.refuse_symlink(out)
     atomic_write_text(out, text)
     return out
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write text next to path, fsync, then rename over path (never a half file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write text atomically (see rbdesk.core.fsutil): never a half file, never
+    through a planted temp file or symlink."""
+    fsutil.atomic_write_text(path, text)
 
 
 # -- did the runbook change? ------------------------------------------------------------------

@@ -14,6 +14,12 @@ Unix socket, then exits after ``IDLE_SECONDS`` without a request.
   sync is picked up; a server started by other code (an upgrade) refuses
   requests and exits.
 * ``RBDESK_SEARCH_SERVER=0`` turns it off (the test suite does).
+* Bounded: a query longer than ``MAX_QUERY_CHARS`` or with more than
+  ``MAX_QUERY_TERMS`` words is refused with a clear message (the CLI checks
+  the same limits before searching in-process); each request is cancelled
+  after ``REQUEST_SECONDS``; every connection has its own thread (at most
+  ``MAX_CLIENTS`` at once), so a slow client or query never makes the next
+  one wait for its socket.
 
 This module must stay cheap to import: the client path imports only the
 standard library.
@@ -28,6 +34,8 @@ import os
 import socket
 import stat
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,11 +45,32 @@ ENV_IDLE = "RBDESK_SEARCH_SERVER_IDLE"
 IDLE_SECONDS = 600.0
 PROTOCOL = 1
 _MAX_REQUEST = 64 * 1024
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 32
+REQUEST_SECONDS = 5.0
+MAX_CLIENTS = 16
+TIMEOUT_MESSAGE = f"search stopped after {REQUEST_SECONDS:g} s: use fewer or more specific words"
 _PACKAGE = Path(__file__).resolve().parents[2]  # the rbdesk package folder
 
 
 def enabled() -> bool:
     return hasattr(socket, "AF_UNIX") and os.environ.get(ENV_SWITCH, "1") != "0"
+
+
+def query_problem(text: str) -> str | None:
+    """Why a query is refused (too long, too many words), or None when it is fine."""
+    if len(text) > MAX_QUERY_CHARS:
+        return (
+            f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS}): "
+            "search for a few distinctive words instead"
+        )
+    terms = len(text.split())
+    if terms > MAX_QUERY_TERMS:
+        return (
+            f"query has too many words ({terms}; the limit is {MAX_QUERY_TERMS}): "
+            "search for a few distinctive words instead"
+        )
+    return None
 
 
 def code_stamp() -> str:
@@ -89,7 +118,10 @@ def socket_path(data_dir: Path) -> Path | None:
 
 
 def ask(data_dir: Path, request: dict[str, Any], timeout: float = 10.0) -> dict | None:
-    """The server's answer to request, or None (then answer in-process)."""
+    """The server's answer to request, or None (then answer in-process).
+
+    An answer with ``"refused": True`` (and ``"error"``) is a final refusal.
+    """
     if not enabled():
         return None
     path = socket_path(data_dir)
@@ -106,7 +138,10 @@ def ask(data_dir: Path, request: dict[str, Any], timeout: float = 10.0) -> dict 
         answer = json.loads(line)
     except (OSError, ValueError):
         return None
-    return answer if isinstance(answer, dict) and answer.get("ok") else None
+    if not isinstance(answer, dict):
+        return None
+    # A refusal (limits, time limit) is final: searching in-process would only repeat it.
+    return answer if answer.get("ok") or answer.get("refused") else None
 
 
 def spawn(data_dir: Path) -> None:
@@ -156,18 +191,50 @@ def _bind(path: Path) -> socket.socket | None:
     return srv
 
 
+class _Deadline:
+    """A cancel token that becomes set ``seconds`` after it was made."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def is_set(self) -> bool:
+        return time.monotonic() >= self.at
+
+
 def _answer(lib: Any, request: dict[str, Any], stamp: str) -> dict[str, Any]:
     if request.get("protocol") != PROTOCOL or request.get("stamp") != stamp:
         return {"ok": False, "error": "other version", "exit": True}
     if request.get("op") != "search":
         return {"ok": False, "error": "unknown op"}
+    query = str(request.get("query", ""))
+    problem = query_problem(query)
+    if problem:
+        return {"ok": False, "error": problem, "refused": True}
     source = request.get("source") or None
     if source:
         lib.root(source)  # raises NotFoundError: the client then answers itself
-    result = lib.search.search(
-        str(request.get("query", "")), limit=int(request.get("limit", 10)), source=source
-    )
+    limit = max(1, min(int(request.get("limit", 10)), 1000))
+    result = lib.search.search(query, limit=limit, source=source, cancel=_Deadline(REQUEST_SECONDS))
     return {"ok": True, "result": result.to_dict()}
+
+
+def _handle(conn: socket.socket, lib: Any, stamp: str, stop: threading.Event) -> None:
+    """Answer one connection (in its own thread)."""
+    with conn:
+        conn.settimeout(10.0)
+        try:
+            with conn.makefile("rb") as f:
+                raw = f.readline(_MAX_REQUEST)
+            reply = _answer(lib, json.loads(raw), stamp)
+        except Exception as exc:  # one bad request never kills the server
+            if type(exc).__name__ == "SearchCancelled":  # hit REQUEST_SECONDS
+                reply = {"ok": False, "refused": True, "error": TIMEOUT_MESSAGE}
+            else:
+                reply = {"ok": False, "error": str(exc) or type(exc).__name__}
+        with contextlib.suppress(OSError):
+            conn.sendall(json.dumps(reply).encode() + b"\n")
+        if reply.get("exit"):
+            stop.set()
 
 
 def serve(data_dir: Path, open_library: Callable[[Path], Any], idle: float = IDLE_SECONDS) -> int:
@@ -182,28 +249,33 @@ def serve(data_dir: Path, open_library: Callable[[Path], Any], idle: float = IDL
     lib = open_library(data_dir)
     with contextlib.suppress(Exception):
         lib.search.prefix_search("rbdesk", limit=1)  # open every index before the first ask
-    srv.settimeout(idle)
+    stop = threading.Event()
+    slots = threading.BoundedSemaphore(MAX_CLIENTS)
+    last = time.monotonic()
+    srv.settimeout(min(0.5, idle))
     try:
-        while True:
+        while not stop.is_set():
             try:
                 conn, _ = srv.accept()
             except TimeoutError:
-                return 0  # idle: exit
-            with conn:
-                conn.settimeout(10.0)
+                if time.monotonic() - last >= idle:
+                    return 0  # idle: exit
+                continue
+            last = time.monotonic()
+            slots.acquire()
+
+            def run(conn: socket.socket = conn) -> None:
                 try:
-                    with conn.makefile("rb") as f:
-                        raw = f.readline(_MAX_REQUEST)
-                    reply = _answer(lib, json.loads(raw), stamp)
-                except Exception as exc:  # one bad request never kills the server
-                    reply = {"ok": False, "error": str(exc)}
-                with contextlib.suppress(OSError):
-                    conn.sendall(json.dumps(reply).encode() + b"\n")
-                if reply.get("exit"):
-                    return 0
+                    _handle(conn, lib, stamp, stop)
+                finally:
+                    slots.release()
+
+            threading.Thread(target=run, daemon=True).start()
+        return 0
     finally:
         srv.close()
         with contextlib.suppress(OSError):
             if path.exists() and stat.S_ISSOCK(path.lstat().st_mode):
                 path.unlink()
-        lib.search.close()
+        with contextlib.suppress(Exception):
+            lib.search.close()

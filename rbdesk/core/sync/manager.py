@@ -13,7 +13,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from rbdesk.core.sync.urls import (
     UnsafeURLError,
     redact,
     validate_branch,
+    validate_docs_url,
     validate_name,
     validate_subdir,
     validate_url,
@@ -54,6 +55,14 @@ _TIP_REF = "refs/rbdesk/tip"
 _CURRENT_REF = "refs/rbdesk/current"
 
 
+class _HookFailed(Exception):
+    """The on_snapshot hook raised ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class SyncFailure(Exception):
     """One source's sync failed: kind + one line for the user."""
 
@@ -74,6 +83,7 @@ class _Target:
     export: Callable[[Path], int | None]  # writes the file tree; may return the runbook count
     forced: bool = False
     notices: tuple[str, ...] = ()
+    skipped: list[str] = field(default_factory=list)  # set by export: "path (why)"
 
 
 def is_git_repository(path: Path) -> bool:
@@ -109,13 +119,19 @@ class SyncManager:
         return bool(self.sources())
 
     def add_source(
-        self, name: str, url: str, branch: str | None = None, subdir: str | None = None
+        self,
+        name: str,
+        url: str,
+        branch: str | None = None,
+        subdir: str | None = None,
+        docs_url: str | None = None,
     ) -> store.SourceConfig:
         """Validate and store a source; nothing is written when anything is refused."""
         validate_name(name)
         surl = validate_url(url)
         branch = validate_branch(branch)
         subdir = validate_subdir(subdir)
+        docs_url = validate_docs_url(docs_url) if docs_url else None
         kind = "git"
         if surl.transport == "local" and not is_git_repository(Path(surl.url)):
             kind = "folder"
@@ -126,7 +142,7 @@ class SyncManager:
                     hint="add the sub-folder itself as the source URL",
                 )
         source = store.SourceConfig(
-            name=name, url=surl.url, kind=kind, branch=branch, subdir=subdir
+            name=name, url=surl.url, kind=kind, branch=branch, subdir=subdir, docs_url=docs_url
         )
         with store.editing_config(self.data_dir) as config:
             if config.find(name):
@@ -187,8 +203,13 @@ class SyncManager:
 
     def _status(self, source: store.SourceConfig, settings: store.Settings) -> SourceStatus:
         paths = store.SourcePaths.of(self.data_dir, source.name)
-        pointer = store.read_pointer(paths) or {}
-        state = store.read_json(paths.state) or {}
+        checked, problems = store.read_pointer_checked(paths)
+        pointer = checked or {}
+        state, state_problems = store.read_state(paths)
+        problems += state_problems
+        skipped = pointer.get("skipped") or []
+        if skipped:
+            problems.append(skipped_line(skipped))
         runbooks = pointer.get("runbooks")
         if pointer and not isinstance(runbooks, int):
             from rbdesk.core.library.roots import iter_runbook_files
@@ -211,6 +232,8 @@ class SyncManager:
             kind=source.kind,
             subdir=source.subdir,
             last_error_kind=state.get("last_error_kind"),
+            problems=problems,
+            docs_url=source.docs_url,
         )
 
     # -- sync ------------------------------------------------------------------------
@@ -335,6 +358,7 @@ class SyncManager:
                     "commit_subject": target.commit_subject,
                     "runbooks": exported if exported is not None else _count_runbooks(tree),
                     "created_at": now,
+                    "skipped": list(target.skipped),
                 }
                 if (final / "meta.json").is_file():
                     store.remove_tree(tmp)
@@ -347,8 +371,19 @@ class SyncManager:
         meta = store.read_json(final / "meta.json") or {}
         new_pointer = {**meta, "snapshot": target.snapshot_id, "synced_at": now}
         notices = list(target.notices)
-        notices += self._run_hook(source, paths, new_pointer, pointer, progress)
-        self._write_pointer(paths, new_pointer)
+        if target.skipped:
+            notices.append(skipped_line(target.skipped))
+        fresh = target.snapshot_id != previous_id
+        try:
+            self._run_hook(source, paths, new_pointer, pointer, progress)
+            self._write_pointer(paths, new_pointer)
+        except BaseException as exc:
+            # Only a whole snapshot is published: the failed attempt goes, the old stays.
+            if fresh:
+                store.remove_tree(final)
+            if isinstance(exc, _HookFailed):
+                raise self._index_failure(exc.error, previous_commit) from None
+            raise
         store.prune_snapshots(paths, {target.snapshot_id, *([previous_id] if previous_id else [])})
         short = target.commit[:7]
         if target.forced:
@@ -374,20 +409,37 @@ class SyncManager:
         new_pointer: dict[str, Any],
         old_pointer: dict[str, Any] | None,
         progress: ProgressCallback,
-    ) -> list[str]:
+    ) -> None:
+        """The on_snapshot hook (search index build + check); _HookFailed when it fails."""
         if self.on_snapshot is None:
-            return []
+            return
         new_root = self._root(source.name, paths, new_pointer)
         old_root = self._root(source.name, paths, old_pointer) if old_pointer else None
         try:
             self.on_snapshot(new_root, old_root, progress)
-        except Exception as exc:  # the swap still happens; the index is rebuilt lazily
+        except Exception as exc:
             log.warning("on_snapshot hook failed for %s: %s", source.name, exc)
-            return [
-                f"search index not built ({redact(str(exc)) or type(exc).__name__}); "
-                "it will be built on first search"
-            ]
-        return []
+            raise _HookFailed(exc) from exc
+
+    @staticmethod
+    def _index_failure(exc: BaseException, previous_commit: str | None) -> SyncFailure:
+        kept = (
+            f"the previous snapshot ({previous_commit[:7]}) stays current"
+            if previous_commit
+            else "nothing was published"
+        )
+        if store.is_disk_full(exc):
+            return SyncFailure(
+                "disk_full",
+                f"disk full while building the search index: the new snapshot was discarded "
+                f"and {kept}; free some space and sync again",
+            )
+        detail = redact(str(exc)) or type(exc).__name__
+        return SyncFailure(
+            "index",
+            f"search index could not be built ({detail}): the new snapshot was discarded "
+            f"and {kept}; run `rbdesk doctor`, then sync again",
+        )
 
     def _still_current(
         self, paths: store.SourcePaths, pointer: dict[str, Any], name: str, commit: str, now: str
@@ -424,6 +476,7 @@ class SyncManager:
         def export(tree: Path) -> None:
             copied = store.hash_folder(folder, copy_to=tree)
             target.commit, target.commit_date = copied.commit, copied.commit_date
+            target.skipped[:] = copied.skipped
 
         target.export = export
         return self._publish(
@@ -490,6 +543,7 @@ class _GitSession:
         self.subdir = subdir
         self.runner = runner
         self.progress = progress
+        self.skipped: list[str] = []  # paths the last export left out ("path (why)")
 
     def git(
         self,
@@ -584,9 +638,12 @@ class _GitSession:
         forced = bool(previous and previous != commit_id and self._rewritten(previous, commit_id))
 
         def export(tree: Path) -> int:
-            return self._export(treeish, tree)
+            count = self._export(treeish, tree)
+            target.skipped[:] = self.skipped
+            return count
 
-        return _Target(commit_id, commit_id, commit_date, subject, export, forced=forced)
+        target = _Target(commit_id, commit_id, commit_date, subject, export, forced=forced)
+        return target
 
     def _fetch_subdir_blobs(self, commit: str) -> None:
         kind = self.git("cat-file", "-t", f"{commit}:{self.subdir}", check=False)
@@ -631,20 +688,38 @@ class _GitSession:
     def _export(self, treeish: str, tree: Path) -> int:
         """Write the tree of treeish into tree; returns how many runbooks it holds.
 
-        git itself writes the files (``read-tree`` into a private index file,
-        then ``checkout-index --prefix``): it refuses unsafe paths (``..``,
-        ``.git``) and never writes through a symlink. Symlinks whose target
-        leaves the snapshot are removed afterwards.
+        The tree is listed (``ls-tree -r -z``) and every entry whose path cannot
+        be represented safely -- not UTF-8, a ``.``/``..``/``.git`` component,
+        more than MAX_DEPTH folders, a name too long for the file system -- is
+        left out and recorded in ``self.skipped`` (shown by status and lint).
+        The rest goes into a private index file (``update-index --index-info``,
+        which refuses unsafe paths again) and git itself writes the files
+        (``checkout-index --prefix``): it never writes through a symlink.
+        Symlinks whose target leaves the snapshot are removed afterwards.
         """
+        from rbdesk.core import fsutil
         from rbdesk.core.library.roots import is_runbook_name
 
         index_file = tree.parent / "export.index"
         # No user config either: no smudge/filter driver (git-lfs…) or fsmonitor may
         # run a program or reach the network while the snapshot is written.
         env = {"GIT_INDEX_FILE": str(index_file), "GIT_CONFIG_GLOBAL": os.devnull}
+        self.skipped = []
         try:
-            self.git("read-tree", treeish, extra_env=env, local=True)
-            listing = self.git("ls-files", "-s", "-z", extra_env=env, local=True).stdout
+            listing = self.git(
+                "ls-tree", "-r", "-z", "--full-tree", treeish, extra_env=env, local=True
+            ).stdout
+            entries = self._safe_entries(listing, len(str(tree)))
+            info = b"".join(
+                mode + b" " + oid + b"\t" + raw + b"\0" for mode, oid, raw, _rel in entries
+            )
+            result = self.git(
+                "update-index", "-z", "--index-info", stdin=info, extra_env=env, local=True
+            )
+            for line in result.stderr.splitlines():
+                if line.startswith("Ignoring path "):
+                    self.skipped.append(f"{line.removeprefix('Ignoring path ')} (unsafe path)")
+            fsutil.fault_point("export", tree)
             self.git(
                 f"--work-tree={tree}",
                 "checkout-index",
@@ -671,18 +746,40 @@ class _GitSession:
         links: list[str] = []
         runbooks = 0
         root = os.path.realpath(tree)
-        for entry in listing.split(b"\0"):
-            meta, _, raw = entry.partition(b"\t")
-            if not raw:
-                continue
-            rel = raw.decode("utf-8", "surrogateescape")
-            mode = meta.split(b" ", 1)[0]
+        for mode, _oid, _raw, rel in entries:
             if mode == b"120000":
                 links.append(os.path.join(root, rel))
             elif mode in (b"100644", b"100755") and is_runbook_name(rel.rsplit("/", 1)[-1]):
                 runbooks += 1
         store.drop_escaping_links(links, root)
         return runbooks
+
+    def _safe_entries(
+        self, listing: bytes, prefix_len: int
+    ) -> list[tuple[bytes, bytes, bytes, str]]:
+        """(mode, oid, raw path, path) of the blobs and symlinks that can be written."""
+        from rbdesk.core.library.roots import MAX_DEPTH, representable, shown_path
+
+        out = []
+        for entry in listing.split(b"\0"):
+            meta, _, raw = entry.partition(b"\t")
+            fields = meta.split()
+            if not raw or len(fields) != 3 or fields[1] != b"blob":
+                continue  # submodules (commit entries) are never checked out
+            rel = raw.decode("utf-8", "surrogateescape")
+            parts = raw.split(b"/")
+            why = representable(rel)
+            if why is None and any(p.lower() == b".git" for p in parts):
+                why = "'.git' in the path"
+            if why is None and (any(len(p) > 255 for p in parts) or prefix_len + len(raw) > 4000):
+                why = "name too long"
+            if why is None and len(parts) - 1 > MAX_DEPTH:
+                why = f"more than {MAX_DEPTH} folders deep"
+            if why is not None:
+                self.skipped.append(f"{shown_path(rel)} ({why})")
+                continue
+            out.append((fields[0], fields[2], raw, rel))
+        return out
 
     def mark_current(self, commit: str | None) -> None:
         """Keep the published commit reachable in the mirror (force-push detection)."""
@@ -707,6 +804,13 @@ def _remove_stale_git_locks(mirror: Path) -> None:
                 if fn.endswith(".lock"):
                     with contextlib.suppress(OSError):
                         os.unlink(os.path.join(dirpath, fn))
+
+
+def skipped_line(skipped: list[str], shown: int = 3) -> str:
+    """'skipped 2 files: a/caf\\xe9.md (not UTF-8), …' for status and lint."""
+    more = f", … ({len(skipped) - shown} more)" if len(skipped) > shown else ""
+    head = ", ".join(skipped[:shown]) + more
+    return f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {head}"
 
 
 def _runbooks_phrase(meta: dict[str, Any]) -> str:

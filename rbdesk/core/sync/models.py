@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,9 @@ class SourceStatus:
     kind: str = "git"  # "git" or "folder"
     subdir: str | None = None
     last_error_kind: str | None = None  # "network", "dns", "auth", "stalled", ...
+    # Problems of this source's state files and snapshot ("skipped 2 files: …").
+    problems: list[str] = field(default_factory=list)
+    docs_url: str | None = None  # the docs site given with `rbdesk source add --docs-url`
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

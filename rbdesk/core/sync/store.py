@@ -31,7 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from rbdesk.core import fsutil
 from rbdesk.core.errors import ConfigError, RbdeskError
+from rbdesk.core.sync.urls import UnsafeURLError, validate_branch, validate_name, validate_subdir
 
 CONFIG_NAME = "sources.json"
 CONFIG_VERSION = 1
@@ -50,31 +52,12 @@ def utc_now_iso() -> str:
 
 # -- atomic files -----------------------------------------------------------------
 def fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsutil.fsync_dir(path)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON next to path, fsync it, then os.replace it over path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{uuid.uuid4().hex[:8]}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    fsync_dir(path.parent)
+    """Write JSON next to path (random O_EXCL|O_NOFOLLOW temp), fsync, os.replace."""
+    fsutil.atomic_write_json(path, data)
 
 
 def read_json(path: Path) -> Any | None:
@@ -210,15 +193,19 @@ class SourceConfig:
     kind: str  # "git" or "folder"
     branch: str | None = None
     subdir: str | None = None
+    docs_url: str | None = None  # where the runbooks are published (rbdesk source add --docs-url)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "name": self.name,
             "url": self.url,
             "kind": self.kind,
             "branch": self.branch,
             "subdir": self.subdir,
         }
+        if self.docs_url:
+            d["docs_url"] = self.docs_url
+        return d
 
 
 @dataclass(slots=True)
@@ -259,6 +246,20 @@ def _positive_float(value: Any, what: str, path: Path) -> float:
     return number
 
 
+def _docs_url_entry(value: Any, i: int, path: Path) -> str | None:
+    if value in (None, ""):
+        return None
+    from rbdesk.core.sync.urls import validate_docs_url
+
+    try:
+        return validate_docs_url(str(value)) if isinstance(value, str) else validate_docs_url("")
+    except RbdeskError as exc:
+        raise ConfigError(
+            f"{path}: source #{i + 1}: docs_url {value!r}: {exc.message}",
+            hint="fix or remove docs_url in that entry",
+        ) from None
+
+
 def load_config(data_dir: Path) -> Config:
     """The config (empty when absent); ConfigError when it is broken."""
     path = data_dir / CONFIG_NAME
@@ -276,23 +277,19 @@ def load_config(data_dir: Path) -> Config:
             raise ConfigError(
                 f"{path}: expected a JSON object", hint="remove the file and re-add sources"
             )
-    sources = []
-    for i, item in enumerate(raw.get("sources") or []):
-        if not isinstance(item, dict) or not item.get("name") or not item.get("url"):
-            raise ConfigError(
-                f"{path}: source #{i + 1} needs a name and a url",
-                hint="fix the entry or remove it with `rbdesk source remove`",
-            )
-        sources.append(
-            SourceConfig(
-                name=str(item["name"]),
-                url=str(item["url"]),
-                kind=str(item.get("kind") or "git"),
-                branch=item.get("branch") or None,
-                subdir=item.get("subdir") or None,
-            )
+    items = raw.get("sources") or []
+    if not isinstance(items, list):
+        raise ConfigError(
+            f"{path}: field 'sources' must be a list",
+            hint=f"fix {path} by hand or remove it and add the sources again",
         )
+    sources = [_source_from(item, i, path) for i, item in enumerate(items)]
     s = raw.get("settings") or {}
+    if not isinstance(s, dict):
+        raise ConfigError(
+            f"{path}: field 'settings' must be an object",
+            hint=f"fix or remove 'settings' in {path}",
+        )
     settings = Settings(
         stale_hours=_positive_float(
             s.get("stale_after_hours", DEFAULT_STALE_HOURS), "settings.stale_after_hours", path
@@ -310,6 +307,38 @@ def load_config(data_dir: Path) -> Config:
     if env_stale:
         settings.stale_hours = _positive_float(env_stale, ENV_STALE_HOURS, path)
     return Config(sources, settings)
+
+
+def _source_from(item: Any, i: int, path: Path) -> SourceConfig:
+    """One validated source entry; ConfigError naming the entry and field otherwise.
+
+    The name becomes a folder name under the data dir: it must match the same
+    safe pattern as ``rbdesk source add`` (never a path), so a hand-edited
+    ``"../../x"`` cannot reach outside the data dir.
+    """
+    where = f"{path}: source #{i + 1}"
+    fix = "fix the entry by hand (or remove it from the file) and run the command again"
+    if not isinstance(item, dict) or not item.get("name") or not item.get("url"):
+        raise ConfigError(f"{where} needs a name and a url", hint=fix)
+    for key in ("name", "url", "kind"):
+        if key in item and item[key] is not None and not isinstance(item[key], str):
+            raise ConfigError(f"{where}: field {key!r} must be text", hint=fix)
+    for key in ("branch", "subdir"):
+        if item.get(key) not in (None, "") and not isinstance(item.get(key), str):
+            raise ConfigError(f"{where}: field {key!r} must be text or null", hint=fix)
+    kind = item.get("kind") or "git"
+    if kind not in ("git", "folder"):
+        raise ConfigError(f'{where}: field \'kind\' must be "git" or "folder"', hint=fix)
+    try:
+        name = validate_name(item["name"])
+        branch = validate_branch(item.get("branch") or None)
+        subdir = validate_subdir(item.get("subdir") or None)
+    except UnsafeURLError as exc:
+        raise ConfigError(f"{where}: {exc.message}", hint=fix) from None
+    docs_url = _docs_url_entry(item.get("docs_url"), i, path)
+    return SourceConfig(
+        name=name, url=item["url"], kind=kind, branch=branch, subdir=subdir, docs_url=docs_url
+    )
 
 
 def save_config(data_dir: Path, config: Config) -> None:
@@ -333,6 +362,9 @@ class SourcePaths:
 
     @classmethod
     def of(cls, data_dir: Path, name: str) -> SourcePaths:
+        """The folder of source name; a name that is not a plain safe name (a path,
+        ``..``) is refused here too, whatever the caller checked before."""
+        validate_name(name)
         return cls(data_dir / "sources" / name)
 
     @property
@@ -367,15 +399,77 @@ def snapshot_index(snapshot_dir: Path) -> Path:
     return snapshot_dir / "index"
 
 
+# Fields of current.json / meta.json and the types a reader may rely on.
+_POINTER_TEXT = ("kind", "commit", "commit_date", "synced_at", "created_at")
+_POINTER_OPTIONAL_TEXT = ("commit_subject",)
+_STATE_TEXT = ("last_attempt_at", "last_error", "last_error_kind")
+
+
+def check_pointer(data: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    """(usable pointer or None, problems): every field type-checked.
+
+    A wrong ``snapshot`` makes the pointer unusable; any other wrong field is
+    dropped (readers then use its default) and named in problems.
+    """
+    if not isinstance(data, dict):
+        return None, ["not a JSON object"]
+    snap = data.get("snapshot")
+    if not isinstance(snap, str) or not snap or snap.startswith(".") or "/" in snap:
+        return None, ["field 'snapshot' must be a snapshot folder name"]
+    problems: list[str] = []
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _POINTER_TEXT and not isinstance(value, str):
+            problems.append(f"field {key!r} must be text")
+        elif key in _POINTER_OPTIONAL_TEXT and value is not None and not isinstance(value, str):
+            problems.append(f"field {key!r} must be text or null")
+        elif key == "runbooks" and (not isinstance(value, int) or isinstance(value, bool)):
+            problems.append("field 'runbooks' must be a whole number")
+        elif key == "skipped" and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            problems.append("field 'skipped' must be a list of text")
+        else:
+            clean[key] = value
+    return clean, problems
+
+
 def read_pointer(paths: SourcePaths) -> dict[str, Any] | None:
     """The current pointer if it names a complete snapshot, else None."""
+    return read_pointer_checked(paths)[0]
+
+
+def read_pointer_checked(paths: SourcePaths) -> tuple[dict[str, Any] | None, list[str]]:
+    """(pointer or None, problems of current.json as one-line messages).
+
+    A pointer with wrong fields is still used (the wrong fields dropped); a copy
+    of the bad file is kept as ``current.json.corrupt-<time>`` before any sync
+    replaces it.
+    """
+    if not paths.pointer.exists():
+        return None, []
     data = read_json(paths.pointer)
-    if not isinstance(data, dict) or not isinstance(data.get("snapshot"), str):
-        return None
-    snap = data["snapshot"]
-    if snap.startswith(".") or "/" in snap or not (paths.snapshot(snap) / "meta.json").is_file():
-        return None
-    return data
+    pointer, problems = check_pointer(data)
+    if pointer is not None and not (paths.snapshot(pointer["snapshot"]) / "meta.json").is_file():
+        pointer = None
+        problems = [*problems, "the snapshot it names is missing"]
+    if problems:
+        aside = fsutil.keep_corrupt_copy(paths.pointer)
+        kept = f" (kept as {aside.name})" if aside else ""
+        problems = [f"{paths.pointer}: {p}{kept}" for p in problems]
+    return pointer, problems
+
+
+def read_state(paths: SourcePaths) -> tuple[dict[str, Any], list[str]]:
+    """state.json with every field type-checked: (usable fields, problems)."""
+    data = read_json(paths.state)
+    if data is None:
+        return {}, ([f"{paths.state}: unreadable; ignored"] if paths.state.exists() else [])
+    if not isinstance(data, dict):
+        return {}, [f"{paths.state}: not a JSON object; ignored"]
+    clean = {k: data.get(k) for k in _STATE_TEXT if isinstance(data.get(k), str)}
+    bad = [k for k in _STATE_TEXT if data.get(k) is not None and k not in clean]
+    return clean, [f"{paths.state}: field {k!r} must be text; ignored" for k in bad]
 
 
 def new_tmp_dir(parent: Path) -> Path:
@@ -436,15 +530,44 @@ def drop_escaping_links(candidates: list[str], root: str) -> None:
                 changed = True
 
 
-def _walk_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """(relpath, path) of regular files under root, sorted, symlinks skipped."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for fn in sorted(filenames):
-            p = Path(dirpath) / fn
-            if p.is_symlink() or not p.is_file():
+def _walk_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
+    """(relpath, path) of regular files under root, sorted, symlinks skipped.
+
+    An explicit stack (no recursion); paths that cannot be represented (not
+    UTF-8, ``..``, deeper than MAX_DEPTH) are skipped and named in ``skipped``.
+    """
+    from rbdesk.core.library.roots import MAX_DEPTH, representable, shown_path
+
+    stack: list[tuple[str, int]] = [("", 0)]
+    while stack:
+        rel_dir, depth = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file(follow_symlinks=False)
+            except OSError:
                 continue
-            yield p.relative_to(root).as_posix(), p
+            if not (is_dir or is_file) or (is_dir and entry.name == ".git"):
+                continue
+            why = representable(rel)
+            if why is None and is_dir and depth + 1 > MAX_DEPTH:
+                why = f"more than {MAX_DEPTH} folders deep"
+            if why is not None:
+                if skipped is not None:
+                    skipped.append(f"{shown_path(rel)}{'/' if is_dir else ''} ({why})")
+                continue
+            if is_dir:
+                subdirs.append(rel)
+            else:
+                yield rel, root / rel
+        stack.extend((d, depth + 1) for d in reversed(subdirs))
 
 
 def _hash_update(h: Any, rel: str, data_iter: Iterator[bytes]) -> None:
@@ -464,6 +587,7 @@ class FolderDigest:
     commit: str  # 12 hex content hash
     commit_date: str  # newest file mtime (ISO 8601 UTC), "" when empty
     files: int
+    skipped: tuple[str, ...] = ()  # "path (why)" of files that could not be taken
 
 
 def _iso_from_ts(ts: float) -> str:
@@ -478,7 +602,8 @@ def hash_folder(root: Path, copy_to: Path | None = None) -> FolderDigest:
     h = hashlib.sha256()
     newest = 0.0
     count = 0
-    for rel, path in _walk_files(root):
+    skipped: list[str] = []
+    for rel, path in _walk_files(root, skipped):
         try:
             st = path.stat()
             with open(path, "rb") as src:
@@ -502,7 +627,8 @@ def hash_folder(root: Path, copy_to: Path | None = None) -> FolderDigest:
             continue
         newest = max(newest, st.st_mtime)
         count += 1
-    return FolderDigest(h.hexdigest()[:12], _iso_from_ts(newest) if count else "", count)
+    when = _iso_from_ts(newest) if count else ""
+    return FolderDigest(h.hexdigest()[:12], when, count, tuple(skipped))
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -203,6 +203,46 @@ def validate_subdir(subdir: str | None) -> str | None:
     return cleaned
 
 
+MAX_DOCS_URL = 2048
+
+
+def validate_docs_url(url: str | None) -> str | None:
+    """A docs-site base URL (``https://runbooks.example.dev/``) normalised to end in ``/``.
+
+    http(s) only, a host, no credentials, query or fragment, no control characters.
+    """
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    hint = "give the site's base URL, e.g. --docs-url https://runbooks.example.dev/"
+    text = url.strip()
+    if not text:
+        return None
+    if _has_control_chars(text) or len(text) > MAX_DOCS_URL:
+        raise UnsafeURLError(f"refused docs URL {redact(text)!r}: control characters", hint=hint)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise UnsafeURLError(f"refused docs URL {redact(text)!r}: not a URL", hint=hint) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UnsafeURLError(
+            f"refused docs URL {redact(text)!r}: it must start with https:// or http://",
+            hint=hint,
+        )
+    if parts.username or parts.password:
+        raise UnsafeURLError(f"refused docs URL {redact(text)}: it contains credentials", hint=hint)
+    if parts.query or parts.fragment:
+        raise UnsafeURLError(
+            f"refused docs URL {text!r}: no ?query or #fragment in a base URL", hint=hint
+        )
+    _check_host(parts.hostname, text)
+    host = parts.hostname.lower() + (f":{port}" if port else "")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme.lower()}://{host}{path}"
+
+
 def validate_name(name: str) -> str:
     """A source name usable as a folder name and on the command line."""
     if not isinstance(name, str) or not _NAME_RE.match(name) or name.lower() in RESERVED_NAMES:

@@ -175,6 +175,15 @@ def check_sources(lib: Library) -> list[Check]:
     out = []
     for s in statuses:
         name = f"source {s.name}"
+        for problem in s.problems:
+            out.append(
+                Check(
+                    name,
+                    WARN,
+                    problem,
+                    f"run: rbdesk sync {s.name} (a bad state file is kept as *.corrupt-<time>)",
+                )
+            )
         if not s.commit:
             out.append(
                 Check(

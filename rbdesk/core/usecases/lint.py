@@ -29,13 +29,25 @@ class LintFinding:
         return asdict(self)
 
 
-def iter_lint_targets(paths: Iterable[str]) -> Iterator[tuple[str, Path]]:
-    """(display path, file) for every runbook named or found below a folder."""
+SKIPPED_CODE = "RB110"
+
+
+def iter_lint_targets(
+    paths: Iterable[str], skipped: list[str] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """(display path, file) for every runbook named or found below a folder.
+
+    Paths below a folder that cannot be used (not UTF-8, too deep) are not
+    yielded; with ``skipped`` given they are appended there ("path (why)").
+    """
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for rel, f in iter_runbook_files(p):
+            found: list[str] = []
+            for rel, f in iter_runbook_files(p, found):
                 yield (str(Path(raw) / rel), f)
+            if skipped is not None:
+                skipped.extend(str(Path(raw) / item) for item in found)
         else:
             yield raw, p
 
@@ -45,9 +57,21 @@ def lint_paths(
 ) -> list[LintFinding]:
 
     findings: list[LintFinding] = []
-    for shown, f in iter_lint_targets(paths):
+    skipped: list[str] = []
+    for shown, f in iter_lint_targets(paths, skipped):
         rb = parse_file(f, shown, stale_days=stale_days, today=today)
         findings.extend(
             LintFinding(shown, p.line, p.code, p.severity, p.message) for p in rb.problems
+        )
+    for item in skipped:
+        where, _, why = item.rpartition(" (")
+        findings.append(
+            LintFinding(
+                where,
+                0,
+                SKIPPED_CODE,
+                "warning",
+                f"skipped: {why.rstrip(')')}; rename or move it (rbdesk cannot show it)",
+            )
         )
     return findings

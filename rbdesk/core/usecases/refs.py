@@ -2,10 +2,14 @@
 
 A REF can be, tried in this order:
 
-* a web URL of a runbook as alerts and chat carry it: a GitHub / GitLab
-  ``blob`` or ``raw`` URL of a synced repository, or a URL under a source's
-  docs-site prefix — mapped to the local copy, ``#anchor`` kept (``#L42``
-  becomes the section holding line 42);
+* a web URL of a runbook as alerts and chat carry it: a GitHub / GitLab /
+  Gitea ``blob``, ``raw``, ``tree``, ``edit``, ``blame``, ``-/blob``, ``src``
+  URL of a synced repository (``?plain=1`` ignored), or a page of a docs site
+  — the one the snapshot declares (Hugo ``baseURL``, MkDocs ``site_url``, see
+  ``core/library/docsite.py``) or the source's ``--docs-url`` — mapped to the
+  local copy, case-insensitively when exact case fails, ``#anchor`` kept
+  (``#L42`` becomes the section holding line 42); as a last resort the URL's
+  last path segment as an alert or file name (``how == "url-name"``);
 * ``source:relpath``;
 * a path relative to the current runbook (links inside the app);
 * a path that names an existing file, or relative to a source's root;
@@ -16,15 +20,17 @@ A REF can be, tried in this order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from rbdesk.core.errors import NotFoundError
+from rbdesk.core.library.roots import is_runbook_name as is_runbook_path
 
 if TYPE_CHECKING:
     from rbdesk.core.facade import Library
+    from rbdesk.core.library.docsite import DocSite
     from rbdesk.core.library.roots import LibraryRoot, RunbookFile
 
 _ID_RE = re.compile(r"^[A-Za-z]{2,8}-\d{1,6}$")
@@ -71,7 +77,7 @@ def source_infos(lib: Library, docs_prefixes: dict[str, str] | None = None) -> l
     except Exception:  # a broken sync config must not stop local resolution
         statuses = []
     for st in statuses:
-        prefix = prefixes.get(st.name) or str(getattr(st, "docs_prefix", "") or "")
+        prefix = prefixes.get(st.name) or str(getattr(st, "docs_url", "") or "")
         out.append(SourceInfo(st.name, st.url or "", str(getattr(st, "subdir", "") or ""), prefix))
     known = {s.name for s in out}
     out += [SourceInfo(n, "", "", p) for n, p in prefixes.items() if n not in known]
@@ -93,8 +99,11 @@ def repo_key(url: str) -> str:
     return f"{host.lower()}/{path.lower()}"
 
 
+_FORGE_VERBS = ("blob", "raw", "tree", "edit", "blame")
+
+
 def _web_candidates(url: str) -> list[tuple[str, list[str]]]:
-    """(repo key, path segments after blob/raw) pairs a web URL could mean."""
+    """(repo key, path segments after blob/raw/…) pairs a web URL could mean."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     segs = [unquote(s) for s in parts.path.split("/") if s]
@@ -103,12 +112,33 @@ def _web_candidates(url: str) -> list[tuple[str, list[str]]]:
         out.append((f"github.com/{segs[0].lower()}/{segs[1].lower()}", segs[2:]))
     if "-" in segs:  # GitLab: /group/sub/repo/-/blob/ref/path
         i = segs.index("-")
-        if i + 1 < len(segs) and segs[i + 1] in ("blob", "raw"):
+        if i + 1 < len(segs) and segs[i + 1] in _FORGE_VERBS:
             key = f"{host}/{'/'.join(segs[:i]).lower()}"
             out.append((key, segs[i + 2 :]))
-    if len(segs) >= 4 and segs[2] in ("blob", "raw", "tree"):  # GitHub and friends
+    if len(segs) >= 4 and segs[2] in _FORGE_VERBS:  # GitHub and friends
         out.append((f"{host}/{segs[0].lower()}/{segs[1].lower()}", segs[3:]))
+    if len(segs) >= 5 and segs[2] == "src":  # Gitea/Forgejo: src/branch/<ref>/path
+        rest = segs[4:] if segs[3] in ("branch", "commit", "tag") else segs[3:]
+        out.append((f"{host}/{segs[0].lower()}/{segs[1].lower()}", rest))
     return out
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _last_segment(url: str) -> str:
+    """The page name a URL ends with (``.../kubepodcrashlooping/`` → kubepodcrashlooping)."""
+    segs = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    while segs and segs[-1].lower().rsplit(".", 1)[0] in ("index", "_index", "readme"):
+        segs.pop()
+    if not segs:
+        return ""
+    name = segs[-1]
+    for suffix in (".html", ".htm", ".md", ".markdown"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
 
 
 class RefResolver:
@@ -174,13 +204,17 @@ class RefResolver:
         anchor = unquote(parts.fragment)
         bare = url.split("#", 1)[0].split("?", 1)[0]
         infos = source_infos(self.lib, self.docs_prefixes)
-        for info in infos:
-            if info.docs_prefix and bare.startswith(info.docs_prefix.rstrip("/") + "/"):
-                rest = unquote(bare[len(info.docs_prefix.rstrip("/")) + 1 :])
-                f = self._docs_path(info.name, rest)
-                if f is not None:
-                    return Resolved(f, self._anchor(f, anchor), "url")
+        site_hit = False
+        for info, site in self._sites(infos):
+            rest = site.rest_of(bare)
+            if rest is None:
+                continue
+            site_hit = True
+            f = self._site_file(info.name, site, rest)
+            if f is not None:
+                return Resolved(f, self._anchor(f, anchor), "url")
         candidates = _web_candidates(bare)
+        repo_hit = ""
         for info in infos:
             if not info.url:
                 continue
@@ -188,49 +222,127 @@ class RefResolver:
             for cand_key, segs in candidates:
                 if cand_key != key:
                     continue
+                repo_hit = info.name
                 f = self._after_branch(info, segs)
                 if f is not None:
                     return Resolved(f, self._anchor(f, anchor), "url")
+        if not candidates or repo_hit or site_hit:
+            # A docs site or wiki we cannot map (or a synced repo's moved file): the
+            # page name is usually the alert name or the file name.
+            hit = self._by_page_name(_last_segment(bare))
+            if hit is not None:
+                return Resolved(hit[0], anchor or hit[1], "url-name")
+        raise self._url_not_found(url, infos, repo_hit, site_hit)
+
+    def _url_not_found(
+        self, url: str, infos: list[SourceInfo], repo_hit: str, site_hit: bool
+    ) -> NotFoundError:
+        nearest = self.nearest(_last_segment(url.split("#", 1)[0].split("?", 1)[0]))
+        near = f"; nearest local runbooks: {', '.join(nearest)}" if nearest else ""
+        if repo_hit or site_hit:
+            where = f"source {repo_hit!r}" if repo_hit else "the docs site of a synced source"
+            return NotFoundError(
+                f"{url} belongs to {where}, but that runbook is not in the local copy{near}",
+                hint="run `rbdesk sync` (it may be newer than the last sync), "
+                "or `rbdesk search WORDS`",
+            )
         names = ", ".join(i.name for i in infos) or "none configured"
-        raise NotFoundError(
-            f"{url} is not a runbook of a synced source (sources: {names})",
-            hint="add its repository with `rbdesk source add`, or set the source's docs prefix",
+        return NotFoundError(
+            f"{url} is not a runbook of a synced source (sources: {names}){near}",
+            hint="add its repository with `rbdesk source add`, or give the source its docs "
+            "site with `rbdesk source add NAME URL --docs-url SITE`",
         )
+
+    def _sites(self, infos: list[SourceInfo]) -> list[tuple[SourceInfo, DocSite]]:
+        """Docs sites to try: configured prefixes first, then what snapshots declare."""
+        from rbdesk.core.library.docsite import DocSite, docsite_for, normalise_base
+
+        by_name = {r.name: r for r in self.roots}
+        out: list[tuple[SourceInfo, DocSite]] = []
+        declared: list[tuple[SourceInfo, DocSite]] = []
+        for info in infos:
+            root = by_name.get(info.name)
+            site = docsite_for(root) if root is not None else None
+            base = normalise_base(info.docs_prefix) if info.docs_prefix else ""
+            if base:
+                content = site.content_dir if site else ""
+                out.append((info, DocSite(base, content, "configured")))
+            if site is not None:
+                declared.append((info, site))
+        return out + declared
+
+    def _site_file(self, source: str, site: DocSite, rest: str) -> RunbookFile | None:
+        from rbdesk.core.library.docsite import site_candidates
+
+        tries: list[str] = []
+        if rest.lower().endswith((".md", ".markdown")):
+            tries.append(rest)
+        dirs = [site.content_dir]
+        if site.kind == "configured":  # we do not know the layout: try the usual ones
+            dirs += [d for d in ("", "content", "docs") if d != site.content_dir]
+        for d in dirs:
+            tries += site_candidates(replace(site, content_dir=d), rest)
+            stem = f"{d}/{rest}" if d else rest
+            tries.append(f"{stem.rstrip('/')}.html.md")
+        for t in dict.fromkeys(tries):
+            f = self._file_in(source, t, nocase=True)
+            if f is not None:
+                return f
+        return None
 
     def _after_branch(self, info: SourceInfo, segs: list[str]) -> RunbookFile | None:
         # The branch may contain slashes: try every split, shortest branch first.
-        for k in range(1, len(segs)):
-            rel = "/".join(segs[k:])
-            if info.subdir:
-                sub = info.subdir.strip("/") + "/"
-                if not rel.startswith(sub):
-                    continue
-                rel = rel[len(sub) :]
-            f = self._file_in(info.name, rel)
-            if f is not None:
-                return f
+        for nocase in (False, True):
+            for k in range(1, len(segs)):
+                rel = "/".join(segs[k:])
+                if info.subdir:
+                    sub = info.subdir.strip("/") + "/"
+                    if not rel.lower().startswith(sub.lower()):
+                        continue
+                    rel = rel[len(sub) :]
+                f = self._file_in(info.name, rel, nocase=nocase)
+                if f is None and rel and not is_runbook_path(rel):  # a tree/ URL of a folder
+                    for index in ("README.md", "_index.md", "index.md"):
+                        f = f or self._file_in(info.name, f"{rel}/{index}", nocase=nocase)
+                if f is not None:
+                    return f
         return None
 
-    def _docs_path(self, source: str, rest: str) -> RunbookFile | None:
-        rest = rest.strip("/")
-        stem = rest[: -len(".html")] if rest.endswith(".html") else rest
-        tries = [
-            rest,
-            f"{stem}.md",
-            f"{stem}/index.md",
-            f"{stem}/README.md",
-            f"{stem}/_index.md",
-            f"{stem}.html.md",
-            "README.md" if not stem else f"{stem}.markdown",
-        ]
-        for t in tries:
-            f = self._file_in(source, t)
-            if f is not None:
-                return f
-        return None
+    def by_alert_name(self, name: str) -> tuple[RunbookFile, str] | None:
+        """(file, anchor) for an alert name: exact, any case, then letters and digits only."""
+        name = name.strip()
+        if not name:
+            return None
+        return self._by_alert(name) or self._by_alert(name, compact=True)
+
+    def _by_page_name(self, name: str) -> tuple[RunbookFile, str] | None:
+        if len(_compact(name)) < 3:
+            return None
+        return self._by_alert(name, compact=True)
+
+    def nearest(self, name: str, n: int = 3) -> list[str]:
+        """Up to n ``source:relpath`` whose file name is closest to name."""
+        import difflib
+
+        from rbdesk.core.library.docsite import runbook_stems
+
+        want = _compact(name)
+        if not want:
+            return []
+        by_key: dict[str, str] = {}
+        for r in self.roots:
+            for rel in runbook_stems(r):
+                stem = _compact(PurePosixPath(rel).stem)
+                if stem in ("index", "readme"):
+                    stem = _compact(PurePosixPath(rel).parent.name)
+                by_key.setdefault(stem, f"{r.name}:{rel}")
+        close = difflib.get_close_matches(want, sorted(by_key), n=n, cutoff=0.5)
+        return [by_key[k] for k in close]
 
     # -- paths ------------------------------------------------------------------------
-    def _file_in(self, source: str, rel: str) -> RunbookFile | None:
+    def _file_in(self, source: str, rel: str, nocase: bool = False) -> RunbookFile | None:
+        """The runbook at rel in source; nocase: also when only the case differs."""
+        from rbdesk.core.library.docsite import find_nocase
         from rbdesk.core.library.roots import RunbookFile, is_runbook_name
 
         for r in self.roots:
@@ -240,6 +352,10 @@ class RefResolver:
             target = (root / rel).resolve()
             if target.is_relative_to(root) and target.is_file() and is_runbook_name(target.name):
                 return RunbookFile(r.name, target.relative_to(root).as_posix(), target)
+            if nocase:
+                found = find_nocase(r, PurePosixPath(rel).as_posix())
+                if found is not None:
+                    return RunbookFile(r.name, found, root / found)
         return None
 
     def _source_prefixed(self, ref: str) -> bool:
@@ -300,24 +416,29 @@ class RefResolver:
                 return f
         return None
 
-    def _by_alert(self, name: str) -> tuple[RunbookFile, str] | None:
+    def _by_alert(self, name: str, compact: bool = False) -> tuple[RunbookFile, str] | None:
+        """compact: compare letters and digits only (``kube-pod_crash`` = ``KubePodCrash``)."""
         files = list(self.lib.files())
         fallback: tuple[RunbookFile, str] | None = None
-        lowered = name.lower()
+
+        def norm(text: str) -> str:
+            return _compact(text) if compact else text.strip().lower()
+
+        lowered = norm(name)
         for f in files:
             rb = self.lib.load(f)
             for a in rb.alerts:
                 if a.name == name:
                     return f, a.anchor
-                if fallback is None and a.name.lower() == lowered:
+                if fallback is None and norm(a.name) == lowered:
                     fallback = (f, a.anchor)
         if fallback:
             return fallback
         for f in files:
-            if PurePosixPath(f.relpath).stem.lower() == lowered:
+            if norm(PurePosixPath(f.relpath).stem) == lowered:
                 return f, ""
         for f in files:
-            if self.lib.load(f).title.strip().lower() == lowered:
+            if norm(self.lib.load(f).title) == lowered:
                 return f, ""
         return None
 

@@ -112,8 +112,11 @@ def test_reindex_in_place(service, folder_root):
     (folder_root.root / "net/dns-failures.md").write_text("# DNS\n\nunbound only\n", "utf-8")
     stats = service.reindex_files(folder_root, d, ["net/dns-failures.md"])
     assert stats.added == 1 and stats.documents == len(RUNBOOKS)
-    ix_dir_results = store.open_index(d).searcher().document_number(key="net/dns-failures.md")
-    assert ix_dir_results is not None
+    with store.open_index(d).searcher() as s:
+        assert s.document_number(key="net/dns-failures.md") is not None
+    service.close()  # reopen: answers come from the re-indexed file
+    assert _paths(service.search("unbound")) == ["net/dns-failures.md"]
+    assert "net/dns-failures.md" not in _paths(service.search("servfail"))
 
 
 def test_changed_folder_gets_a_new_index(service, folder_root):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -284,7 +285,7 @@ def test_plain_folder_source(manager, tmp_path):
     src = manager.add_source("notes", str(folder))
     assert src.kind == "folder"
     out = only(manager.sync())
-    assert out.ok and len(out.commit) == 12 and int(out.commit, 16) >= 0
+    assert out.ok and re.fullmatch(r"[0-9a-f]{12}", out.commit)
     (root,) = manager.current_roots()
     assert root.kind == "folder" and root.commit_subject is None
     assert root.commit_date == "2023-11-14T22:21:40+00:00"  # newest mtime
@@ -294,6 +295,8 @@ def test_plain_folder_source(manager, tmp_path):
     out2 = only(manager.sync())
     assert out2.changed and out2.commit != out.commit
     assert current_tree(manager, "notes")["a.md"] == b"# a changed\n"
+    (folder / "a.md").write_text("# a\n")  # the id is the content's: back to the first one
+    assert only(manager.sync()).commit == out.commit
     with pytest.raises(RbdeskError, match="plain folder"):
         manager.add_source("x", str(folder), subdir="sub")
 
@@ -369,15 +372,30 @@ def test_hook_runs_on_complete_tree_before_the_swap(data_dir, repo):
     assert len(calls) == 2 and not only(manager.sync()).changed and len(calls) == 2
 
 
-def test_hook_failure_still_swaps(data_dir, repo):
+def test_hook_failure_keeps_the_previous_snapshot(data_dir, repo):
+    """A snapshot is published only whole: a failed index build discards it (#15)."""
+    fail = {"on": False}
+
     def hook(new_root, previous_root, progress):
-        raise RuntimeError("index exploded")
+        if fail["on"]:
+            new_root.index_dir.mkdir()
+            (new_root.index_dir / "half").write_text("x")
+            raise RuntimeError("index exploded")
 
     manager = SyncManager(data_dir, on_snapshot=hook)
     manager.add_source("ops", repo.url)
+    first = only(manager.sync())
+    fail["on"] = True
+    repo.set_files({"n.md": "# n\n"}, "n")
     out = only(manager.sync())
-    assert out.ok and manager.current_roots()[0].commit == repo.head()
-    assert "search index not built (index exploded)" in out.message
+    assert not out.ok and out.error == "index"
+    assert "search index could not be built (index exploded)" in out.message
+    assert f"previous snapshot ({first.commit[:7]}) stays current" in out.message
+    assert manager.current_roots()[0].commit == first.commit
+    snaps = [p.name for p in (data_dir / "sources/ops/snapshots").iterdir()]
+    assert snaps == [first.commit]  # the failed attempt is gone, space freed
+    status = manager.status()[0]
+    assert status.commit == first.commit and "index" in (status.last_error or "")
 
 
 def test_concurrent_sync_is_refused_while_locked(manager, repo):

@@ -1,0 +1,241 @@
+"""The docs site a snapshot declares, and how its URLs map back to files.
+
+Alerts' ``runbook_url`` annotations often point at the published site
+(``https://runbooks.example.dev/runbooks/kubernetes/kubepodcrashlooping``),
+not at the repository. The repository itself usually says where it is
+published:
+
+* Hugo: ``baseURL`` in ``hugo.toml|yaml|yml|json`` or ``config.toml|yaml|yml|json``
+  (also under ``config/_default/``), pages under ``contentDir`` (``content``),
+  paths lower-cased, ``/``-terminated, sections as ``_index.md``;
+* MkDocs: ``site_url`` in ``mkdocs.yml``, pages under ``docs_dir`` (``docs``),
+  ``use_directory_urls`` (``page/`` rather than ``page.html``).
+
+:func:`docsite_for` reads that once per snapshot (cached; config files are
+size-capped, YAML goes through the project's one safe loader, TOML through
+tomllib). :func:`site_candidates` turns the path of a site URL into the
+relative file paths that could have produced it; :func:`find_nocase` finds a
+file when only the case differs (Hugo lower-cases every path).
+
+Pure library-level knowledge: no Library facade, no Qt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from rbdesk.core.library.roots import LibraryRoot, is_runbook_name, iter_runbook_files
+
+MAX_CONFIG_BYTES = 256 * 1024
+_CACHE_SIZE = 32
+
+HUGO_CONFIGS = tuple(
+    f"{d}{stem}.{ext}"
+    for d in ("", "config/_default/")
+    for stem in ("hugo", "config")
+    for ext in ("toml", "yaml", "yml", "json")
+)
+MKDOCS_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class DocSite:
+    """Where a snapshot is published and where its pages live inside it."""
+
+    base_url: str  # normalised: scheme://host[/path]/ (always ends with "/")
+    content_dir: str  # "content", "docs", "" (the root)
+    kind: str  # "hugo", "mkdocs" or "configured" (rbdesk source add --docs-url)
+    directory_urls: bool = True
+    config_file: str = ""  # the file it was read from ("" when configured)
+
+    def rest_of(self, url: str) -> str | None:
+        """The site-relative path of url (unquoted, no query/fragment), or None."""
+        return url_rest(self.base_url, url)
+
+
+def normalise_base(url: str) -> str:
+    """``scheme://host/path/`` lower-cased scheme and host; "" when not an http(s) URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    host = parts.hostname.lower()
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme.lower()}://{host}{path}"
+
+
+def url_rest(base_url: str, url: str) -> str | None:
+    """url's path below base_url (http and https count as the same site)."""
+    base = urlsplit(base_url)
+    target = urlsplit(url.strip())
+    if target.scheme.lower() not in ("http", "https") or not target.hostname:
+        return None
+    if (target.hostname or "").lower() != (base.hostname or "").lower():
+        return None
+    if (target.port or None) != (base.port or None):
+        return None
+    bpath = base.path if base.path.endswith("/") else base.path + "/"
+    tpath = target.path or "/"
+    if not (tpath + "/").lower().startswith(bpath.lower()):
+        return None
+    return unquote(tpath[len(bpath) - 1 :]).strip("/") if len(tpath) >= len(bpath) else ""
+
+
+def site_candidates(site: DocSite, rest: str) -> list[str]:
+    """Relative file paths (inside the snapshot) that could render as site path rest."""
+    rest = rest.strip("/")
+    for suffix in (".html", ".htm"):
+        if rest.lower().endswith(suffix):
+            rest = rest[: -len(suffix)]
+    if rest.lower() in ("index", "readme"):
+        rest = ""
+    elif rest.lower().endswith(("/index", "/readme")):
+        rest = rest.rsplit("/", 1)[0]
+    base = PurePosixPath(site.content_dir) if site.content_dir else PurePosixPath()
+    stem = base / rest if rest else base
+    out: list[str] = []
+    if rest:
+        out += [f"{stem}.md", f"{stem}.markdown"]
+    out += [f"{stem}/_index.md", f"{stem}/index.md", f"{stem}/README.md"]
+    return [p[2:] if p.startswith("./") else p for p in (str(x) for x in out)]
+
+
+# -- reading the snapshot's own config -----------------------------------------------------
+def read_docsite(tree: Path) -> DocSite | None:
+    """The site declared by the files at the top of tree (None when none is)."""
+    for name in MKDOCS_CONFIGS:
+        data = _read_config(tree / name)
+        if isinstance(data, dict) and data.get("site_url"):
+            base = normalise_base(str(data["site_url"]))
+            if base:
+                docs_dir = _clean_dir(data.get("docs_dir"), "docs")
+                use_dirs = data.get("use_directory_urls", True)
+                return DocSite(base, docs_dir, "mkdocs", use_dirs is not False, name)
+    for name in HUGO_CONFIGS:
+        data = _read_config(tree / name)
+        if not isinstance(data, dict):
+            continue
+        lowered = {str(k).lower(): v for k, v in data.items()}
+        base = normalise_base(str(lowered.get("baseurl") or ""))
+        if base:
+            content = _clean_dir(lowered.get("contentdir"), "content")
+            return DocSite(base, content, "hugo", not lowered.get("uglyurls"), name)
+    return None
+
+
+def _clean_dir(value: object, default: str) -> str:
+    text = str(value).strip().strip("/") if isinstance(value, str) and value.strip() else default
+    parts = [p for p in PurePosixPath(text).parts if p not in (".", "")]
+    if any(p == ".." for p in parts):
+        return default  # a config must not point outside its own snapshot
+    return "/".join(parts)
+
+
+def _read_config(path: Path) -> object:
+    """Parsed config file, or None (missing, too big, a symlink, unparsable)."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES:
+            return None
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            import tomllib
+
+            return tomllib.loads(text)
+        if suffix == ".json":
+            return json.loads(text)
+        from rbdesk.core.runbook.markdown import load_safe_yaml
+
+        return load_safe_yaml(text, max_bytes=MAX_CONFIG_BYTES)
+    except ValueError:  # tomllib.TOMLDecodeError and json errors are ValueErrors
+        return _top_level_keys(text)
+
+
+_TOP_KEY_RE = re.compile(
+    r"^(site_url|docs_dir|use_directory_urls|baseURL|baseurl|contentDir|uglyURLs)\s*[:=]\s*"
+    r"[\"']?([^\"'#\s]+)[\"']?\s*(?:#.*)?$",
+    re.M,
+)
+
+
+def _top_level_keys(text: str) -> dict[str, object]:
+    """The few keys we need, read line by line from a config the parser refused
+    (MkDocs configs with anchors, Hugo TOML using newer syntax)."""
+    out: dict[str, object] = {}
+    for key, value in _TOP_KEY_RE.findall(text):
+        if value.lower() in ("true", "false"):
+            out[key] = value.lower() == "true"
+        else:
+            out[key] = value
+    return out
+
+
+# -- cache per snapshot ---------------------------------------------------------------------
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[tuple, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make):
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        value = make()
+        with self.lock:
+            self.data[key] = value
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return value
+
+
+_SITES = _LRU(_CACHE_SIZE)
+_NOCASE = _LRU(_CACHE_SIZE)
+
+
+def _root_key(root: LibraryRoot) -> tuple:
+    # Snapshots are immutable (a new sync is a new folder); folders without a commit
+    # (the samples, test fixtures) also key on their top folder's mtime.
+    try:
+        mtime = root.root.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return (str(root.root), root.commit, mtime)
+
+
+def docsite_for(root: LibraryRoot) -> DocSite | None:
+    """The docs site root declares (cached per snapshot)."""
+    return _SITES.get(_root_key(root), lambda: read_docsite(root.root))
+
+
+def find_nocase(root: LibraryRoot, rel: str) -> str | None:
+    """The runbook relpath equal to rel ignoring case (cached listing per snapshot)."""
+    key = rel.strip("/").lower()
+    if not key:
+        return None
+    listing: dict[str, str] = _NOCASE.get(_root_key(root), lambda: _listing(root.root))
+    return listing.get(key)
+
+
+def _listing(tree: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for rel, _path in iter_runbook_files(tree):
+        out.setdefault(rel.lower(), rel)
+    return out
+
+
+def runbook_stems(root: LibraryRoot) -> list[str]:
+    """Every runbook's relpath in root (from the cached listing), for "nearest" hints."""
+    listing: dict[str, str] = _NOCASE.get(_root_key(root), lambda: _listing(root.root))
+    return [rel for rel in listing.values() if is_runbook_name(rel)]

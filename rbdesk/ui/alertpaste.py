@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core.errors import RbdeskError
 from rbdesk.core.timefmt import time_ago
 from rbdesk.core.usecases.alert_runbook import OpenedAlert, open_alert, use_alert
 from rbdesk.core.usecases.alerts import (
@@ -38,6 +37,7 @@ from rbdesk.core.usecases.alerts import (
     parse_alert_text,
     visible,
 )
+from rbdesk.ui import messages
 
 if TYPE_CHECKING:
     from rbdesk.ui.document import OpenDoc
@@ -137,7 +137,7 @@ class AlertPaste(QObject):
         try:
             paste = parse_alert_text(text)
         except AlertParseError as exc:
-            self.win.status(f"Not an alert paste: {exc.message}", 10000)
+            messages.error(exc, prefix="Not an alert paste")
             return False
         index = 0
         if len(paste.alerts) > 1:
@@ -161,13 +161,12 @@ class AlertPaste(QObject):
         return True
 
     def _failed(self, exc: BaseException) -> None:
-        msg = exc.message if isinstance(exc, RbdeskError) else str(exc)
-        self.win.status(f"Cannot open the alert's runbook: {msg}", 10000)
+        messages.error(exc, prefix="Cannot open the alert's runbook")
 
     def _opened(self, opened: OpenedAlert) -> None:
         a = opened.alert
         if opened.resolved is None:
-            self.win.status(f"No runbook for this alert: {visible(opened.problem)}", 15000)
+            messages.warning(f"No runbook for this alert: {visible(opened.problem)}", 15000)
             return
         names = use_alert(self.win.settings, opened)
         self.win.save_settings()

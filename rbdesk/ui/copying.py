@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QToolTip
 from rbdesk.core.render.reader import RenderResult
 from rbdesk.core.runbook import copyrules
 from rbdesk.core.runbook.commands import next_command
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 
 if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
@@ -62,7 +62,7 @@ class CopyActions(QObject):
         block = result.code_blocks[n - 1]
         res = copyrules.prepare_copy(block.clean, self.win.settings.variables)
         if res.destructive and not dialogs.confirm_destructive(self.win, res.text, res.destructive):
-            self.win.status(f"Not copied: command #{n} is destructive and was not confirmed.")
+            messages.warning(f"Not copied: command #{n} is destructive and was not confirmed.")
             return False
         self.to_clipboard(res, f"command #{n}")
         if block.step is not None:
@@ -76,7 +76,7 @@ class CopyActions(QObject):
             return False
         res = copyrules.prepare_copy(result.inline_code[k - 1], self.win.settings.variables)
         if res.destructive and not dialogs.confirm_destructive(self.win, res.text, res.destructive):
-            self.win.status("Not copied: destructive command was not confirmed.")
+            messages.warning("Not copied: destructive command was not confirmed.")
             return False
         self.to_clipboard(res, "inline code")
         return True
@@ -94,7 +94,7 @@ class CopyActions(QObject):
         warnings = res.warnings()
         if warnings:
             msg += " — " + " — ".join(warnings)
-        self.win.status(msg, 8000 if warnings else 4000)
+        (messages.warning if warnings else messages.info)(msg, 8000 if warnings else 4000)
         tip = "⚠ Copied — hidden characters removed" if res.removed else "Copied ✓"
         QToolTip.showText(QCursor.pos(), tip, self.win.reader)
 
@@ -105,7 +105,7 @@ class CopyActions(QObject):
             return False
         n = next_command(result.code_blocks, self.current_step, self.next_command)
         if n is None:
-            self.win.status("No further command in this runbook.")
+            messages.info("No further command in this runbook.")
             return False
         return self.copy_block(n)
 

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rbdesk.ui import messages
+
 _SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -217,7 +219,7 @@ class SourcesDialog(QDialog):
             self._fail("Adding sources is not available in this build yet.")
             return False
         except Exception as exc:  # RbdeskError and validation errors from sync
-            self._fail(str(exc))
+            self._fail(messages.dialog_text(exc))
             return False
         self.error.setText("")
         self.name.clear()
@@ -238,7 +240,7 @@ class SourcesDialog(QDialog):
         try:
             self.lib.sync.remove_source(name)
         except Exception as exc:
-            self._fail(str(exc))
+            self._fail(messages.dialog_text(exc))
             return False
         self.error.setText("")
         self.refresh()

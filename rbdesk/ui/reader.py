@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from rbdesk.core.render.reader import MAX_IMAGE_BYTES
 from rbdesk.core.render.styles import document_css
 
-# Marks the app adds to core's HTML (run ticks: time, initials, notes).
+# Styles of the run marks core's renderer draws (RunMarks: tick time, initials, notes).
 APP_CSS = {
     False: "span.runat { color: #1a7f37; font-size: small; font-weight: bold; }\n"
     "span.runnote { color: #59636e; font-size: small; font-style: italic; }\n",

@@ -31,7 +31,8 @@ from PySide6.QtCore import QObject, Signal
 from rbdesk.core.facade import Library
 from rbdesk.core.render.reader import freshness
 from rbdesk.core.search import SearchCancelled, SearchHit, SearchResult
-from rbdesk.ui.workers import Generation, Worker
+from rbdesk.ui import messages
+from rbdesk.ui.workers import BackgroundOp, Generation, Worker
 
 TYPING_LIMIT = 15  # hits per keystroke (each hit reads its file to find the section)
 FULL_LIMIT = 50  # hits for Enter / a pause, with snippets
@@ -98,7 +99,7 @@ class SearchController(QObject):
         # Searching will try again (the service rebuilds a missing index itself).
         self.index_error = str(exc)
         self._index_done(None)
-        self.failed.emit(f"Index build failed: {exc}")
+        self.failed.emit(messages.one_line(exc, prefix="Index build failed"))
 
     # -- queries ----------------------------------------------------------------------
     def cancel(self) -> None:
@@ -124,26 +125,21 @@ class SearchController(QObject):
             args: tuple[Any, ...] = (self.lib, text, full, event)
         else:
             fn, args = run_search, (self.lib, text, full, event)
-        self.worker.submit(
-            fn,
-            *args,
-            on_done=lambda ans, g=gen: self._done(g, ans),
-            on_error=lambda exc, g=gen: self._error(g, exc),
-        )
+        self._ask(gen, fn, *args)
         return gen
 
     def browse(self, recent: list[str]) -> int:
         """The empty-query list (recent runbooks, then the library) as an answer."""
         self.cancel()
         gen = self.gen.value
-        self.worker.submit(
-            browse_answer,
-            self.lib,
-            recent,
-            on_done=lambda ans, g=gen: self._done(g, ans),
-            on_error=lambda exc, g=gen: self._error(g, exc),
-        )
+        self._ask(gen, browse_answer, self.lib, recent)
         return gen
+
+    def _ask(self, gen: int, fn: Callable[..., SearchAnswer], *args: Any) -> None:
+        """Run fn on the search worker; only the answer of request gen (if still current)."""
+        BackgroundOp(self.worker, fn, *args).success(lambda ans: self._done(gen, ans)).failure(
+            lambda exc: self._error(gen, exc)
+        ).stale_unless(self.gen, gen).run()
 
     def _done(self, gen: int, answer: SearchAnswer) -> None:
         if self.gen.is_current(gen):
@@ -152,7 +148,7 @@ class SearchController(QObject):
     def _error(self, gen: int, exc: BaseException) -> None:
         if isinstance(exc, SearchCancelled) or not self.gen.is_current(gen):
             return
-        self.failed.emit(str(exc))
+        self.failed.emit(messages.one_line(exc))
 
     def wait(self, msecs: int) -> None:
         self.worker.wait(msecs)

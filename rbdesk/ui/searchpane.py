@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from rbdesk.core.search import SearchHit
+from rbdesk.ui import messages
 from rbdesk.ui.searching import (
     SearchAnswer,
     SearchController,
@@ -133,7 +134,7 @@ class SearchPane(QWidget):
 
     def search_failed(self, message: str) -> None:
         self.results_title.setText("Search failed")
-        self.win.status(f"Search failed: {message}", 10000)
+        messages.error(message, prefix="Search failed")
 
     def set_indexing(self, done: int, total: int) -> str:
         """The first index build progressed: the line to show (also above the results)."""

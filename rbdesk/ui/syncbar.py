@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 
 if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
@@ -74,13 +74,13 @@ class SyncBar(QObject):
         if self.syncing:
             return
         if not self.lib.sync.has_sources():
-            self.win.status("No source to sync: add your team's repository (File → Sources…).")
+            messages.info("No source to sync: add your team's repository (File → Sources…).")
             return
         self.syncing = True
         self.sync_btn.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.win.status("Syncing…", 0)
+        messages.info("Syncing…", 0)
         self.win.bg_worker.submit(
             self.lib.sync.sync,
             on_done=self._done,
@@ -100,13 +100,13 @@ class SyncBar(QObject):
     def _done(self, outcomes) -> None:
         self._end()
         msgs = [f"{o.source}: {o.message}" for o in outcomes]
-        self.win.status(" · ".join(msgs) or "Nothing to sync.", 8000)
+        messages.info(" · ".join(msgs) or "Nothing to sync.", 8000)
         if any(o.changed for o in outcomes):
             self.library_changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._end()
-        self.win.status(f"Sync failed: {exc} — showing the last good copy.", 10000)
+        messages.error(exc, prefix="Sync failed", suffix="showing the last good copy.")
 
     def _end(self) -> None:
         self.syncing = False

@@ -248,7 +248,7 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     monkeypatch.setattr(window.lib.sync, "status", lambda: [ok])
     text, state = sync_line(window.lib.sync.status())
     assert state == "stale" and "synced" in text and "ago" in text
-    window.refresh_sync_line()
+    window.syncbar.refresh()
     assert not window.banner.isVisible()
     assert window.sync_line.text() == text and window.sync_line.property("state") == "stale"
 
@@ -259,11 +259,12 @@ def test_sync_now_runs_off_ui_thread(qtbot, window, monkeypatch):
     from rbdesk.core.sync import SyncOutcome, SyncProgress
 
     seen = {}
+    release = threading.Event()
 
     def fake_sync(name=None, progress=None):
         seen["thread"] = threading.current_thread()
         progress(SyncProgress("ops", "receiving objects", 0.5))
-        time.sleep(0.2)
+        release.wait(5)  # the sync "runs" until the test has looked at the progress
         return [SyncOutcome("ops", True, "abc1234", "updated to abc1234", True)]
 
     monkeypatch.setattr(window.lib.sync, "has_sources", lambda: True)
@@ -271,7 +272,12 @@ def test_sync_now_runs_off_ui_thread(qtbot, window, monkeypatch):
     with qtbot.waitSignal(window.sync_finished, timeout=5000):
         window.sync_now()
         assert window.progress.isVisible()
+        qtbot.waitUntil(lambda: window.progress.value() == 50, timeout=5000)
+        assert "Syncing ops: receiving objects" in window.statusBar().currentMessage()
+        assert not window.syncbar.sync_btn.isEnabled()
+        release.set()
     assert seen["thread"] is not threading.main_thread()
+    assert not window.progress.isVisible()
     assert "updated to abc1234" in window.last_message
 
 

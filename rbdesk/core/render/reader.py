@@ -9,8 +9,8 @@ Built on markdown-it-py tokens with renderer rule overrides:
 * inline code links to ``rbdesk://copy-inline/K``; task-list items become
   glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
   ``rbdesk://step/N`` and steps get ``step-N`` anchors;
-* a checklist run's items (:class:`RunMarks`) become ``rbdesk://run/N`` tick
-  boxes with time, initials and note, in place of the boxes and before steps;
+* a checklist run's items (``runmarks.RunMarks``) become ``rbdesk://run/N``
+  tick boxes with time, initials and note, in place of the boxes and before steps;
 * images only point at ``rbdesk://img/K`` for files that
   :func:`resolve_image` accepted (regular file inside the root, size cap);
 * long lines are cut for display (Copy still copies everything) and a huge
@@ -32,6 +32,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from rbdesk.core.render.runmarks import RunMarks, run_box_html
 from rbdesk.core.runbook import copyrules, safety
 from rbdesk.core.runbook.commands import DIAGRAM_LANGS
 from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
@@ -99,47 +100,6 @@ class RenderResult:
 
     def anchors(self) -> set[str]:
         return {h.anchor for h in self.headings} | set(self.steps.values())
-
-
-# -- run marks: a checklist run's ticks drawn in the reader ---------------------------------
-
-NOTE_PREVIEW_CHARS = 60
-
-
-@dataclass(frozen=True, slots=True)
-class RunMark:
-    """One item of a checklist run, drawn as an ``rbdesk://run/N`` tick box."""
-
-    number: int  # the run item's number
-    checked: bool = False
-    time: str = ""  # when it was ticked, as shown ("14:05")
-    by: str = ""  # initials
-    note: str = ""
-    closed: bool = False  # the run is finished: ``rbdesk://run-closed/N``, no tick
-
-
-@dataclass(frozen=True, slots=True)
-class RunMarks:
-    """Which run item stands where: task-list boxes by source line, steps by number."""
-
-    boxes: Mapping[int, RunMark] = field(default_factory=dict)  # checklist item's line -> mark
-    steps: Mapping[int, RunMark] = field(default_factory=dict)  # step number -> mark
-
-
-def run_box_html(mark: RunMark) -> str:
-    """The tick box of a run item, with its time, initials and note."""
-    glyph, cls = ("☑", "box on") if mark.checked else ("☐", "box")
-    href = f"rbdesk://{'run-closed' if mark.closed else 'run'}/{mark.number}"
-    stamp = ""
-    if mark.checked:
-        who = f" {escape(mark.by)}" if mark.by else ""
-        stamp = f'<span class="runat">{escape(mark.time)}{who}</span>&nbsp;'
-    if mark.note:
-        note = " ".join(mark.note.split())
-        if len(note) > NOTE_PREVIEW_CHARS:
-            note = note[:NOTE_PREVIEW_CHARS] + "…"
-        stamp += f'<span class="runnote">✎ “{escape(note)}”</span>&nbsp;'
-    return f'<a class="{cls}" href="{href}">{glyph}</a>&nbsp;{stamp}'
 
 
 # -- freshness ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "print a runbook in the terminal with numbered commands (for `rbdesk copy REF N`)"
 
 
@@ -31,5 +33,5 @@ def run(args) -> int:
     if rb.problems:
         print(f"rbdesk: {len(rb.problems)} lint problem(s) in {res.label()}:", file=sys.stderr)
     for p in rb.problems:
-        print(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
+        echo(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
     return 0

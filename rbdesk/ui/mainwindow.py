@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core.facade import Library
+from rbdesk.core.runbook.safety import terminal_safe
 from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
@@ -260,7 +261,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ wiring between parts
     def _doc_opened(self, doc: OpenDoc, same: bool) -> None:
         """The reader shows doc: title, side panels, results selection, step cursor."""
-        self.setWindowTitle(f"{APP_NAME} — {doc.runbook.title}")
+        self.setWindowTitle(f"{APP_NAME} — {terminal_safe(doc.runbook.title)}")
         self.contacts.set_contacts(doc.runbook.contacts)
         self.problems.set_problems(doc.runbook.problems)
         self.side.setTabText(2, f"Problems ({len(doc.runbook.problems)})")

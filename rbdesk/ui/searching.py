@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from html import escape as html_escape
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -276,9 +277,17 @@ def snippet_html(snippet: str, dark: bool = False, max_chars: int = SNIPPET_CHAR
     return "".join(out)
 
 
+def _visible_escape(text: str) -> str:
+    """HTML-escaped text with every hidden character (bidi, control, invisible) visible."""
+    from rbdesk.core.runbook.safety import terminal_safe
+
+    return html_escape(terminal_safe(text))
+
+
 def result_html(hit: SearchHit, dark: bool = False) -> str:
     """Title › section, then source · path · owner · severity · tested, then the snippet."""
     state, _age = freshness(hit.last_tested)
+    escape = _visible_escape  # hidden characters shown as ⟦U+XXXX⟧, as in the reader
     bits = [escape(hit.source), escape(hit.path)]
     if hit.owner:
         bits.append(escape(hit.owner))

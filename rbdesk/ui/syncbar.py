@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
+from rbdesk.core.runbook.safety import terminal_safe as visible
 from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
 from rbdesk.ui import dialogs, messages
 
@@ -61,8 +62,13 @@ class SyncBar(QObject):
     # -- the line ------------------------------------------------------------------------------
     def refresh(self) -> None:
         has_sources = self.lib.sync.has_sources()
-        text, state = sync_line(self.lib.sync.status()) if has_sources else SAMPLES_LINE
-        self.sync_line.setText(text)
+        statuses = self.lib.sync.status() if has_sources else []
+        text, state = sync_line(statuses) if has_sources else SAMPLES_LINE
+        problems = problem_lines(statuses)
+        if problems:  # skipped files, corrupt state files: visible, never silent
+            text += f"   ⚠ {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        self.sync_line.setText(visible(text))
+        self.sync_line.setToolTip(visible("\n".join(problems)))
         self.sync_line.setProperty("state", state)
         self.sync_line.style().unpolish(self.sync_line)
         self.sync_line.style().polish(self.sync_line)
@@ -145,3 +151,8 @@ class SyncBar(QObject):
             bar.showMessage("Search index ready.", 3000)
         if not self.syncing:
             self.progress.setVisible(False)
+
+
+def problem_lines(statuses) -> list[str]:
+    """'ops: skipped 2 files: …' for every problem of every source (tooltip lines)."""
+    return [f"{st.name}: {p}" for st in statuses for p in getattr(st, "problems", ())]

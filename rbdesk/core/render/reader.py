@@ -225,6 +225,15 @@ def mark_blank_runs(text: str, marker: str) -> str:
     return safety.LONG_BLANK_RE.sub(lambda m: m.group(1) + marker.format(len(m.group(2))), text)
 
 
+def _visible_html(s: str) -> str:
+    """Escaped prose with hidden characters (bidi, control, invisible) made visible."""
+    if not safety.has_suspect_chars(s):
+        return escape(s, quote=False)
+    return "".join(
+        _hidden_span(ch) if copyrules.hidden_kind(ch) else escape(ch, quote=False) for ch in s
+    )
+
+
 def _escape_visible(s: str) -> str:
     out: list[str] = []
     parts = re.split(r"\x02(\d+)\x03", s)
@@ -377,6 +386,7 @@ class _Renderer:
             "rbdesk_toc": self._toc,
             "rbdesk_checkbox": self._checkbox,
             "rbdesk_steplink": self._steplink,
+            "text": lambda tokens, idx, *_a: _visible_html(tokens[idx].content),
         }
         for name, method in rules.items():
             self.renderer.rules[name] = method  # called as rule(tokens, idx, options, env)
@@ -472,7 +482,7 @@ class _Renderer:
     def _heading_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
         anchor = str(tok.attrGet("id") or "")
-        title = _inline_text(tokens[idx + 1])
+        title = safety.terminal_safe(_inline_text(tokens[idx + 1]))  # the TOC shows it
         level = int(tok.tag[1])
         self.result.headings.append(
             Heading(title, level, anchor, (tok.map[0] + 1) if tok.map else 0)

@@ -159,3 +159,14 @@ def test_filled_values_are_quoted_and_hidden_characters_flagged_on_copy(lib):
 )
 def test_copy_fills_bare_upper_case_dollar_names_unless_the_command_sets_them(text, expected):
     assert prepare_copy(text, {"NAMESPACE": "pay", "POD": "a b", "pod": "z"}).text == expected
+
+
+def test_a_runbook_naming_the_alert_beats_a_page_name_guess(lib):
+    # the link points at an unmapped wiki page whose name matches another runbook's file
+    a = Alert(
+        "KubePodCrashLooping",
+        {"alertname": "KubePodCrashLooping"},
+        runbook_url="https://wiki.example.com/pages/targetdown",
+    )
+    opened = open_alert(lib, a)
+    assert (opened.how, opened.resolved.relpath) == ("alertname", CRASH)

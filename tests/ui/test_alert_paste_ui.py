@@ -105,3 +105,32 @@ def test_sources_dialog_has_a_docs_url_field(qtbot, lib):
     assert dlg.add()
     assert lib.sync.sources()[0].docs_url == "https://runbooks.example.dev/"
     assert "docs https://runbooks.example.dev/" in dlg.list.item(0).text()
+
+
+def test_menu_paste_into_open_box_and_ctrl_shift_v_from_the_search_box(qtbot, window):
+    # Paste from the context menu / middle click arrives as one edit of the box
+    QGuiApplication.clipboard().setText(webhook(am_alert("api-9")))
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        window.open_box.paste()
+    assert window.open_box.text() == ""
+    assert window.settings.variables["POD"] == "api-9"
+    # a single URL pasted into the box stays there (Enter opens it as a REF)
+    url = "https://runbooks.example.dev/runbooks/general/targetdown/"
+    QGuiApplication.clipboard().setText(url)
+    window.open_box.paste()
+    assert window.open_box.text() == url
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        qtbot.keyClick(window.open_box, Qt.Key.Key_Return)
+    assert window.current.file.relpath == "content/runbooks/general/TargetDown.md"
+    # Ctrl+Shift+V while typing in the search box
+    QGuiApplication.clipboard().setText(webhook(am_alert("api-10")))
+    window.search_box.setFocus()
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        qtbot.keyClick(
+            window.search_box,
+            Qt.Key.Key_V,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert window.current.file.relpath == CRASH
+    assert window.settings.variables["POD"] == "api-10"
+    assert "{" not in window.search_box.text()

@@ -142,12 +142,13 @@ def open_alert(
             how = "runbook_url"
         except NotFoundError as exc:
             problems.append(exc.message)
-    if resolved is None and alert.name:
+    if alert.name and (resolved is None or resolved.how == "url-name"):
+        # A runbook that names the alert beats a guess from the link's page name.
         hit = resolver.by_alert_name(alert.name)
         if hit is not None:
             resolved = Resolved(hit[0], hit[1], "alert")
             how = "alertname"
-        else:
+        elif resolved is None:
             near = resolver.nearest(alert.name)
             tail = f"; nearest local runbooks: {', '.join(near)}" if near else ""
             problems.append(f"no runbook for alert {alert.name!r}{tail}")

@@ -45,6 +45,9 @@ def test_pasted_webhook_opens_runbook_and_copy_fills_labels(qtbot, window, data_
     note = window.variables.alert_note.text()
     assert "From alert KubePodCrashLooping" in note and "POD ← pod" in note
     assert load_settings(data_dir).variables["POD"] == "api-7d9f-x2"
+    hint = window.variables.hint.text()  # bare $NAMESPACE / $POD count as placeholders
+    assert "This runbook uses: namespace, pod, HOST, NAMESPACE, POD, CONTAINER" in hint
+    assert 'Not set: <a href="HOST">HOST</a>' in hint  # no instance label in this alert
     QGuiApplication.clipboard().setText("before")
     assert window.copier.copy_block(1)
     assert QGuiApplication.clipboard().text() == (

@@ -324,49 +324,17 @@ def _from_text(text: str) -> AlertPaste:
             continue
         m = _STARRED_RE.match(line)
         if m:
-            key, value = _norm_key(m.group("key")), m.group("value")
-            if key == "alert" and not cur.empty():
-                drafts.append(_Draft())
-                cur = drafts[-1]
-            if "runbook" in key:
-                url = _first_url(value)
-                if url:
-                    cur.runbook_url = url
-                continue
-            if key in _ANNOTATION_KEYS or block == "annotations":
-                v = _unwrap(value)
-                if key == "alert":  # "*Alert:* summary - `severity`"
-                    sev = re.search(r"\s-\s`([^`]+)`\s*$", value)
-                    if sev:
-                        cur.labels.setdefault("severity", sev.group(1))
-                        v = _unwrap(value[: sev.start()])
-                    key = "summary"
-                cur.annotations[key] = _clip(v)
-            else:
-                cur.labels[key] = _clip(_unwrap(value))
+            drafts = _keyed(
+                drafts, _norm_key(m.group("key")), m.group("value"), block, r"`([^`]+)`"
+            )
             fmt = "slack" if fmt == "text" and line.lstrip()[:1] in "•*" else fmt
             continue
         m = _PLAIN_KEY_RE.match(line)
         if m and not _URL_RE.match(line.strip()):
-            key, value = _norm_key(m.group("key")), m.group("value")
+            key = _norm_key(m.group("key"))
             known = key in _ANNOTATION_KEYS or "runbook" in key or key == "alertname"
             if m.group("bullet") or known or block in ("labels", "annotations"):
-                if key == "alert" and not cur.empty():
-                    drafts.append(_Draft())
-                    cur = drafts[-1]
-                if "runbook" in key:
-                    cur.runbook_url = _first_url(value) or cur.runbook_url
-                elif key in _ANNOTATION_KEYS or block == "annotations":
-                    v = _unwrap(value)
-                    if key == "alert":
-                        sev = re.search(r"\s-\s(\w+)\s*$", value)
-                        if sev:
-                            cur.labels.setdefault("severity", sev.group(1))
-                            v = value[: sev.start()].strip()
-                        key = "summary"
-                    cur.annotations[key] = _clip(v)
-                else:
-                    cur.labels[key] = _clip(_unwrap(value))
+                drafts = _keyed(drafts, key, m.group("value"), block, r"(\w+)")
                 continue
         m = _COLON_PAIR_RE.match(line)
         if m:
@@ -425,6 +393,28 @@ def _from_text(text: str) -> AlertPaste:
     if fmt == "text" and not title and len(alerts) and "alertname" not in alerts[0].labels:
         fmt = "url"
     return AlertPaste(fmt, alerts)
+
+
+def _keyed(drafts: list[_Draft], key: str, value: str, block: str, sev_re: str) -> list[_Draft]:
+    """Apply one ``Key: value`` line of a chat notification (``*Key:*`` or plain)."""
+    cur = drafts[-1]
+    if key == "alert" and not cur.empty():  # each "*Alert:*" line starts the next alert
+        cur = _Draft()
+        drafts.append(cur)
+    if "runbook" in key:
+        cur.runbook_url = _first_url(value) or cur.runbook_url
+    elif key in _ANNOTATION_KEYS or block == "annotations":
+        text = _unwrap(value)
+        if key == "alert":  # "*Alert:* summary - `severity`" (the common chat template)
+            sev = re.search(rf"\s-\s{sev_re}\s*$", value)
+            if sev:
+                cur.labels.setdefault("severity", sev.group(1))
+                text = _unwrap(value[: sev.start()])
+            key = "summary"
+        cur.annotations[key] = _clip(text)
+    else:
+        cur.labels[key] = _clip(_unwrap(value))
+    return drafts
 
 
 def _first_url(text: str) -> str:

@@ -77,7 +77,7 @@ def _run_paste(args: argparse.Namespace) -> int:
     from rbdesk.core.usecases.alerts import MAX_PASTE_BYTES, parse_alert_text
 
     if sys.stdin.isatty():
-        print("rbdesk: paste the alert notification, then press Ctrl+D", file=sys.stderr)
+        echo("rbdesk: paste the alert notification, then press Ctrl+D", file=sys.stderr)
     data = sys.stdin.buffer.read(MAX_PASTE_BYTES + 1)
     paste = parse_alert_text(data)
     alert = paste.first

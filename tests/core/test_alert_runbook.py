@@ -170,3 +170,11 @@ def test_a_runbook_naming_the_alert_beats_a_page_name_guess(lib):
     )
     opened = open_alert(lib, a)
     assert (opened.how, opened.resolved.relpath) == ("alertname", CRASH)
+
+
+def test_the_view_shows_hidden_characters_of_filled_values():
+    from rbdesk.core.render.reader import display_code_html
+
+    html = display_code_html("kubectl get node $NODE", {"NODE": "w-7\u202e\x1b[31m<b>"})
+    assert "\u202e" not in html and "\x1b" not in html and "<b>" not in html
+    assert '<span class="filled">&#x27;w-7<span class="hidden">⟦U+202E⟧</span>' in html

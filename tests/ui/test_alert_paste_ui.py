@@ -137,3 +137,25 @@ def test_menu_paste_into_open_box_and_ctrl_shift_v_from_the_search_box(qtbot, wi
     assert window.current.file.relpath == CRASH
     assert window.settings.variables["POD"] == "api-10"
     assert "{" not in window.search_box.text()
+
+
+def test_hidden_characters_in_a_label_never_act_in_the_view(qtbot, window):
+    evil = "api-1\u202eexe.sh\x1b[31m"
+    paste_into_open_box(qtbot, window, webhook(am_alert(evil)))
+    assert window.current.file.relpath == CRASH
+    html = window.current.result.html
+    assert "\u202e" not in html and "\x1b" not in html  # shown as ⟦U+202E⟧, never applied
+    assert "⟦U+202E⟧" in window.reader.toPlainText()
+    assert "hidden characters in label pod" in window.last_message
+    cell = next(
+        window.variables.table.item(r, 1)
+        for r in range(window.variables.table.rowCount())
+        if window.variables.name_at(r) == "POD"
+    )
+    assert "\u202e" not in cell.text() and "⟦U+202E⟧" in cell.text()
+    assert not cell.flags() & Qt.ItemFlag.ItemIsEditable
+    assert window.settings.variables["POD"] == evil  # the value itself is kept as data
+    assert window.copier.copy_block(1)
+    copied = QGuiApplication.clipboard().text()
+    assert "\u202e" not in copied and "\x1b" not in copied
+    assert "removed hidden characters" in window.last_message

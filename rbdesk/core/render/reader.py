@@ -216,14 +216,13 @@ def display_code_html(text: str, variables: Mapping[str, str]) -> str:
     pos = 0
     for f in fills:
         out.append(_escape_visible(filled[pos : f.start]))
-        # A value (typed, or from a pasted alert) shows its hidden characters too.
         out.append(f'<span class="filled">{_escape_value(filled[f.start : f.end])}</span>')
         pos = f.end
     out.append(_escape_visible(filled[pos:]))
     return "".join(out)
 
 
-def _escape_value(s: str) -> str:
+def _escape_value(s: str) -> str:  # a variable's value shows its hidden characters too
     return "".join(_hidden_span(ch) if copyrules.hidden_kind(ch) else escape(ch) for ch in s)
 
 

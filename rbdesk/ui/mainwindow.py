@@ -38,6 +38,7 @@ from rbdesk.core.runbook.safety import terminal_safe
 from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
+from rbdesk.core.usecases.alert_runbook import runbook_placeholders
 from rbdesk.ui import alertpaste, dialogs, messages
 from rbdesk.ui.copying import CopyActions, placeholders_of
 from rbdesk.ui.document import DocumentController, OpenDoc
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
         self.problems.set_problems(doc.runbook.problems)
         self.side.setTabText(2, f"Problems ({len(doc.runbook.problems)})")
         self.side.setTabText(1, f"Contacts ({len(doc.runbook.contacts)})")
-        names = list(doc.runbook.placeholders) or placeholders_of(doc.result)
+        names = runbook_placeholders(doc.runbook) or placeholders_of(doc.result)
         self.variables.show_placeholders(names)
         self.search.mark_current(doc.file.source, doc.file.relpath)
         if not same:

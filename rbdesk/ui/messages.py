@@ -8,8 +8,9 @@ Every part of the window reports through :func:`error`, :func:`warning` and
 * dialog or label: ``prefix: message``, then the hint on its own line.
 
 Other exceptions show their text (an ``OSError`` its reason and file name),
-never a traceback; hidden characters in either read as ``⟦U+XXXX⟧``. Messages are emitted on :data:`bridge` (created on first
-use, on the UI thread); a window connects :attr:`MessageBridge.shown`.
+never a traceback; hidden characters in either read as ``⟦U+XXXX⟧``.
+Messages are emitted on :data:`bridge` (created on first use, on the UI
+thread); a window connects :attr:`MessageBridge.shown`.
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def display_code_html(
     open_names = [n for n in unfilled if not variables.get(n)]
     for f in fills:
         out.append(_unfilled_html(filled[pos : f.start], open_names))
-        out.append(f'<span class="filled">{escape(filled[f.start : f.end])}</span>')
+        out.append(f'<span class="filled">{_escape_value(filled[f.start : f.end])}</span>')
         pos = f.end
     out.append(_unfilled_html(filled[pos:], open_names))
     return "".join(out)
@@ -218,6 +218,10 @@ def _unfilled_html(s: str, names: list[str]) -> str:
         pos = m.end()
     out.append(_escape_visible(s[pos:]))
     return "".join(out)
+
+
+def _escape_value(s: str) -> str:  # a variable's value shows its hidden characters too
+    return "".join(_hidden_span(ch) if copyrules.hidden_kind(ch) else escape(ch) for ch in s)
 
 
 def mark_blank_runs(text: str, marker: str) -> str:

@@ -255,7 +255,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ wiring between parts
     def _doc_opened(self, doc: OpenDoc, same: bool) -> None:
         """The reader shows doc: title, side panels, results selection, step cursor."""
-        self.setWindowTitle(f"{APP_NAME} — {doc.runbook.title}")
+        # Qt adds the application's display name ("— rbdesk") itself.
+        self.setWindowTitle(doc.runbook.title)
         self.contacts.set_contacts(doc.runbook.contacts)
         self.problems.set_problems(doc.runbook.problems)
         self.side.setTabText(2, f"Problems ({len(doc.runbook.problems)})")
@@ -267,6 +268,11 @@ class MainWindow(QMainWindow):
             self.copier.reset()
             self.settings.add_recent(doc.key)
             self.save_settings()
+
+    def ask_variable(self, name: str) -> None:
+        """A placeholder clicked in the reader: the Variables tab, ready for its value."""
+        self.side.setCurrentWidget(self.variables)
+        self.variables.pick(name)
 
     def _indexing_progress(self, done: int, total: int) -> None:
         self.syncbar.show_indexing(done, total, self.search.set_indexing(done, total))

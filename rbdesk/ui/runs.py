@@ -201,6 +201,16 @@ def ask_start_run(parent: QWidget | None, title: str, initials: str) -> RunReque
     return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
 
 
+def ask_initials(parent: QWidget | None) -> str | None:
+    """Initials for ticks (asked once, then remembered); None when cancelled."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Your initials",
+        "Ticks are recorded in a run with the time and who ticked.\nYour initials:",
+    )
+    return text.strip() if ok else None
+
+
 def ask_note(parent: QWidget | None, item_text: str, current: str) -> str | None:
     """A note for one item (None when cancelled)."""
     text, ok = QInputDialog.getMultiLineText(parent, "Note", f"Note for: {item_text}", current)

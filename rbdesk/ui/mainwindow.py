@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -52,6 +52,7 @@ from rbdesk.ui.theme import apply_theme
 from rbdesk.ui.workers import Worker
 
 APP_NAME = "rbdesk"
+BANNER_LINK = {False: "#0550ae", True: "#a5d6ff"}  # link colour on the banners, light/dark
 
 
 class MainWindow(QMainWindow):
@@ -181,10 +182,8 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.docs.go_back)
         QShortcut(QKeySequence("Alt+Right"), self, activated=self.docs.go_forward)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.copier.copy_next_command)
-        for seq in ("Ctrl++", "Ctrl+="):
-            QShortcut(QKeySequence(seq), self, activated=lambda: self.zoom(1))
-        QShortcut(QKeySequence("Ctrl+-"), self, activated=lambda: self.zoom(-1))
-        QShortcut(QKeySequence("Ctrl+0"), self, activated=lambda: self.zoom(-self.settings.zoom))
+        # Zoom: the View menu's actions carry Ctrl++ / Ctrl+- / Ctrl+0 (shown there).
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(1))
 
     def _menus(self) -> None:
         mb = self.menuBar()
@@ -223,8 +222,9 @@ class MainWindow(QMainWindow):
         self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
-        self._action(v, "Zoom in", None, lambda: self.zoom(1))
-        self._action(v, "Zoom out", None, lambda: self.zoom(-1))
+        self._action(v, "Zoom in", "Ctrl++", lambda: self.zoom(1))
+        self._action(v, "Zoom out", "Ctrl+-", lambda: self.zoom(-1))
+        self._action(v, "Actual size", "Ctrl+0", lambda: self.zoom(-self.settings.zoom))
         theme = v.addMenu("Theme")
         tg = QActionGroup(self)
         for choice in ("system", "light", "dark"):
@@ -325,6 +325,10 @@ class MainWindow(QMainWindow):
     def apply_theme(self, choice: str, save: bool = False) -> None:
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
+        for banner in (self.banner, self.run_banner):  # links readable on the banner colour
+            pal = banner.palette()
+            pal.setColor(QPalette.ColorRole.Link, QColor(BANNER_LINK[self.dark]))
+            banner.setPalette(pal)
         self.settings.theme = choice
         if save:
             self.save_settings()

@@ -132,8 +132,14 @@ class VariablesPanel(QWidget):
         self.hint.setText(f"This runbook uses: {', '.join(names)}<br>Not set: {links}")
 
     def _pick_placeholder(self, name: str) -> None:
+        self.pick(name)
+
+    def pick(self, name: str) -> None:
+        """Ready to set name: its current value to edit, the cursor in the value field."""
         self.name.setText(name)
+        self.value.setText(self.settings.variables.get(name, ""))
         self.value.setFocus()
+        self.value.selectAll()
 
     def set_variable(self, name: str, value: str) -> bool:
         name = name.strip()

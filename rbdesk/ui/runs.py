@@ -80,6 +80,27 @@ def reader_marks(run: Run, rb: Runbook) -> RunMarks:
     return RunMarks(boxes, steps)
 
 
+def item_for_box(
+    run: Run, rb: Runbook, checkboxes: Sequence[tuple[str, bool]], k: int
+) -> int | None:
+    """The run item number of the reader's checkbox k (None: not part of the run).
+
+    The reader's checkboxes are the parser's checklist in the same order when
+    their counts agree; otherwise they are matched by text, in order.
+    """
+    if len(checkboxes) == len(rb.checklist):
+        index = k if 0 <= k < len(rb.checklist) else None
+    else:
+        matched = _match_in_order(
+            [_norm(t) for t, _on in checkboxes], [_norm(c.text) for c in rb.checklist]
+        )
+        index = matched.get(k)
+    if index is None:
+        return None
+    mark = reader_marks(run, rb).boxes.get(rb.checklist[index].line)
+    return mark.number if mark is not None else None
+
+
 def _match_in_order(wanted: Sequence[str], available: Sequence[str]) -> dict[int, int]:
     """Index in wanted -> index in available, equal texts, both in increasing order."""
     out: dict[int, int] = {}
@@ -142,6 +163,16 @@ class StartRunDialog(QDialog):
 def ask_start_run(parent: QWidget | None, title: str, initials: str) -> RunRequest | None:
     dlg = StartRunDialog(parent, title, initials)
     return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_initials(parent: QWidget | None) -> str | None:
+    """Initials for ticks (asked once, then remembered); None when cancelled."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Your initials",
+        "Ticks are recorded in a run with the time and who ticked.\nYour initials:",
+    )
+    return text.strip() if ok else None
 
 
 def ask_note(parent: QWidget | None, item_text: str, current: str) -> str | None:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
 
 
+CLOCK_MS = 30_000  # the sync line's "N min ago" is redrawn this often
+
+
 class SyncBar(QObject):
     """Sync state in the status bar, and the actions that change it."""
 
@@ -51,6 +54,9 @@ class SyncBar(QObject):
         self.sync_btn.clicked.connect(self.sync_now)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
+        # "synced 3 min ago" keeps counting (and agrees with the reader's header card).
+        self.clock = QTimer(self, interval=CLOCK_MS)
+        self.clock.timeout.connect(self.refresh)
 
     def install(self) -> None:
         """Put the widgets into the window's status bar."""
@@ -58,6 +64,7 @@ class SyncBar(QObject):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.sync_line)
         bar.addPermanentWidget(self.sync_btn)
+        self.clock.start()
 
     # -- the line ------------------------------------------------------------------------------
     def refresh(self) -> None:

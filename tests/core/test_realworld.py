@@ -253,3 +253,27 @@ def test_snippets_leave_out_comments_and_link_reference_definitions():
     text = snippet(lines, 1, len(lines), term_pattern(["grafana"]))
     assert "editors" not in text and "https://grafana.example" not in text
     assert "Open the «grafana» board" in text and "kept inside code" in text
+
+
+# -- header card and title -----------------------------------------------------------------
+
+
+def test_card_fields_are_not_repeated_in_the_body(redis):
+    html = render_runbook(redis).html
+    body = html.split("</table>", 1)[1]
+    assert "Platform Data Team" in html.split("</table>", 1)[0]  # in the card
+    assert "Owner:" not in body and "Last tested:" not in body
+
+
+def test_other_header_fields_stay_in_the_body():
+    rb = parse_text("# T\n\nOwner: sre\nCategory: Incident\n\n## A\n")
+    body = render_runbook(rb).html.split("</table>", 1)[1]
+    assert "Category: Incident" in body and "Owner:" not in body
+
+
+def test_runbook_without_h1_shows_its_title():
+    rb = parse_text("---\ntitle: Disk pressure on nodes\n---\n\n## Check\n\ntext\n")
+    body = render_runbook(rb).html.split("</table>", 1)[1]
+    assert body.lstrip().startswith("<h1>Disk pressure on nodes</h1>")
+    rb2 = parse_text("RUN-9: Queue stuck\nOwner: x\n\n## A\n")  # the id line is the title
+    assert "<h1>" not in render_runbook(rb2).html

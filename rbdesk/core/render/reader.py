@@ -298,6 +298,60 @@ def _prepare_tokens(tokens: list[Token], step_lines: Mapping[int, int]) -> None:
             tok.children = _split_goto_step(tok.children)
 
 
+def _title_missing(tokens: list[Token], title: str) -> bool:
+    """No H1 and the first text does not carry the title (``RUN-007: Title`` does)."""
+    if any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        return False
+    first = next((t for t in tokens if t.type == "inline"), None)
+    return first is None or title.strip().lower() not in first.content.lower()
+
+
+_CARD_FIELDS = ("owner", "last_tested", "severity")  # shown in the header card
+
+
+def _drop_card_fields(tokens: list[Token], rb: Runbook) -> None:
+    """Header field lines the card already shows (``Owner:``, ``Last tested:``,
+    ``Severity:``) leave the body, so they are not on the page twice."""
+    from rbdesk.core.runbook.meta import header_pairs
+
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag != "h1":
+            return  # only the header, before the first section
+        if tok.type != "paragraph_open" or i + 2 >= len(tokens) or tok.level != 0:
+            continue
+        inline = tokens[i + 1]
+        lines = inline.content.split("\n")
+        pairs = header_pairs(lines)
+        if not pairs or len(pairs) != len(lines):
+            continue
+        drop = {
+            off
+            for off, key, _v in pairs
+            if (k := re.sub(r"[\s-]+", "_", key.strip().lower())) in _CARD_FIELDS and rb.meta.get(k)
+        }
+        if not drop:
+            continue
+        groups: list[list[Token]] = [[]]
+        for child in inline.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                groups.append([])
+            else:
+                groups[-1].append(child)
+        if len(groups) != len(lines):
+            continue
+        kept = [g for off, g in enumerate(groups) if off not in drop]
+        if not kept:
+            tok.hidden = tokens[i + 2].hidden = True
+            inline.children = []
+            continue
+        children: list[Token] = []
+        for g in kept:
+            if children:
+                children.append(Token("hardbreak", "br", 0))
+            children += g
+        inline.children = children
+
+
 def _looks_like_step(block: Token, inline: Token) -> bool:
     """A heading "Step 2: ..." / "2. ..." or a paragraph starting with bold "**2. ...**"."""
     if not _STEP_TITLE_RE.match(_inline_text(inline)):
@@ -551,7 +605,10 @@ class _Renderer:
         env: dict[str, Any] = {}
         tokens = self.md.parse(source, env)
         _prepare_tokens(tokens, step_lines)
+        _drop_card_fields(tokens, self.rb)
         body = self.renderer.render(tokens, self.md.options, env)
+        if _title_missing(tokens, self.rb.title):
+            body = f"<h1>{escape(self.rb.title)}</h1>\n{body}"  # no H1: the title still shows
         parts = [header_card_html(self.rb, header)]
         parts += [f'<p class="notice">{escape(n)}</p>' for n in self.result.notices]
         parts.append(body)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core.errors import RbdeskError
 from rbdesk.core.timefmt import time_ago
 from rbdesk.core.usecases.alert_runbook import OpenedAlert, open_alert, use_alert
 from rbdesk.core.usecases.alerts import (
@@ -38,6 +37,7 @@ from rbdesk.core.usecases.alerts import (
     parse_alert_text,
     visible,
 )
+from rbdesk.ui import messages
 
 if TYPE_CHECKING:
     from rbdesk.ui.document import OpenDoc
@@ -50,6 +50,19 @@ class AlertLineEdit(QLineEdit):
     """The open-by box: a pasted alert notification goes to the alert handler."""
 
     alert_pasted = Signal(str)
+    PASTE_MIN_CHARS = 20  # inserted at once: a paste (context menu, middle click)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._before = ""
+        self.textEdited.connect(self._edited)
+
+    def _edited(self, text: str) -> None:
+        before, self._before = self._before, text
+        if len(text) - len(before) >= self.PASTE_MIN_CHARS and looks_like_alert(text):
+            self._before = ""
+            self.clear()
+            self.alert_pasted.emit(text)
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -137,7 +150,7 @@ class AlertPaste(QObject):
         try:
             paste = parse_alert_text(text)
         except AlertParseError as exc:
-            self.win.status(f"Not an alert paste: {exc.message}", 10000)
+            messages.error(exc, prefix="Not an alert paste")
             return False
         index = 0
         if len(paste.alerts) > 1:
@@ -161,19 +174,20 @@ class AlertPaste(QObject):
         return True
 
     def _failed(self, exc: BaseException) -> None:
-        msg = exc.message if isinstance(exc, RbdeskError) else str(exc)
-        self.win.status(f"Cannot open the alert's runbook: {msg}", 10000)
+        messages.error(exc, prefix="Cannot open the alert's runbook")
 
     def _opened(self, opened: OpenedAlert) -> None:
         a = opened.alert
         if opened.resolved is None:
-            self.win.status(f"No runbook for this alert: {visible(opened.problem)}", 15000)
+            messages.warning(f"No runbook for this alert: {visible(opened.problem)}", 15000)
             return
         names = use_alert(self.win.settings, opened)
         self.win.save_settings()
         self.win.variables.refresh()
         self.last = opened
         filled = f" — filled {', '.join(names)} from its labels" if names else ""
+        if opened.resolved.how == "url-name":
+            filled += " (matched by the link's page name, not its exact path)"
         hidden = a.hidden()
         warn = f" — ⚠ hidden characters in {', '.join(hidden)}" if hidden else ""
         self.win.status(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)

@@ -27,9 +27,9 @@ from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.timefmt import time_ago
 from rbdesk.core.usecases.refs import RefResolver, Resolved
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 from rbdesk.ui.runs import reader_marks
-from rbdesk.ui.workers import Generation, Worker
+from rbdesk.ui.workers import BackgroundOp, Generation, Worker
 
 if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
@@ -117,7 +117,7 @@ class DocumentController(QObject):
     def open_hit(self, hit: SearchHit) -> None:
         file = file_for(self.win.lib, hit.source, hit.path)
         if file is None:
-            self.win.status(f"{hit.source}:{hit.path} is no longer in the library (synced away?)")
+            messages.info(f"{hit.source}:{hit.path} is no longer in the library (synced away?)")
             return
         self.open_file(file, hit.anchor)
 
@@ -126,15 +126,11 @@ class DocumentController(QObject):
         ref = ref.strip()
         if not ref:
             return
-        self.win.status(f"Looking up {ref}…", 0)
+        messages.info(f"Looking up {ref}…", 0)
         resolver = RefResolver(self.win.lib, self.win.settings.docs_prefixes)
-        self.win.bg_worker.submit(
-            resolver.resolve,
-            ref,
-            current,
-            on_done=lambda res: self._open_resolved(res),
-            on_error=lambda exc: self._ref_failed(ref, exc),
-        )
+        BackgroundOp(self.win.bg_worker, resolver.resolve, ref, current).success(
+            self._open_resolved
+        ).failure(lambda exc: self._ref_failed(ref, exc)).run()
 
     def _open_resolved(self, res: Resolved) -> None:
         bar = self.win.statusBar()
@@ -143,27 +139,30 @@ class DocumentController(QObject):
         self.open_file(res.file, res.anchor)
 
     def _ref_failed(self, ref: str, exc: BaseException) -> None:
-        msg = exc.message if isinstance(exc, RbdeskError) else str(exc)
-        self.win.status(f"Cannot open {ref}: {msg}", 10000)
+        messages.error(exc, prefix=f"Cannot open {ref}")
 
     def open_file(self, file: RunbookFile, anchor: str = "", push_history: bool = True) -> None:
         if push_history:
             del self.history[self.history_index + 1 :]
             self.history.append((file, anchor))
             self.history_index = len(self.history) - 1
-        gen = self.open_gen.next()
-        checked = self.checked_for(file)
         self.reader.setHtml("<p style='color:gray'>Opening…</p>")
-        self.render_worker.submit(
+        self._render(file).success(lambda doc: self._show_doc(doc, anchor)).failure(
+            lambda exc: messages.error(exc, prefix=f"Cannot open {file.relpath}")
+        ).run()
+
+    def _render(self, file: RunbookFile) -> BackgroundOp:
+        """Parse and render file on the render worker; answers of older requests are dropped."""
+        gen = self.open_gen.next()
+        return BackgroundOp(
+            self.render_worker,
             load_and_render,
             self.win.lib,
             file,
             dict(self.win.settings.variables),
-            checked,
+            self.checked_for(file),
             self.win.runs.run,
-            on_done=lambda doc, g=gen, a=anchor: self._show_doc(g, doc, a),
-            on_error=lambda exc: self.win.status(f"Cannot open {file.relpath}: {exc}", 10000),
-        )
+        ).stale_unless(self.open_gen, gen)
 
     def checked_for(self, file: RunbookFile) -> set[int] | None:
         boxes = self.win.settings.checked.get(f"{file.source}:{file.relpath}")
@@ -173,21 +172,12 @@ class DocumentController(QObject):
         if self.current is None:
             return
         doc = self.current
-        pos = self.reader.verticalScrollBar().value()
-        gen = self.open_gen.next()
-        self.render_worker.submit(
-            load_and_render,
-            self.win.lib,
-            doc.file,
-            dict(self.win.settings.variables),
-            self.checked_for(doc.file),
-            self.win.runs.run,
-            on_done=lambda d, g=gen: self._show_doc(g, d, "", pos if keep_scroll else 0),
-        )
+        pos = self.reader.verticalScrollBar().value() if keep_scroll else 0
+        op = self._render(doc.file).success(lambda d: self._show_doc(d, "", pos))
+        op.unhandled(f"Cannot show {doc.file.relpath}").run()  # failures: the error display
 
-    def _show_doc(self, gen: int, doc: OpenDoc, anchor: str, scroll: int | None = None) -> None:
-        if not self.open_gen.is_current(gen):
-            return
+    def _show_doc(self, doc: OpenDoc, anchor: str, scroll: int | None = None) -> None:
+        """A current answer of the render worker (stale ones never get here)."""
         same = self.current is not None and self.current.key == doc.key
         self.current = doc
         alerts = getattr(self.win, "alerts", None)
@@ -203,7 +193,7 @@ class DocumentController(QObject):
         else:
             self.reader.verticalScrollBar().setValue(0)
         for n in doc.result.notices:
-            self.win.status(n, 10000)
+            messages.warning(n, 10000)
         self.win.runs.refresh_panel()
         self.document_shown.emit(doc.key)
 
@@ -227,7 +217,7 @@ class DocumentController(QObject):
         if not anchor:
             return
         if self.current and anchor not in self.current.result.anchors():
-            self.win.status(f"No section #{anchor} in this runbook: showing its top", 6000)
+            messages.warning(f"No section #{anchor} in this runbook: showing its top", 6000)
             return
         self.reader.scrollToAnchor(anchor)
         if anchor.startswith("step-") and anchor[5:].isdigit():
@@ -259,19 +249,27 @@ class DocumentController(QObject):
         if self.current and n in self.current.result.steps:
             self.scroll_to(self.current.result.steps[n])
         else:
-            self.win.status(f"This runbook has no step {n}.")
+            messages.info(f"This runbook has no step {n}.")
 
-    def toggle_check(self, k: int) -> None:
-        if not self.current:
+    def show_image(self, k: int) -> None:
+        """An image of the runbook at full size (the reader fits it to its width)."""
+        if not self.current or not 1 <= k <= len(self.current.result.images):
             return
-        key = self.current.key
-        boxes = self.checked_for(self.current.file)
-        if boxes is None:
-            boxes = {i for i, (_t, on) in enumerate(self.current.result.checkboxes) if on}
-        boxes ^= {k}
-        self.win.settings.checked[key] = sorted(boxes)
-        self.win.save_settings()
-        self.rerender()
+        img = self.reader.full_image(k)
+        if img is None:
+            self.win.status("This image cannot be shown.")
+            return
+        dialogs.show_image(self.win, img, self.current.result.images[k - 1].name)
+
+    def zoom(self, steps: int) -> None:
+        """Make the reader's text steps larger (or smaller); remembered in the settings."""
+        new = max(-8, min(20, self.win.settings.zoom + steps))
+        delta = new - self.win.settings.zoom
+        if delta > 0:
+            self.reader.zoomIn(delta)
+        elif delta < 0:
+            self.reader.zoomOut(-delta)
+        self.win.settings.zoom = new
 
     # -- links ---------------------------------------------------------------------------------
     def on_link(self, url: QUrl) -> None:
@@ -281,7 +279,7 @@ class DocumentController(QObject):
         elif scheme in ("http", "https"):
             if dialogs.confirm_external(self.win, url.toString()):
                 QDesktopServices.openUrl(url)
-                self.win.status(f"Opened in your browser: {url.toString()}")
+                messages.info(f"Opened in your browser: {url.toString()}")
         elif scheme == "":
             target = url.toString()
             if target.startswith("#"):
@@ -289,7 +287,7 @@ class DocumentController(QObject):
             else:
                 self._open_link(target)
         else:
-            self.win.status(
+            messages.warning(
                 f"Refused to open a {scheme}: link — only runbooks and web pages open.", 8000
             )
 
@@ -299,7 +297,7 @@ class DocumentController(QObject):
         try:
             res = resolver.resolve(target, current)
         except RbdeskError as exc:
-            self.win.status(f"Link not opened: {exc.message}", 8000)
+            messages.error(exc, prefix="Link not opened", msecs=8000)
             return
         if self.current and res.file.path == self.current.file.path:
             self.history.append((res.file, res.anchor))
@@ -309,6 +307,9 @@ class DocumentController(QObject):
         self.open_file(res.file, res.anchor)
 
     def _internal(self, action: str, arg: str) -> None:
+        if action == "var":  # an unfilled placeholder in a code block: set its value
+            self.win.ask_variable(QUrl.fromPercentEncoding(arg.encode()))
+            return
         try:
             n = int(arg)
         except ValueError:
@@ -318,10 +319,12 @@ class DocumentController(QObject):
         elif action == "copy-inline":
             self.win.copier.copy_inline(n)
         elif action == "check":
-            self.toggle_check(n)
+            self.win.runs.tick_from_reader(n)  # a tick belongs to a run (time, initials)
         elif action == "step":
             self.goto_step(n)
+        elif action == "image":
+            self.show_image(n)
         elif action == "run":
             self.win.runs.tick_run_item(n)
         elif action == "run-closed":
-            self.win.status("This run is finished: its ticks can no longer change.")
+            messages.info("This run is finished: its ticks can no longer change.")

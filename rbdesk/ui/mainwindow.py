@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -38,7 +38,8 @@ from rbdesk.core.runbook.safety import terminal_safe
 from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
-from rbdesk.ui import alertpaste, dialogs
+from rbdesk.core.usecases.alert_runbook import runbook_placeholders
+from rbdesk.ui import alertpaste, dialogs, messages
 from rbdesk.ui.copying import CopyActions, placeholders_of
 from rbdesk.ui.document import DocumentController, OpenDoc
 from rbdesk.ui.panels import ContactsPanel, ProblemsPanel, VariablesPanel
@@ -49,9 +50,10 @@ from rbdesk.ui.searching import SearchAnswer
 from rbdesk.ui.searchpane import SearchPane
 from rbdesk.ui.syncbar import SyncBar
 from rbdesk.ui.theme import apply_theme
-from rbdesk.ui.workers import Worker
+from rbdesk.ui.workers import BackgroundOp, Worker
 
 APP_NAME = "rbdesk"
+BANNER_LINK = {False: "#0550ae", True: "#a5d6ff"}  # link colour on the banners, light/dark
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
             str(Path(lib.data_dir) / "window.ini"), QSettings.Format.IniFormat, self
         )
         self.bg_worker = Worker(self, 1)  # sync, REF lookups, the library's contacts
+        messages.bridge().shown.connect(self._message)
         self.last_message = ""
         self.dark = False
         self._build()
@@ -80,7 +83,7 @@ class MainWindow(QMainWindow):
         self.syncbar.set_periodic(self.settings.periodic_sync_minutes)
         self.setWindowTitle(APP_NAME)
         if self.settings.load_error:
-            self.status(self.settings.load_error, 10000)
+            messages.warning(self.settings.load_error, 10000)
         self.searcher.ensure_index()
         self.search.start_search(full=True)
         self.runs.offer_resume()
@@ -182,10 +185,8 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.docs.go_back)
         QShortcut(QKeySequence("Alt+Right"), self, activated=self.docs.go_forward)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.copier.copy_next_command)
-        for seq in ("Ctrl++", "Ctrl+="):
-            QShortcut(QKeySequence(seq), self, activated=lambda: self.zoom(1))
-        QShortcut(QKeySequence("Ctrl+-"), self, activated=lambda: self.zoom(-1))
-        QShortcut(QKeySequence("Ctrl+0"), self, activated=lambda: self.zoom(-self.settings.zoom))
+        # Zoom: the View menu's actions carry Ctrl++ / Ctrl+- / Ctrl+0 (shown there).
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.docs.zoom(1))
 
     def _menus(self) -> None:
         mb = self.menuBar()
@@ -193,7 +194,7 @@ class MainWindow(QMainWindow):
         self._action(m, "Open alert / id / path / URL…", "Ctrl+O", self.open_box.setFocus)
         self._action(m, "Open pasted alert", "Ctrl+Shift+V", self.alerts.paste_clipboard)
         self._action(m, "Sources…", None, self.syncbar.show_sources)
-        self._action(m, "Sync now", "F5", self.sync_now)
+        self._action(m, "Sync now", "F5", self.syncbar.sync_now)
         m.addSeparator()
         pr = self.printer
         for title, slot, shortcut in (
@@ -206,46 +207,48 @@ class MainWindow(QMainWindow):
                 a = self._action(sub, f"{label}…", None, lambda s=slot, k=kind: s(k))
                 if shortcut and kind == "runbook":
                     a.setShortcut(QKeySequence(shortcut))
-        every = m.addMenu("Sync periodically")
-        group = QActionGroup(self)
-        for minutes, label in (
-            (0, "Off"),
-            (15, "Every 15 min"),
-            (30, "Every 30 min"),
-            (60, "Every hour"),
-        ):
-            a = every.addAction(label)
-            a.setCheckable(True)
-            a.setChecked(self.settings.periodic_sync_minutes == minutes)
-            a.triggered.connect(
-                lambda _c=False, mi=minutes: self.syncbar.set_periodic(mi, save=True)
-            )
-            group.addAction(a)
+        periods = ((0, "Off"), (15, "Every 15 min"), (30, "Every 30 min"), (60, "Every hour"))
+        self._choices(
+            m.addMenu("Sync periodically"),
+            periods,
+            self.settings.periodic_sync_minutes,
+            lambda minutes: self.syncbar.set_periodic(minutes, save=True),
+        )
         m.addSeparator()
         self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
-        self._action(v, "Zoom in", None, lambda: self.zoom(1))
-        self._action(v, "Zoom out", None, lambda: self.zoom(-1))
-        theme = v.addMenu("Theme")
-        tg = QActionGroup(self)
-        for choice in ("system", "light", "dark"):
-            a = theme.addAction(choice.capitalize())
-            a.setCheckable(True)
-            a.setChecked(self.settings.theme == choice)
-            a.triggered.connect(lambda _c=False, ch=choice: self.apply_theme(ch, save=True))
-            tg.addAction(a)
+        self._action(v, "Zoom in", "Ctrl++", lambda: self.docs.zoom(1))
+        self._action(v, "Zoom out", "Ctrl+-", lambda: self.docs.zoom(-1))
+        self._action(v, "Actual size", "Ctrl+0", lambda: self.docs.zoom(-self.settings.zoom))
+        themes = [(c, c.capitalize()) for c in ("system", "light", "dark")]
+        self._choices(
+            v.addMenu("Theme"),
+            themes,
+            self.settings.theme,
+            lambda choice: self.apply_theme(choice, save=True),
+        )
         g = mb.addMenu("&Go")
         self._action(g, "Back", None, self.docs.go_back)
         self._action(g, "Forward", None, self.docs.go_forward)
         self._action(g, "Copy next command of this step", None, self.copier.copy_next_command)
         r = mb.addMenu("&Runs")
-        self._action(r, "Start run…", None, self.start_run)
-        self._action(r, "Finish run", None, self.finish_run)
-        self._action(r, "Runs history…", None, self.show_runs)
+        self._action(r, "Start run…", None, self.runs.start_run)
+        self._action(r, "Finish run", None, self.runs.finish_run)
+        self._action(r, "Runs history…", None, self.runs.show_runs)
         t = mb.addMenu("&Tools")
         self._action(t, "All contacts…", None, self.show_all_contacts)
         self._action(t, "Clear incident variables", None, self.variables.clear)
+
+    def _choices(self, menu, options, current, slot) -> None:
+        """Checkable, exclusive menu entries (value, label); slot(value) when one is picked."""
+        group = QActionGroup(self)
+        for value, label in options:
+            a = menu.addAction(label)
+            a.setCheckable(True)
+            a.setChecked(current == value)
+            a.triggered.connect(lambda _c=False, v=value: slot(v))
+            group.addAction(a)
 
     def _action(self, menu, label: str, shortcut: str | None, slot) -> QAction:
         a = menu.addAction(label)
@@ -257,18 +260,24 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ wiring between parts
     def _doc_opened(self, doc: OpenDoc, same: bool) -> None:
         """The reader shows doc: title, side panels, results selection, step cursor."""
-        self.setWindowTitle(f"{APP_NAME} — {terminal_safe(doc.runbook.title)}")
+        # Qt adds the application's display name ("— rbdesk") itself.
+        self.setWindowTitle(terminal_safe(doc.runbook.title))
         self.contacts.set_contacts(doc.runbook.contacts)
         self.problems.set_problems(doc.runbook.problems)
         self.side.setTabText(2, f"Problems ({len(doc.runbook.problems)})")
         self.side.setTabText(1, f"Contacts ({len(doc.runbook.contacts)})")
-        names = list(doc.runbook.placeholders) or placeholders_of(doc.result)
+        names = runbook_placeholders(doc.runbook) or placeholders_of(doc.result)
         self.variables.show_placeholders(names)
         self.search.mark_current(doc.file.source, doc.file.relpath)
         if not same:
             self.copier.reset()
             self.settings.add_recent(doc.key)
             self.save_settings()
+
+    def ask_variable(self, name: str) -> None:
+        """A placeholder clicked in the reader: the Variables tab, ready for its value."""
+        self.side.setCurrentWidget(self.variables)
+        self.variables.pick(name)
 
     def _indexing_progress(self, done: int, total: int) -> None:
         self.syncbar.show_indexing(done, total, self.search.set_indexing(done, total))
@@ -312,15 +321,23 @@ class MainWindow(QMainWindow):
         try:
             save_settings(self.lib.data_dir, self.settings)
         except OSError as exc:
-            self.status(f"Could not save settings: {exc}", 8000)
+            messages.error(exc, prefix="Could not save settings", msecs=8000)
+
+    def _message(self, _level: str, text: str, msecs: int) -> None:
+        self.status(text, msecs)
 
     def status(self, message: str, msecs: int = 5000) -> None:
+        """Show message in the status bar: where :mod:`rbdesk.ui.messages` ends up."""
         self.last_message = message
         self.statusBar().showMessage(message, msecs)
 
     def apply_theme(self, choice: str, save: bool = False) -> None:
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
+        for banner in (self.banner, self.run_banner):  # links readable on the banner colour
+            pal = banner.palette()
+            pal.setColor(QPalette.ColorRole.Link, QColor(BANNER_LINK[self.dark]))
+            banner.setPalette(pal)
         self.settings.theme = choice
         if save:
             self.save_settings()
@@ -329,32 +346,20 @@ class MainWindow(QMainWindow):
         if self.docs.current is not None:
             self.docs.rerender()
 
-    def zoom(self, steps: int) -> None:
-        new = max(-8, min(20, self.settings.zoom + steps))
-        delta = new - self.settings.zoom
-        if delta > 0:
-            self.reader.zoomIn(delta)
-        elif delta < 0:
-            self.reader.zoomOut(-delta)
-        self.settings.zoom = new
-
     def show_preferences(self) -> None:
         initials = dialogs.ask_preferences(self, self.settings.initials)
         if initials is not None:
             self.settings.initials = clean_initials(initials)
             self.save_settings()
-            self.status("Preferences saved.")
+            messages.info("Preferences saved.")
 
     def show_all_contacts(self) -> None:
         from rbdesk.core.usecases.contact_book import all_contacts
 
-        self.status("Collecting contacts…", 3000)
-        self.bg_worker.submit(
-            all_contacts,
-            self.lib,
-            on_done=lambda rows: dialogs.ContactsDialog(rows, self, self.copier.copy_text).exec(),
-            on_error=lambda exc: self.status(f"Cannot list contacts: {exc}", 8000),
-        )
+        messages.info("Collecting contacts…", 3000)
+        BackgroundOp(self.bg_worker, all_contacts, self.lib).success(
+            lambda rows: dialogs.ContactsDialog(rows, self, self.copier.copy_text).exec()
+        ).unhandled("Cannot list contacts").run()
 
     # ------------------------------------------------------------ delegations (tests, scripts)
     @property
@@ -377,10 +382,6 @@ class MainWindow(QMainWindow):
     def run(self) -> Run | None:
         return self.runs.run
 
-    @property
-    def runs_dialog(self):
-        return self.runs.runs_dialog
-
     def open_ref(self, ref: str, current=None) -> None:
         self.docs.open_ref(ref, current)
 
@@ -393,26 +394,8 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         self.syncbar.sync_now()
 
-    def refresh_sync_line(self) -> None:
-        self.syncbar.refresh()
-
-    def export_pdf(self, kind: str) -> str:
-        return self.printer.export_pdf(kind)
-
     def start_run(self) -> None:
         self.runs.start_run()
 
     def tick_run_item(self, number: int, checked: bool | None = None, note=None) -> bool:
         return self.runs.tick_run_item(number, checked, note)
-
-    def set_run(self, run: Run | None) -> None:
-        self.runs.set_run(run)
-
-    def refresh_run_panel(self) -> None:
-        self.runs.refresh_panel()
-
-    def finish_run(self) -> None:
-        self.runs.finish_run()
-
-    def show_runs(self) -> None:
-        self.runs.show_runs()

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 from rbdesk.core.render import printdoc as core_printing
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 from rbdesk.ui import printing as ui_printing
 from rbdesk.ui.runcontrol import origin_of
 
@@ -40,7 +40,7 @@ class PrintActions(QObject):
     def _parts(self, kind: str) -> list[core_printing.PrintPart] | None:
         doc = self.win.docs.current
         if doc is None:
-            self.win.status("Open a runbook first, then print it.")
+            messages.info("Open a runbook first, then print it.")
             return None
         return core_printing.print_parts(
             kind, doc.runbook, origin_of(self.win.lib, doc.file), dt.date.today()
@@ -49,7 +49,7 @@ class PrintActions(QObject):
     def print_kind(self, kind: str) -> None:
         parts = self._parts(kind)
         if parts and ui_printing.print_with_dialog(parts, self.win):
-            self.win.status(f"Sent {parts[0].title or kind} to the printer.")
+            messages.info(f"Sent {parts[0].title or kind} to the printer.")
 
     def preview_kind(self, kind: str) -> None:
         parts = self._parts(kind)
@@ -70,9 +70,9 @@ class PrintActions(QObject):
         try:
             pages = ui_printing.write_pdf(parts, path)
         except OSError as exc:
-            self.win.status(f"PDF not written: {exc}", 10000)
+            messages.error(exc, prefix="PDF not written")
             return ""
         finally:
             QApplication.restoreOverrideCursor()
-        self.win.status(f"Wrote {pages} page{'s' if pages != 1 else ''} to {path}")
+        messages.info(f"Wrote {pages} page{'s' if pages != 1 else ''} to {path}")
         return path

@@ -21,9 +21,10 @@ from rbdesk.core.library.origin import Origin, origin_for
 from rbdesk.core.library.roots import RunbookFile
 from rbdesk.core.runs.store import Run, runbook_change, write_export
 from rbdesk.core.settings import clean_initials, default_initials
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 from rbdesk.ui import runs as runs_ui
 from rbdesk.ui.document import file_for, run_is_for
+from rbdesk.ui.runhistory import RunsHistoryDialog
 from rbdesk.ui.runs import RunPanel
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class RunController(QObject):
         self.win = win
         self.lib = win.lib
         self.run: Run | None = None  # the checklist run being shown in the Run tab
-        self.runs_dialog: runs_ui.RunsHistoryDialog | None = None
+        self.runs_dialog: RunsHistoryDialog | None = None
         self.panel = RunPanel()
         self.panel.tick.connect(lambda n, on: self.tick_run_item(n, on))
         self.panel.note_requested.connect(self.note_run_item)
@@ -64,7 +65,7 @@ class RunController(QObject):
         try:
             return self.lib.runs.list(unfinished_only=True)
         except RbdeskError as exc:
-            self.win.status(f"Runs unavailable: {exc.message}", 10000)
+            messages.error(exc, prefix="Runs unavailable")
             return []
 
     def offer_resume(self) -> None:
@@ -118,7 +119,7 @@ class RunController(QObject):
     def start_run(self) -> None:
         doc = self.win.docs.current
         if doc is None:
-            self.win.status("Open a runbook first, then start a run of it.")
+            messages.info("Open a runbook first, then start a run of it.")
             return
         settings = self.win.settings
         initials = default_initials(None) or settings.initials
@@ -138,10 +139,70 @@ class RunController(QObject):
                 file=doc.file.path,
             )
         except RbdeskError as exc:
-            self.win.status(f"Run not started: {exc.message}", 10000)
+            messages.error(exc, prefix="Run not started")
             return
-        self.win.status(f"Started run #{run.id} ({run.total} items). Every tick is saved.")
+        messages.info(f"Started run #{run.id} ({run.total} items). Every tick is saved.")
         self.set_run(run)
+
+    def tick_from_reader(self, k: int) -> bool:
+        """Reader checkbox k clicked: tick it in a run, so it has a time and initials.
+
+        With no run of this runbook shown, the newest unfinished run of it is
+        joined, else an incident run is started — asking once for initials when
+        none are known (they are remembered). The tick then goes through the
+        run store like any other and reaches the run's timeline.
+        """
+        doc = self.win.docs.current
+        if doc is None:
+            return False
+        run = self.run
+        if run is None or run.finished or not run_is_for(run, doc.file):
+            run = self._join_or_start(doc)
+            if run is None:
+                return False
+            self.run = run
+            self.win.side.setCurrentWidget(self.panel)
+        number = runs_ui.item_for_box(run, doc.runbook, doc.result.checkboxes, k)
+        if number is None:
+            messages.warning("This box is not part of the run (the runbook changed?).", 8000)
+            self.refresh_panel()
+            self.win.docs.rerender()
+            return False
+        return self.tick_run_item(number)
+
+    def _join_or_start(self, doc) -> Run | None:
+        resumable = [r for r in self._unfinished_runs() if run_is_for(r, doc.file)]
+        if resumable:
+            try:
+                run = self.lib.runs.get(resumable[0].id)
+            except RbdeskError as exc:
+                messages.error(exc, prefix="Not ticked")
+                return None
+            self.win.status(f"Ticking in unfinished run #{run.id} of this runbook.")
+            return run
+        settings = self.win.settings
+        initials = default_initials(None) or settings.initials
+        if not initials:
+            asked = runs_ui.ask_initials(self.win)
+            if not asked or not clean_initials(asked):
+                self.win.status("Not ticked: a tick needs your initials (who did it).", 8000)
+                return None
+            initials = settings.initials = clean_initials(asked)
+            self.win.save_settings()
+        try:
+            run = self.lib.runs.start(
+                doc.runbook,
+                origin_of(self.lib, doc.file),
+                kind="incident",
+                name="",
+                initials=initials,
+                file=doc.file.path,
+            )
+        except RbdeskError as exc:
+            messages.error(exc, prefix="Not ticked")
+            return None
+        self.win.status(f"Started run #{run.id} ({run.total} items): every tick is saved.")
+        return run
 
     def _run_item(self, number: int):
         if self.run is None:
@@ -157,23 +218,23 @@ class RunController(QObject):
         if run is None or item is None:
             return False
         if run.finished:
-            self.win.status("This run is finished: its ticks can no longer change.")
+            messages.info("This run is finished: its ticks can no longer change.")
             return False
         want = (not item.checked) if checked is None else checked
         try:
             done = self.lib.runs.tick(run.id, number, checked=want, note=note)
         except RbdeskError as exc:
-            self.win.status(f"Not recorded: {exc.message}", 10000)
+            messages.error(exc, prefix="Not recorded")
             self.refresh_panel()
             return False
         self.run = self.lib.runs.get(run.id)
         if done.checked and done.checked != item.checked:
             who = f" by {done.by}" if done.by else ""
-            self.win.status(f"✓ {number}. {done.text} — {runs_ui.local_time(done.at)}{who}")
+            messages.info(f"✓ {number}. {done.text} — {runs_ui.local_time(done.at)}{who}")
         elif note is not None:
-            self.win.status(f"Note saved for item {number}.")
+            messages.info(f"Note saved for item {number}.")
         else:
-            self.win.status(f"Item {number} is not done any more.")
+            messages.info(f"Item {number} is not done any more.")
         self.refresh_panel()
         self.win.docs.rerender()
         return True
@@ -189,16 +250,16 @@ class RunController(QObject):
     def finish_run(self) -> None:
         run = self.run
         if run is None or run.finished:
-            self.win.status("No run in progress.")
+            messages.info("No run in progress.")
             return
         if not runs_ui.confirm_finish(self.win, run):
             return
         try:
             self.run = self.lib.runs.finish(run.id)
         except RbdeskError as exc:
-            self.win.status(exc.message, 10000)
+            messages.error(exc)
             return
-        self.win.status(f"Run #{run.id} finished: {self.run.done}/{self.run.total} done.")
+        messages.info(f"Run #{run.id} finished: {self.run.done}/{self.run.total} done.")
         self.refresh_panel()
         self.win.docs.rerender()
 
@@ -207,7 +268,7 @@ class RunController(QObject):
         try:
             run = self.lib.runs.get(run_id)
         except RbdeskError as exc:
-            self.win.status(exc.message, 10000)
+            messages.error(exc)
             return
         self.banner.setVisible(False)
         file = file_for(self.lib, run.source, run.path) if run.source else None
@@ -218,7 +279,7 @@ class RunController(QObject):
         if file is None:
             self.refresh_panel()
             side.setCurrentWidget(self.panel)
-            self.win.status(f"The runbook of run #{run.id} is no longer in the library.", 10000)
+            messages.warning(f"The runbook of run #{run.id} is no longer in the library.", 10000)
             return
         side.setCurrentWidget(self.panel)
         current = self.win.docs.current
@@ -231,11 +292,9 @@ class RunController(QObject):
         try:
             runs = self.lib.runs.list()
         except RbdeskError as exc:
-            self.win.status(exc.message, 10000)
+            messages.error(exc)
             return
-        self.runs_dialog = runs_ui.RunsHistoryDialog(
-            runs, self.win, self.resume_run, self.export_run
-        )
+        self.runs_dialog = RunsHistoryDialog(runs, self.win, self.resume_run, self.export_run)
         self.runs_dialog.open()
 
     def export_run(self, run_id: int) -> str:
@@ -247,7 +306,7 @@ class RunController(QObject):
         try:
             out = write_export(self.lib.runs, run_id, path)
         except (RbdeskError, OSError) as exc:
-            self.win.status(f"Not exported: {getattr(exc, 'message', exc)}", 10000)
+            messages.error(exc, prefix="Not exported")
             return ""
-        self.win.status(f"Exported run #{run_id} to {out}")
+        messages.info(f"Exported run #{run_id} to {out}")
         return str(out)

@@ -11,13 +11,13 @@ the user things:
   and numbered steps); the renderer draws them as ``rbdesk://run/N`` tick
   boxes with the time and initials of each tick.
 * Dialogs as module functions (tests replace them): :func:`ask_start_run`,
-  :func:`ask_note`, :func:`ask_save_path`; :class:`RunsHistoryDialog`.
+  :func:`ask_note`, :func:`confirm_finish` (the runs history is in :mod:`rbdesk.ui.runhistory`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -35,8 +35,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -44,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core.library.origin import short_revision
-from rbdesk.core.render.reader import RunMark, RunMarks
+from rbdesk.core.render.runmarks import RunMark, RunMarks
 from rbdesk.core.runbook.model import Runbook
 from rbdesk.core.runbook.safety import terminal_safe as visible
 from rbdesk.core.runs.store import CHANGED, KINDS, MISSING, Run, RunItem
@@ -80,6 +78,27 @@ def reader_marks(run: Run, rb: Runbook) -> RunMarks:
     boxes = {rb.checklist[c].line: mark(checks[k]) for k, c in check_of_item.items()}
     steps = {i.step: mark(i) for i in run.items if i.kind == "step" and i.step is not None}
     return RunMarks(boxes, steps)
+
+
+def item_for_box(
+    run: Run, rb: Runbook, checkboxes: Sequence[tuple[str, bool]], k: int
+) -> int | None:
+    """The run item number of the reader's checkbox k (None: not part of the run).
+
+    The reader's checkboxes are the parser's checklist in the same order when
+    their counts agree; otherwise they are matched by text, in order.
+    """
+    if len(checkboxes) == len(rb.checklist):
+        index = k if 0 <= k < len(rb.checklist) else None
+    else:
+        matched = _match_in_order(
+            [_norm(t) for t, _on in checkboxes], [_norm(c.text) for c in rb.checklist]
+        )
+        index = matched.get(k)
+    if index is None:
+        return None
+    mark = reader_marks(run, rb).boxes.get(rb.checklist[index].line)
+    return mark.number if mark is not None else None
 
 
 def _match_in_order(wanted: Sequence[str], available: Sequence[str]) -> dict[int, int]:
@@ -144,6 +163,16 @@ class StartRunDialog(QDialog):
 def ask_start_run(parent: QWidget | None, title: str, initials: str) -> RunRequest | None:
     dlg = StartRunDialog(parent, title, initials)
     return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_initials(parent: QWidget | None) -> str | None:
+    """Initials for ticks (asked once, then remembered); None when cancelled."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Your initials",
+        "Ticks are recorded in a run with the time and who ticked.\nYour initials:",
+    )
+    return text.strip() if ok else None
 
 
 def ask_note(parent: QWidget | None, item_text: str, current: str) -> str | None:
@@ -365,84 +394,3 @@ def _change_warning(change: str) -> str:
     if change == MISSING:
         return "⚠ The runbook of this run is no longer in the library."
     return ""
-
-
-# -- runs history -----------------------------------------------------------------------------
-
-
-class RunsHistoryDialog(QDialog):
-    """Every run, newest first: open one, or export it as Markdown or JSON."""
-
-    def __init__(
-        self,
-        runs: Sequence[Run],
-        parent: QWidget | None,
-        on_open: Callable[[int], None],
-        on_export: Callable[[int], None],
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Runs")
-        self.resize(820, 420)
-        self.runs = list(runs)
-        self.table = QTableWidget(len(self.runs), 6)
-        self.table.setObjectName("runsTable")
-        self.table.setHorizontalHeaderLabels(["#", "Kind", "Name", "Runbook", "Started", "State"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for r, run in enumerate(self.runs):
-            state = (
-                f"finished {local_time(run.finished_at, True)}"
-                if run.finished
-                else f"open {run.done}/{run.total}"
-            )
-            cells = [
-                f"#{run.id}",
-                run.kind,
-                run.name,
-                f"{run.title} ({run.runbook})",
-                local_time(run.started_at, True),
-                state,
-            ]
-            for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        if self.runs:
-            self.table.selectRow(0)
-        self.table.doubleClicked.connect(lambda _i: self._open())
-        self.on_open, self.on_export = on_open, on_export
-        empty = QLabel("No runs yet: start one from the Run tab of a runbook.")
-        empty.setVisible(not self.runs)
-        open_btn = QPushButton("Open")
-        open_btn.clicked.connect(self._open)
-        export_btn = QPushButton("Export…")
-        export_btn.clicked.connect(self._export)
-        close = QPushButton("Close")
-        close.clicked.connect(self.accept)
-        for b in (open_btn, export_btn):
-            b.setEnabled(bool(self.runs))
-        row = QHBoxLayout()
-        row.addWidget(open_btn)
-        row.addWidget(export_btn)
-        row.addStretch(1)
-        row.addWidget(close)
-        lay = QVBoxLayout(self)
-        lay.addWidget(empty)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(row)
-
-    def selected_id(self) -> int | None:
-        row = self.table.currentRow()
-        return self.runs[row].id if 0 <= row < len(self.runs) else None
-
-    def _open(self) -> None:
-        run_id = self.selected_id()
-        if run_id is not None:
-            self.accept()
-            self.on_open(run_id)
-
-    def _export(self) -> None:
-        run_id = self.selected_id()
-        if run_id is not None:
-            self.on_export(run_id)

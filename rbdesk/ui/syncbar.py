@@ -16,10 +16,13 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from rbdesk.core.runbook.safety import terminal_safe as visible
 from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
-from rbdesk.ui import dialogs
+from rbdesk.ui import dialogs, messages
 
 if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
+
+
+CLOCK_MS = 30_000  # the sync line's "N min ago" is redrawn this often
 
 
 class SyncBar(QObject):
@@ -51,6 +54,9 @@ class SyncBar(QObject):
         self.sync_btn.clicked.connect(self.sync_now)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
+        # "synced 3 min ago" keeps counting (and agrees with the reader's header card).
+        self.clock = QTimer(self, interval=CLOCK_MS)
+        self.clock.timeout.connect(self.refresh)
 
     def install(self) -> None:
         """Put the widgets into the window's status bar."""
@@ -58,6 +64,7 @@ class SyncBar(QObject):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.sync_line)
         bar.addPermanentWidget(self.sync_btn)
+        self.clock.start()
 
     # -- the line ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -80,13 +87,13 @@ class SyncBar(QObject):
         if self.syncing:
             return
         if not self.lib.sync.has_sources():
-            self.win.status("No source to sync: add your team's repository (File → Sources…).")
+            messages.info("No source to sync: add your team's repository (File → Sources…).")
             return
         self.syncing = True
         self.sync_btn.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.win.status("Syncing…", 0)
+        messages.info("Syncing…", 0)
         self.win.bg_worker.submit(
             self.lib.sync.sync,
             on_done=self._done,
@@ -106,13 +113,13 @@ class SyncBar(QObject):
     def _done(self, outcomes) -> None:
         self._end()
         msgs = [f"{o.source}: {o.message}" for o in outcomes]
-        self.win.status(visible(" · ".join(msgs)) or "Nothing to sync.", 8000)
+        messages.info(" · ".join(msgs) or "Nothing to sync.", 8000)
         if any(o.changed for o in outcomes):
             self.library_changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._end()
-        self.win.status(f"Sync failed: {exc} — showing the last good copy.", 10000)
+        messages.error(exc, prefix="Sync failed", suffix="showing the last good copy.")
 
     def _end(self) -> None:
         self.syncing = False

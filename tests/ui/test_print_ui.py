@@ -56,7 +56,7 @@ def test_export_pdf_of_each_kind(qtbot, window, monkeypatch, tmp_path):
 def test_export_cancelled_writes_nothing(qtbot, window, monkeypatch, tmp_path):
     open_by_search(qtbot, window, "disk")
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: "")
-    assert window.export_pdf("runbook") == ""
+    assert window.printer.export_pdf("runbook") == ""
     assert not list(tmp_path.glob("*.pdf"))
 
 

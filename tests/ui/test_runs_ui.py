@@ -102,7 +102,7 @@ def test_panel_says_when_the_runbook_changed(qtbot, started, library_dir):
     path = library_dir / "disk-full.md"
     path.write_text(path.read_text("utf-8") + "\n- [ ] New item\n", "utf-8")
     assert runbook_change(started.lib.roots(), started.run) == "changed"
-    started.refresh_run_panel()
+    started.runs.refresh_panel()
     assert started.run_panel.warning.isVisibleTo(started)
     assert "changed since this run started" in started.run_panel.warning.text()
 
@@ -131,7 +131,7 @@ def test_unfinished_run_offered_on_next_start_and_resumed(qtbot, started, lib):
 
 def test_runbook_with_an_unfinished_run_offers_it_in_the_panel(qtbot, started):
     run_id = started.run.id
-    started.set_run(None)
+    started.runs.set_run(None)
     qtbot.waitSignal(started.document_shown, timeout=10000)
     assert f'href="resume:{run_id}"' in started.run_panel.header.text()
 
@@ -139,8 +139,8 @@ def test_runbook_with_an_unfinished_run_offers_it_in_the_panel(qtbot, started):
 def test_history_lists_opens_and_exports(qtbot, started, monkeypatch, tmp_path):
     started.tick_run_item(1, note="on VPN")
     run_id = started.run.id
-    started.show_runs()
-    dlg = started.runs_dialog
+    started.runs.show_runs()
+    dlg = started.runs.runs_dialog
     assert dlg.table.rowCount() == 1
     assert dlg.table.item(0, 0).text() == f"#{run_id}"
     assert dlg.table.item(0, 2).text() == "INC-42"
@@ -155,7 +155,7 @@ def test_history_lists_opens_and_exports(qtbot, started, monkeypatch, tmp_path):
     data = json.loads((tmp_path / "timeline.json").read_text("utf-8"))
     assert data["items"][0]["checked"] and data["items"][0]["by"] == "AB"
     assert [e["action"] for e in data["timeline"]] == ["started", "checked"]
-    started.set_run(None)
+    started.runs.set_run(None)
     dlg._open()
     qtbot.waitUntil(lambda: started.run is not None, timeout=5000)
     assert started.run.id == run_id
@@ -170,7 +170,7 @@ def test_finish_run_freezes_it(qtbot, started, monkeypatch):
 
     monkeypatch.setattr(runs_ui, "confirm_finish", fake_confirm)
     with qtbot.waitSignal(started.document_shown, timeout=10000):
-        started.finish_run()
+        started.runs.finish_run()
     assert confirmations == [4]
     assert started.lib.runs.get(started.run.id).finished
     assert "finished" in started.run_panel.header.text()

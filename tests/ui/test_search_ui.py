@@ -174,11 +174,15 @@ def test_ui_thread_never_waits_for_the_search_lock(qtbot, window):
     try:
         assert held.wait(5)
         beat = Heartbeat()
+        searcher = window.searcher
         for ch in "disk":
             qtbot.keyClick(window.search_box, ch)
-            qtbot.wait(20)
+            typed = window.search_box.text()  # its keystroke search is asked for (and waits)
+            qtbot.waitUntil(lambda t=typed: searcher.last_request[:2] == (t, False), timeout=5000)
         qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-        qtbot.wait(600)  # past the pause: a full search is queued behind the lock too
+        # a full search is queued behind the lock too; the UI keeps ticking meanwhile
+        qtbot.waitUntil(lambda: searcher.last_request[:2] == ("disk", True), timeout=5000)
+        qtbot.waitUntil(lambda: len(beat.gaps) > 60, timeout=5000)
         beat.timer.stop()
         assert len(beat.gaps) > 30
         assert max(beat.gaps) < 100, f"UI thread stalled {max(beat.gaps)} ms"

@@ -16,7 +16,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rbdesk"
 MAX_LINES = 700
 _BEING_SPLIT = {
     "mainwindow.py": "being split into ui modules (issue 11)",
-    "manager.py": "split after the hardening work on sync lands (issue 15)",
 }
 
 

@@ -97,7 +97,7 @@ class SearchController(QObject):
 
     def _index_failed(self, exc: BaseException) -> None:
         # Searching will try again (the service rebuilds a missing index itself).
-        self.index_error = str(exc)
+        self.index_error = messages.one_line(exc)
         self._index_done(None)
         self.failed.emit(messages.one_line(exc, prefix="Index build failed"))
 

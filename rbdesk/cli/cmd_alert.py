@@ -76,6 +76,8 @@ def _run_paste(args: argparse.Namespace) -> int:
     from rbdesk.core.usecases.alert_runbook import open_alert, use_alert
     from rbdesk.core.usecases.alerts import MAX_PASTE_BYTES, parse_alert_text
 
+    if sys.stdin.isatty():
+        echo("rbdesk: paste the alert notification, then press Ctrl+D", file=sys.stderr)
     data = sys.stdin.buffer.read(MAX_PASTE_BYTES + 1)
     paste = parse_alert_text(data)
     alert = paste.first

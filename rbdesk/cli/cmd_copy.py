@@ -5,6 +5,7 @@ from __future__ import annotations
 from rbdesk.cli.common import echo
 
 HELP = "print command N of a runbook with the app's copy rules (no trailing newline in pipes)"
+EXIT_UNFILLED = 3  # placeholders left unfilled and no --allow-unfilled
 
 
 def configure(p) -> None:
@@ -16,6 +17,11 @@ def configure(p) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="fill <NAME>, [NAME], ${NAME} and {{NAME}} (repeatable)",
+    )
+    p.add_argument(
+        "--allow-unfilled",
+        action="store_true",
+        help="print the command even when placeholders are not filled (they stay as <NAME>)",
     )
     p.add_argument(
         "--no-saved-vars",
@@ -45,8 +51,6 @@ def run(args) -> int:
 
     from rbdesk.cli.common import library
     from rbdesk.core.errors import NotFoundError
-    from rbdesk.core.render.reader import code_blocks
-    from rbdesk.core.runbook.copyrules import prepare_copy
     from rbdesk.core.settings import load_settings
     from rbdesk.core.usecases.refs import resolve_ref
 
@@ -56,13 +60,28 @@ def run(args) -> int:
     variables = {} if args.no_saved_vars else dict(settings.variables)
     variables.update(cli_vars)
     res = resolve_ref(lib, args.ref, docs_prefixes=settings.docs_prefixes)
+    from rbdesk.core.render.reader import code_blocks  # Markdown rendering: only for a hit
+    from rbdesk.core.runbook.copyrules import prepare_copy
+
     blocks = code_blocks(lib.load(res.file))
     if not 1 <= args.n <= len(blocks):
         raise NotFoundError(
             f"{res.label()} has {len(blocks)} command(s); there is no command {args.n}",
             hint=f"run `rbdesk show {args.ref}` to see them numbered",
         )
-    result = prepare_copy(blocks[args.n - 1].clean, variables)
+    block = blocks[args.n - 1]
+    result = prepare_copy(block.clean, variables, block.placeholders)
+    if result.unfilled and not args.allow_unfilled:
+        # A line like `redis-cli -h <redis-host>` runs in bash as a redirect: refuse.
+        names = ", ".join(result.unfilled)
+        example = " ".join(f"--var {n}=VALUE" for n in result.unfilled[:3])
+        print(
+            f"rbdesk: command {args.n} of {res.label()} has unfilled placeholders: {names}\n"
+            f"  hint: fill them ({example}) or set them in the app's Variables panel; "
+            "--allow-unfilled prints the command as written",
+            file=sys.stderr,
+        )
+        return EXIT_UNFILLED
     for line in result.warnings():
         echo(f"rbdesk: warning: {line}", file=sys.stderr)
     saved = [n for n in result.filled if n not in cli_vars]

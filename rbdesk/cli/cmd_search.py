@@ -70,6 +70,11 @@ def _search(args: argparse.Namespace, query: str) -> dict:
         return answer["result"]
     from rbdesk.cli.common import library
 
+    reason = server.in_process_reason(data_dir) if server.enabled() else ""
+    if reason and not reason.startswith("no server is running"):
+        import sys
+
+        print(f"rbdesk: note: searching in this process: {reason}", file=sys.stderr)
     lib = library(args)
     if args.source:
         lib.root(args.source)  # clear error for an unknown source

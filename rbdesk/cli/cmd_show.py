@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rbdesk.cli.common import echo
+
 HELP = "print a runbook in the terminal with numbered commands (for `rbdesk copy REF N`)"
 
 
@@ -11,10 +13,11 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
+    import contextlib
     import sys
 
     from rbdesk.cli.common import library
-    from rbdesk.core.render.reader import render_terminal
+    from rbdesk.core.render.terminal import render_terminal
     from rbdesk.core.settings import load_settings
     from rbdesk.core.usecases.refs import resolve_ref
 
@@ -23,6 +26,12 @@ def run(args) -> int:
     rb = lib.load(res.file)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     sys.stdout.write(f"{res.label()}\n\n" + render_terminal(rb, args.ref, color))
+    # The runbook first (a pipe buffers stdout, stderr is unbuffered): problems are
+    # advice about the file, printed after it and on stderr only.
+    with contextlib.suppress(BrokenPipeError):  # `rbdesk show REF | head` closed the pipe
+        sys.stdout.flush()
+    if rb.problems:
+        print(f"rbdesk: {len(rb.problems)} lint problem(s) in {res.label()}:", file=sys.stderr)
     for p in rb.problems:
-        print(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
+        echo(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
     return 0

@@ -50,6 +50,19 @@ class AlertLineEdit(QLineEdit):
     """The open-by box: a pasted alert notification goes to the alert handler."""
 
     alert_pasted = Signal(str)
+    PASTE_MIN_CHARS = 20  # inserted at once: a paste (context menu, middle click)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._before = ""
+        self.textEdited.connect(self._edited)
+
+    def _edited(self, text: str) -> None:
+        before, self._before = self._before, text
+        if len(text) - len(before) >= self.PASTE_MIN_CHARS and looks_like_alert(text):
+            self._before = ""
+            self.clear()
+            self.alert_pasted.emit(text)
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -173,6 +186,8 @@ class AlertPaste(QObject):
         self.win.variables.refresh()
         self.last = opened
         filled = f" — filled {', '.join(names)} from its labels" if names else ""
+        if opened.resolved.how == "url-name":
+            filled += " (matched by the link's page name, not its exact path)"
         hidden = a.hidden()
         warn = f" — ⚠ hidden characters in {', '.join(hidden)}" if hidden else ""
         self.win.status(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)

@@ -60,9 +60,8 @@ class CopyActions(QObject):
         if result is None or not 1 <= n <= len(result.code_blocks):
             return False
         block = result.code_blocks[n - 1]
-        res = copyrules.prepare_copy(block.clean, self.win.settings.variables)
-        if res.destructive and not dialogs.confirm_destructive(self.win, res.text, res.destructive):
-            messages.warning(f"Not copied: command #{n} is destructive and was not confirmed.")
+        res = self._guarded(block.clean, block.placeholders, f"Command #{n}")
+        if res is None:
             return False
         self.to_clipboard(res, f"command #{n}")
         if block.step is not None:
@@ -74,12 +73,42 @@ class CopyActions(QObject):
         result = self._result()
         if result is None or not 1 <= k <= len(result.inline_code):
             return False
-        res = copyrules.prepare_copy(result.inline_code[k - 1], self.win.settings.variables)
-        if res.destructive and not dialogs.confirm_destructive(self.win, res.text, res.destructive):
-            messages.warning("Not copied: destructive command was not confirmed.")
+        res = self._guarded(result.inline_code[k - 1], (), "This inline command")
+        if res is None:
             return False
         self.to_clipboard(res, "inline code")
         return True
+
+    def _guarded(
+        self, clean: str, names: tuple[str, ...], what: str
+    ) -> copyrules.CopyResult | None:
+        """The copy rules plus the two questions: unfilled placeholders, then destructive.
+
+        Unfilled placeholders are never copied silently: the user types their
+        values (kept as incident variables, as in the Variables panel) or says
+        "copy anyway", which keeps the ``<name>`` visible. None: not copied.
+        """
+        res = copyrules.prepare_copy(clean, self.win.settings.variables, names)
+        if res.unfilled:
+            answer = dialogs.ask_placeholders(self.win, what, res.text, res.unfilled)
+            if answer is None:
+                messages.warning(
+                    f"Not copied: {what.lower()} needs {', '.join(res.unfilled)} "
+                    "(set them in the Variables tab or in the reader).",
+                    8000,
+                )
+                return None
+            if isinstance(answer, dict):
+                for name, value in answer.items():
+                    self.win.variables.set_variable(name, value)
+                res = copyrules.prepare_copy(clean, self.win.settings.variables, names)
+        more = {"unfilled": res.unfilled} if res.unfilled else {}
+        if res.destructive and not dialogs.confirm_destructive(
+            self.win, res.text, res.destructive, **more
+        ):
+            messages.warning(f"Not copied: {what.lower()} is destructive and was not confirmed.")
+            return None
+        return res
 
     def copy_text(self, text: str, what: str) -> None:
         self.to_clipboard(copyrules.prepare_copy(text, {}), what)
@@ -95,7 +124,12 @@ class CopyActions(QObject):
         if warnings:
             msg += " — " + " — ".join(warnings)
         (messages.warning if warnings else messages.info)(msg, 8000 if warnings else 4000)
-        tip = "⚠ Copied — hidden characters removed" if res.removed else "Copied ✓"
+        if res.unfilled:
+            tip = "⚠ Copied with placeholders not filled: " + ", ".join(res.unfilled)
+        elif res.removed:
+            tip = "⚠ Copied — hidden characters removed"
+        else:
+            tip = "Copied ✓"
         QToolTip.showText(QCursor.pos(), tip, self.win.reader)
 
     def copy_next_command(self) -> bool:
@@ -111,9 +145,10 @@ class CopyActions(QObject):
 
 
 def placeholders_of(result: RenderResult) -> list[str]:
-    """Every placeholder name the runbook's code blocks use, in order of first use."""
+    """Every placeholder name the runbook's commands use (command lines only, as the
+    parser finds them: never output lines), in order of first use."""
     names: dict[str, None] = {}
     for b in result.code_blocks:
-        for n in copyrules.placeholders_in(b.clean):
+        for n in b.placeholders:
             names.setdefault(n, None)
     return list(names)

@@ -4,10 +4,12 @@ them), Sources, Contacts, Preferences."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,19 +35,136 @@ from rbdesk.ui import messages
 _SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-def confirm_destructive(parent: QWidget | None, text: str, reasons: list[str]) -> bool:
+COPY_ANYWAY = "copy-anyway"  # ask_placeholders: copy with the <name>s left visible
+
+
+def _command_view(text: str) -> QPlainTextEdit:
+    """A command shown as it will be pasted: monospace, wrapped at spaces only."""
+    view = QPlainTextEdit(text if len(text) < 4000 else text[:4000] + " …")
+    view.setReadOnly(True)
+    view.setObjectName("commandPreview")
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    view.setFont(font)
+    view.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+    lines = min(8, max(2, text.count("\n") + 1 + len(text) // 70))
+    view.setFixedHeight(view.fontMetrics().lineSpacing() * lines + 14)
+    view.setMinimumWidth(view.fontMetrics().horizontalAdvance("m") * 72)
+    return view
+
+
+def confirm_destructive(
+    parent: QWidget | None, text: str, reasons: list[str], unfilled: Sequence[str] = ()
+) -> bool:
     """Ask before copying a destructive command. Tests monkeypatch this."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Destructive command")
-    box.setText("This command can destroy data or capacity:\n• " + "\n• ".join(reasons))
-    preview = text if len(text) < 600 else text[:600] + " …"
-    box.setInformativeText("Copy it anyway?\n\n" + preview)
-    copy = box.addButton("Copy anyway", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is copy
+    dlg = QDialog(parent)
+    dlg.setWindowTitle("Destructive command")
+    head = QLabel(
+        "<b>This command can destroy data or capacity:</b><br>• "
+        + "<br>• ".join(escape(r) for r in reasons)
+    )
+    lay = QVBoxLayout(dlg)
+    lay.addWidget(head)
+    lay.addWidget(_command_view(text))
+    if unfilled:
+        warn = QLabel(
+            "⚠ Not filled: "
+            + ", ".join(f"<b>{escape(n)}</b>" for n in unfilled)
+            + " — the command still contains them as written."
+        )
+        warn.setObjectName("unfilledWarning")
+        warn.setWordWrap(True)
+        lay.addWidget(warn)
+    lay.addWidget(QLabel("Copy it anyway?"))
+    buttons = QDialogButtonBox()
+    copy = buttons.addButton("Copy anyway", QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setDefault(True)
+    copy.clicked.connect(dlg.accept)
+    cancel.clicked.connect(dlg.reject)
+    lay.addWidget(buttons)
+    return dlg.exec() == QDialog.DialogCode.Accepted
+
+
+class PlaceholderDialog(QDialog):
+    """Values for the unfilled placeholders of a command, before it is copied."""
+
+    def __init__(self, parent: QWidget | None, what: str, text: str, names: Sequence[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Fill in before copying")
+        self.choice: dict[str, str] | str | None = None
+        lay = QVBoxLayout(self)
+        intro = QLabel(
+            f"{escape(what)} has placeholders that are not set. Pasted as they are, "
+            "a shell would misread them (<code>&lt;name&gt;</code> is a redirect)."
+        )
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        lay.addWidget(_command_view(text))
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for n in names:
+            edit = QLineEdit(placeholderText="value")
+            edit.setObjectName(f"fill-{n}")
+            self.fields[n] = edit
+            form.addRow(f"{n}:", edit)
+        lay.addLayout(form)
+        note = QLabel("Values are kept as incident variables (Variables tab) for other commands.")
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        buttons = QDialogButtonBox()
+        self.fill = buttons.addButton("Fill and copy", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.anyway = buttons.addButton(
+            "Copy anyway (keeps the placeholders)", QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.fill.setDefault(True)
+        self.fill.clicked.connect(self._fill)
+        self.anyway.clicked.connect(self._anyway)
+        cancel.clicked.connect(self.reject)
+        lay.addWidget(buttons)
+        if self.fields:
+            next(iter(self.fields.values())).setFocus()
+
+    def values(self) -> dict[str, str]:
+        return {n: e.text().strip() for n, e in self.fields.items() if e.text().strip()}
+
+    def _fill(self) -> None:
+        if not self.values():
+            return  # nothing typed: stay open
+        self.choice = self.values()
+        self.accept()
+
+    def _anyway(self) -> None:
+        self.choice = COPY_ANYWAY
+        self.accept()
+
+
+def ask_placeholders(
+    parent: QWidget | None, what: str, text: str, names: Sequence[str]
+) -> dict[str, str] | str | None:
+    """Values to fill ({name: value}), COPY_ANYWAY, or None (cancelled). Tests monkeypatch this."""
+    dlg = PlaceholderDialog(parent, what, text, names)
+    dlg.exec()
+    return dlg.choice
+
+
+def show_image(parent: QWidget | None, image: QImage, title: str) -> QDialog:
+    """An image at full size in a scrollable window (non-modal)."""
+    dlg = QDialog(parent)
+    dlg.setWindowTitle(title)
+    label = QLabel()
+    label.setPixmap(QPixmap.fromImage(image))
+    area = QScrollArea()
+    area.setWidget(label)
+    lay = QVBoxLayout(dlg)
+    lay.addWidget(area)
+    screen = dlg.screen().availableGeometry() if dlg.screen() else None
+    w = min(image.width() + 40, screen.width() - 80 if screen else 1200)
+    h = min(image.height() + 40, screen.height() - 80 if screen else 800)
+    dlg.resize(max(w, 200), max(h, 150))
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
 
 
 def confirm_external(parent: QWidget | None, url: str) -> bool:

@@ -251,17 +251,15 @@ class DocumentController(QObject):
         else:
             messages.info(f"This runbook has no step {n}.")
 
-    def toggle_check(self, k: int) -> None:
-        if not self.current:
+    def show_image(self, k: int) -> None:
+        """An image of the runbook at full size (the reader fits it to its width)."""
+        if not self.current or not 1 <= k <= len(self.current.result.images):
             return
-        key = self.current.key
-        boxes = self.checked_for(self.current.file)
-        if boxes is None:
-            boxes = {i for i, (_t, on) in enumerate(self.current.result.checkboxes) if on}
-        boxes ^= {k}
-        self.win.settings.checked[key] = sorted(boxes)
-        self.win.save_settings()
-        self.rerender()
+        img = self.reader.full_image(k)
+        if img is None:
+            self.win.status("This image cannot be shown.")
+            return
+        dialogs.show_image(self.win, img, self.current.result.images[k - 1].name)
 
     def zoom(self, steps: int) -> None:
         """Make the reader's text steps larger (or smaller); remembered in the settings."""
@@ -309,6 +307,9 @@ class DocumentController(QObject):
         self.open_file(res.file, res.anchor)
 
     def _internal(self, action: str, arg: str) -> None:
+        if action == "var":  # an unfilled placeholder in a code block: set its value
+            self.win.ask_variable(QUrl.fromPercentEncoding(arg.encode()))
+            return
         try:
             n = int(arg)
         except ValueError:
@@ -318,9 +319,11 @@ class DocumentController(QObject):
         elif action == "copy-inline":
             self.win.copier.copy_inline(n)
         elif action == "check":
-            self.toggle_check(n)
+            self.win.runs.tick_from_reader(n)  # a tick belongs to a run (time, initials)
         elif action == "step":
             self.goto_step(n)
+        elif action == "image":
+            self.show_image(n)
         elif action == "run":
             self.win.runs.tick_run_item(n)
         elif action == "run-closed":

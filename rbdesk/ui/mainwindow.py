@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from rbdesk.core.facade import Library
+from rbdesk.core.runbook.safety import terminal_safe
 from rbdesk.core.runs.store import Run
 from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
+from rbdesk.core.usecases.alert_runbook import runbook_placeholders
 from rbdesk.ui import alertpaste, dialogs, messages
 from rbdesk.ui.copying import CopyActions, placeholders_of
 from rbdesk.ui.document import DocumentController, OpenDoc
@@ -51,6 +53,7 @@ from rbdesk.ui.theme import apply_theme
 from rbdesk.ui.workers import BackgroundOp, Worker
 
 APP_NAME = "rbdesk"
+BANNER_LINK = {False: "#0550ae", True: "#a5d6ff"}  # link colour on the banners, light/dark
 
 
 class MainWindow(QMainWindow):
@@ -182,12 +185,8 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.docs.go_back)
         QShortcut(QKeySequence("Alt+Right"), self, activated=self.docs.go_forward)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.copier.copy_next_command)
-        for seq in ("Ctrl++", "Ctrl+="):
-            QShortcut(QKeySequence(seq), self, activated=lambda: self.docs.zoom(1))
-        QShortcut(QKeySequence("Ctrl+-"), self, activated=lambda: self.docs.zoom(-1))
-        QShortcut(
-            QKeySequence("Ctrl+0"), self, activated=lambda: self.docs.zoom(-self.settings.zoom)
-        )
+        # Zoom: the View menu's actions carry Ctrl++ / Ctrl+- / Ctrl+0 (shown there).
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.docs.zoom(1))
 
     def _menus(self) -> None:
         mb = self.menuBar()
@@ -219,8 +218,9 @@ class MainWindow(QMainWindow):
         self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
-        self._action(v, "Zoom in", None, lambda: self.docs.zoom(1))
-        self._action(v, "Zoom out", None, lambda: self.docs.zoom(-1))
+        self._action(v, "Zoom in", "Ctrl++", lambda: self.docs.zoom(1))
+        self._action(v, "Zoom out", "Ctrl+-", lambda: self.docs.zoom(-1))
+        self._action(v, "Actual size", "Ctrl+0", lambda: self.docs.zoom(-self.settings.zoom))
         themes = [(c, c.capitalize()) for c in ("system", "light", "dark")]
         self._choices(
             v.addMenu("Theme"),
@@ -260,18 +260,24 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ wiring between parts
     def _doc_opened(self, doc: OpenDoc, same: bool) -> None:
         """The reader shows doc: title, side panels, results selection, step cursor."""
-        self.setWindowTitle(f"{APP_NAME} — {doc.runbook.title}")
+        # Qt adds the application's display name ("— rbdesk") itself.
+        self.setWindowTitle(terminal_safe(doc.runbook.title))
         self.contacts.set_contacts(doc.runbook.contacts)
         self.problems.set_problems(doc.runbook.problems)
         self.side.setTabText(2, f"Problems ({len(doc.runbook.problems)})")
         self.side.setTabText(1, f"Contacts ({len(doc.runbook.contacts)})")
-        names = list(doc.runbook.placeholders) or placeholders_of(doc.result)
+        names = runbook_placeholders(doc.runbook) or placeholders_of(doc.result)
         self.variables.show_placeholders(names)
         self.search.mark_current(doc.file.source, doc.file.relpath)
         if not same:
             self.copier.reset()
             self.settings.add_recent(doc.key)
             self.save_settings()
+
+    def ask_variable(self, name: str) -> None:
+        """A placeholder clicked in the reader: the Variables tab, ready for its value."""
+        self.side.setCurrentWidget(self.variables)
+        self.variables.pick(name)
 
     def _indexing_progress(self, done: int, total: int) -> None:
         self.syncbar.show_indexing(done, total, self.search.set_indexing(done, total))
@@ -328,6 +334,10 @@ class MainWindow(QMainWindow):
     def apply_theme(self, choice: str, save: bool = False) -> None:
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
+        for banner in (self.banner, self.run_banner):  # links readable on the banner colour
+            pal = banner.palette()
+            pal.setColor(QPalette.ColorRole.Link, QColor(BANNER_LINK[self.dark]))
+            banner.setPalette(pal)
         self.settings.theme = choice
         if save:
             self.save_settings()

@@ -8,8 +8,9 @@ Every part of the window reports through :func:`error`, :func:`warning` and
 * dialog or label: ``prefix: message``, then the hint on its own line.
 
 Other exceptions show their text (an ``OSError`` its reason and file name),
-never a traceback. Messages are emitted on :data:`bridge` (created on first
-use, on the UI thread); a window connects :attr:`MessageBridge.shown`.
+never a traceback; hidden characters in either read as ``⟦U+XXXX⟧``.
+Messages are emitted on :data:`bridge` (created on first use, on the UI
+thread); a window connects :attr:`MessageBridge.shown`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from PySide6.QtCore import SIGNAL, QObject, Signal
 
 from rbdesk.core.errors import RbdeskError
+from rbdesk.core.runbook.safety import terminal_safe
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 DEFAULT_MS = {ERROR: 10000, WARNING: 8000, INFO: 5000}
@@ -35,7 +37,8 @@ def parts(what: BaseException | str) -> tuple[str, str]:
         message, hint = str(what) or type(what).__name__, ""
     else:
         message, hint = str(what), ""
-    return " ".join(message.split()), " ".join(hint.split())
+    # Runbook and user text can reach a message: hidden characters shown, never applied.
+    return " ".join(terminal_safe(message).split()), " ".join(terminal_safe(hint).split())
 
 
 def one_line(what: BaseException | str, prefix: str = "", suffix: str = "") -> str:

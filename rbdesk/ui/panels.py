@@ -94,10 +94,17 @@ class VariablesPanel(QWidget):
             key = QTableWidgetItem(name)
             key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
             val = QTableWidgetItem(value)
+            if visible(value) != value:  # never let a bidi override or ESC act in the view
+                val = QTableWidgetItem(visible(value))
+                val.setFlags(val.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                val.setToolTip(
+                    "Holds hidden characters (shown as ⟦U+XXXX⟧; copy removes them). "
+                    "Set the variable again above to change it."
+                )
             if name in from_alert:
                 tip = f"From alert {alert}, label “{visible(from_alert[name])}”"
                 for item in (key, val):
-                    item.setToolTip(tip)
+                    item.setToolTip("\n".join(t for t in (tip, item.toolTip()) if t))
                     font = item.font()
                     font.setItalic(True)
                     item.setFont(font)
@@ -125,8 +132,14 @@ class VariablesPanel(QWidget):
         self.hint.setText(f"This runbook uses: {', '.join(names)}<br>Not set: {links}")
 
     def _pick_placeholder(self, name: str) -> None:
+        self.pick(name)
+
+    def pick(self, name: str) -> None:
+        """Ready to set name: its current value to edit, the cursor in the value field."""
         self.name.setText(name)
+        self.value.setText(self.settings.variables.get(name, ""))
         self.value.setFocus()
+        self.value.selectAll()
 
     def set_variable(self, name: str, value: str) -> bool:
         name = name.strip()

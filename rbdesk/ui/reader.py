@@ -15,11 +15,12 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QImage, QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rbdesk.core.render.reader import MAX_IMAGE_BYTES, document_css
+from rbdesk.core.render.reader import MAX_IMAGE_BYTES
+from rbdesk.core.render.styles import document_css
 
 # Styles of the run marks core's renderer draws (RunMarks: tick time, initials, notes).
 APP_CSS = {
@@ -40,6 +41,10 @@ class SafeReader(QTextBrowser):
         self.setObjectName("reader")
         self.images: list[Path] = []
         self.refused: list[str] = []  # resources asked for and refused (for tests/diagnostics)
+        self._full: dict[str, QImage] = {}  # image key -> as read (before fitting)
+        self._fitted_width = 0
+        self._refit = QTimer(self, singleShot=True, interval=120)
+        self._refit.timeout.connect(self._fit_images)
         self._configure_document(self.document())
 
     def _configure_document(self, doc: QTextDocument) -> None:
@@ -53,6 +58,8 @@ class SafeReader(QTextBrowser):
 
     def show_html(self, html: str, images: list[Path]) -> None:
         self.images = list(images)
+        self._full = {}
+        self._fitted_width = self.image_width()
         self.setHtml(html)
         self._configure_document(self.document())
 
@@ -62,7 +69,28 @@ class SafeReader(QTextBrowser):
         self.refused.append(name.toString())
         return None
 
+    def image_width(self) -> int:
+        """The widest an image may be drawn: the text area, less margins."""
+        margin = int(self.document().documentMargin()) * 2 + 24
+        return max(120, self.viewport().width() - margin)
+
+    def full_image(self, k: int) -> QImage | None:
+        """Image k as read from its file (unscaled), for the full-size view."""
+        key = str(k)
+        if key not in self._full and self._read(key) is None:
+            return None
+        return self._full.get(key)
+
     def _image(self, key: str) -> QImage | None:
+        img = self._full.get(key)
+        if img is None:
+            img = self._read(key)
+        if img is None:
+            return None
+        width = self.image_width()
+        return img.scaledToWidth(width) if img.width() > width else img
+
+    def _read(self, key: str) -> QImage | None:
         try:
             path = self.images[int(key) - 1]
             st = path.stat()
@@ -77,6 +105,23 @@ class SafeReader(QTextBrowser):
         img = QImage()
         if len(data) > MAX_IMAGE_BYTES or not img.loadFromData(data):
             return None
-        if img.width() > 1200:
-            img = img.scaledToWidth(1200)
+        self._full[key] = img
         return img
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._full and abs(self.image_width() - self._fitted_width) > 8:
+            self._refit.start()
+
+    def _fit_images(self) -> None:
+        """The window was resized: images fitted again to the new width (no sideways scroll)."""
+        doc = self.document()
+        self._fitted_width = self.image_width()
+        for key in list(self._full):
+            img = self._image(key)
+            if img is not None:
+                doc.addResource(
+                    QTextDocument.ResourceType.ImageResource, QUrl(f"rbdesk://img/{key}"), img
+                )
+        doc.markContentsDirty(0, doc.characterCount())
+        self.viewport().update()

@@ -144,6 +144,66 @@ class RunController(QObject):
         messages.info(f"Started run #{run.id} ({run.total} items). Every tick is saved.")
         self.set_run(run)
 
+    def tick_from_reader(self, k: int) -> bool:
+        """Reader checkbox k clicked: tick it in a run, so it has a time and initials.
+
+        With no run of this runbook shown, the newest unfinished run of it is
+        joined, else an incident run is started — asking once for initials when
+        none are known (they are remembered). The tick then goes through the
+        run store like any other and reaches the run's timeline.
+        """
+        doc = self.win.docs.current
+        if doc is None:
+            return False
+        run = self.run
+        if run is None or run.finished or not run_is_for(run, doc.file):
+            run = self._join_or_start(doc)
+            if run is None:
+                return False
+            self.run = run
+            self.win.side.setCurrentWidget(self.panel)
+        number = runs_ui.item_for_box(run, doc.runbook, doc.result.checkboxes, k)
+        if number is None:
+            messages.warning("This box is not part of the run (the runbook changed?).", 8000)
+            self.refresh_panel()
+            self.win.docs.rerender()
+            return False
+        return self.tick_run_item(number)
+
+    def _join_or_start(self, doc) -> Run | None:
+        resumable = [r for r in self._unfinished_runs() if run_is_for(r, doc.file)]
+        if resumable:
+            try:
+                run = self.lib.runs.get(resumable[0].id)
+            except RbdeskError as exc:
+                messages.error(exc, prefix="Not ticked")
+                return None
+            self.win.status(f"Ticking in unfinished run #{run.id} of this runbook.")
+            return run
+        settings = self.win.settings
+        initials = default_initials(None) or settings.initials
+        if not initials:
+            asked = runs_ui.ask_initials(self.win)
+            if not asked or not clean_initials(asked):
+                self.win.status("Not ticked: a tick needs your initials (who did it).", 8000)
+                return None
+            initials = settings.initials = clean_initials(asked)
+            self.win.save_settings()
+        try:
+            run = self.lib.runs.start(
+                doc.runbook,
+                origin_of(self.lib, doc.file),
+                kind="incident",
+                name="",
+                initials=initials,
+                file=doc.file.path,
+            )
+        except RbdeskError as exc:
+            messages.error(exc, prefix="Not ticked")
+            return None
+        self.win.status(f"Started run #{run.id} ({run.total} items): every tick is saved.")
+        return run
+
     def _run_item(self, number: int):
         if self.run is None:
             return None

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from rbdesk.core.library.origin import short_revision
 from rbdesk.core.render.runmarks import RunMark, RunMarks
 from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runbook.safety import terminal_safe as visible
 from rbdesk.core.runs.store import CHANGED, KINDS, MISSING, Run, RunItem
 from rbdesk.core.timefmt import local_time
 
@@ -77,6 +78,27 @@ def reader_marks(run: Run, rb: Runbook) -> RunMarks:
     boxes = {rb.checklist[c].line: mark(checks[k]) for k, c in check_of_item.items()}
     steps = {i.step: mark(i) for i in run.items if i.kind == "step" and i.step is not None}
     return RunMarks(boxes, steps)
+
+
+def item_for_box(
+    run: Run, rb: Runbook, checkboxes: Sequence[tuple[str, bool]], k: int
+) -> int | None:
+    """The run item number of the reader's checkbox k (None: not part of the run).
+
+    The reader's checkboxes are the parser's checklist in the same order when
+    their counts agree; otherwise they are matched by text, in order.
+    """
+    if len(checkboxes) == len(rb.checklist):
+        index = k if 0 <= k < len(rb.checklist) else None
+    else:
+        matched = _match_in_order(
+            [_norm(t) for t, _on in checkboxes], [_norm(c.text) for c in rb.checklist]
+        )
+        index = matched.get(k)
+    if index is None:
+        return None
+    mark = reader_marks(run, rb).boxes.get(rb.checklist[index].line)
+    return mark.number if mark is not None else None
 
 
 def _match_in_order(wanted: Sequence[str], available: Sequence[str]) -> dict[int, int]:
@@ -141,6 +163,16 @@ class StartRunDialog(QDialog):
 def ask_start_run(parent: QWidget | None, title: str, initials: str) -> RunRequest | None:
     dlg = StartRunDialog(parent, title, initials)
     return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_initials(parent: QWidget | None) -> str | None:
+    """Initials for ticks (asked once, then remembered); None when cancelled."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Your initials",
+        "Ticks are recorded in a run with the time and who ticked.\nYour initials:",
+    )
+    return text.strip() if ok else None
 
 
 def ask_note(parent: QWidget | None, item_text: str, current: str) -> str | None:
@@ -271,10 +303,10 @@ class RunPanel(QWidget):
         self.note_view.setText("")
 
     def _row(self, item: RunItem, finished: bool) -> QTreeWidgetItem:
-        text = f"{item.number}. {item.text}"
+        text = visible(f"{item.number}. {item.text}")
         if item.note:
             text += "  ✎"
-        row = QTreeWidgetItem([text, local_time(item.at), item.by])
+        row = QTreeWidgetItem([text, local_time(item.at), visible(item.by)])
         row.setData(0, Qt.ItemDataRole.UserRole, item.number)
         flags = row.flags() | Qt.ItemFlag.ItemIsUserCheckable
         if finished:
@@ -284,7 +316,7 @@ class RunPanel(QWidget):
         tip = item.text + (f" — {item.section}" if item.section else "")
         if item.note:
             tip += f"\nNote: {item.note}"
-        row.setToolTip(0, tip)
+        row.setToolTip(0, visible(tip))
         if item.kind == "step":
             font = row.font(0)
             font.setBold(True)
@@ -315,7 +347,7 @@ class RunPanel(QWidget):
             return
         number = int(it.data(0, Qt.ItemDataRole.UserRole))
         item = next((i for i in self.run.items if i.number == number), None)
-        self.note_view.setText(f"Note: {item.note}" if item and item.note else "")
+        self.note_view.setText(visible(f"Note: {item.note}") if item and item.note else "")
 
     def _menu(self, pos) -> None:
         it = self.tree.itemAt(pos)
@@ -333,8 +365,8 @@ class RunPanel(QWidget):
 
 
 def _run_header(run: Run, elsewhere: bool) -> str:
-    name = f" <b>{escape(run.name)}</b>" if run.name else ""
-    by = f" · by {escape(run.initials)}" if run.initials else ""
+    name = f" <b>{escape(visible(run.name))}</b>" if run.name else ""
+    by = f" · by {escape(visible(run.initials))}" if run.initials else ""
     tied = "commit" if run.commit else "content"
     state = (
         f"finished {escape(local_time(run.finished_at, True))}"
@@ -343,10 +375,10 @@ def _run_header(run: Run, elsewhere: bool) -> str:
     )
     html = (
         f"<b>Run #{run.id}</b> · {escape(run.kind)}{name}{by} · {state}<br>"
-        f"{run.done}/{run.total} done · {escape(run.title)}<br>"
+        f"{run.done}/{run.total} done · {escape(visible(run.title))}<br>"
         f'<span style="color:gray">tied to {tied} '
         f"<code>{escape(short_revision(run.revision))}</code> of "
-        f"{escape(run.runbook)} · times are local</span>"
+        f"{escape(visible(run.runbook))} · times are local</span>"
     )
     if elsewhere:
         html += '<br><a href="open">Open this run\'s runbook</a>'

@@ -24,9 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from html import escape as html_escape
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from rbdesk.core.facade import Library
 from rbdesk.core.render.reader import freshness
@@ -34,8 +35,11 @@ from rbdesk.core.search import SearchCancelled, SearchHit, SearchResult
 from rbdesk.ui import messages
 from rbdesk.ui.workers import BackgroundOp, Generation, Worker
 
-TYPING_LIMIT = 15  # hits per keystroke (each hit reads its file to find the section)
-FULL_LIMIT = 50  # hits for Enter / a pause, with snippets
+# The same number of rows for a keystroke answer and the pause answer (with
+# snippets) that follows it, so the list does not grow under the mouse.
+TYPING_LIMIT = 40  # hits per keystroke (each hit reads its file to find the section)
+FULL_LIMIT = 40  # hits for Enter / a pause, with snippets
+TYPING_BUDGET_S = 0.25  # a keystroke search may finish this long before a newer key cancels it
 PROGRESS_EVERY_S = 0.1  # at most this often a progress signal from the build
 SNIPPET_CHARS = 200
 BROWSE_LIMIT = 60
@@ -73,6 +77,11 @@ class SearchController(QObject):
         self.requests = 0  # requests submitted (tests and the benchmark read it)
         self.cancelled = 0  # requests whose event was set by a newer one
         self.last_request: tuple[str, bool, float] = ("", False, 0.0)  # text, full, when
+        # The keystroke search on the worker (id, text, started) and the newest text
+        # typed since, which runs when it finishes (or when its budget is spent).
+        self.running: tuple[int, str, float] | None = None
+        self.queued: str | None = None
+        self._ids = 0
 
     # -- index ----------------------------------------------------------------------
     def ensure_index(self) -> None:
@@ -106,15 +115,33 @@ class SearchController(QObject):
         """Make the running request (if any) stale: it stops and its answer is dropped."""
         self.gen.next()
         self.pending = None
+        self.queued = None
         if self.cancel_event is not None and not self.cancel_event.is_set():
             self.cancel_event.set()
             self.cancelled += 1
         self.cancel_event = None
 
     def request(self, text: str, full: bool) -> int:
-        """Search for text (keystroke or full); returns the request's generation."""
+        """Search for text (keystroke or full); returns the request's generation.
+
+        A keystroke that extends the text of a keystroke search still running
+        lets it finish (its answer is shown while typing goes on) if it has run
+        less than TYPING_BUDGET_S; the newest text runs next. Anything else
+        cancels what runs.
+        """
+        run = self.running
+        if not full and self.ready and run is not None and text.startswith(run[1]):
+            left = TYPING_BUDGET_S - (time.perf_counter() - run[2])
+            if left > 0:
+                self.queued = text
+                QTimer.singleShot(int(left * 1000) + 1, lambda rid=run[0]: self._budget(rid))
+                return self.gen.value
         self.cancel()
+        self.queued = None
         gen = self.gen.value
+        self._ids += 1
+        rid = self._ids
+        self.running = (rid, text, time.perf_counter()) if not full else None
         event = threading.Event()
         self.cancel_event = event
         self.requests += 1
@@ -125,8 +152,23 @@ class SearchController(QObject):
             args: tuple[Any, ...] = (self.lib, text, full, event)
         else:
             fn, args = run_search, (self.lib, text, full, event)
-        self._ask(gen, fn, *args)
+        self._ask(gen, fn, *args, rid=rid)
         return gen
+
+    def _finished(self, rid: int) -> None:
+        """A request ended: when it was the running keystroke search, run the queued text."""
+        if self.running is not None and self.running[0] == rid:
+            self.running = None
+            if self.queued is not None:
+                text, self.queued = self.queued, None
+                QTimer.singleShot(0, lambda t=text: self.request(t, False))
+
+    def _budget(self, rid: int) -> None:
+        """The running keystroke search took too long: the newest text replaces it."""
+        if self.running is not None and self.running[0] == rid and self.queued is not None:
+            text, self.queued = self.queued, None
+            self.running = None
+            self.request(text, False)
 
     def browse(self, recent: list[str]) -> int:
         """The empty-query list (recent runbooks, then the library) as an answer."""
@@ -135,11 +177,24 @@ class SearchController(QObject):
         self._ask(gen, browse_answer, self.lib, recent)
         return gen
 
-    def _ask(self, gen: int, fn: Callable[..., SearchAnswer], *args: Any) -> None:
-        """Run fn on the search worker; only the answer of request gen (if still current)."""
-        BackgroundOp(self.worker, fn, *args).success(lambda ans: self._done(gen, ans)).failure(
-            lambda exc: self._error(gen, exc)
-        ).stale_unless(self.gen, gen).run()
+    def _ask(
+        self, gen: int, fn: Callable[..., SearchAnswer], *args: Any, rid: int | None = None
+    ) -> None:
+        """Run fn on the search worker; only the answer of request gen (if still current).
+
+        With ``rid`` (a typing request) the end of the request is always reported
+        to :meth:`_finished`, stale or not, so the queued newest text runs next;
+        ``_done``/``_error`` still drop answers that are no longer current.
+        """
+        op = BackgroundOp(self.worker, fn, *args)
+        if rid is None:
+            op.success(lambda ans: self._done(gen, ans)).failure(
+                lambda exc: self._error(gen, exc)
+            ).stale_unless(self.gen, gen).run()
+            return
+        op.success(lambda ans: self._finished(rid) or self._done(gen, ans)).failure(
+            lambda exc: self._finished(rid) or self._error(gen, exc)
+        ).run()
 
     def _done(self, gen: int, answer: SearchAnswer) -> None:
         if self.gen.is_current(gen):
@@ -276,9 +331,17 @@ def snippet_html(snippet: str, dark: bool = False, max_chars: int = SNIPPET_CHAR
     return "".join(out)
 
 
+def _visible_escape(text: str) -> str:
+    """HTML-escaped text with every hidden character (bidi, control, invisible) visible."""
+    from rbdesk.core.runbook.safety import terminal_safe
+
+    return html_escape(terminal_safe(text))
+
+
 def result_html(hit: SearchHit, dark: bool = False) -> str:
     """Title › section, then source · path · owner · severity · tested, then the snippet."""
     state, _age = freshness(hit.last_tested)
+    escape = _visible_escape  # hidden characters shown as ⟦U+XXXX⟧, as in the reader
     bits = [escape(hit.source), escape(hit.path)]
     if hit.owner:
         bits.append(escape(hit.owner))
@@ -295,8 +358,9 @@ def result_html(hit: SearchHit, dark: bool = False) -> str:
         f"<b>{escape(hit.title or hit.path)}</b>{section}<br>"
         f'<small style="color:{muted}">{" · ".join(bits)}</small>'
     )
-    if hit.snippet:
-        html += f"<br><small>{snippet_html(hit.snippet, dark)}</small>"
+    # The snippet line is always there (blank until the pause answer fills it), so
+    # filling it in changes no row's height.
+    html += f"<br><small>{snippet_html(hit.snippet, dark) if hit.snippet else '&nbsp;'}</small>"
     return html
 
 

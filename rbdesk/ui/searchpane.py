@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from rbdesk.core.search import SearchHit
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 TYPING_DEBOUNCE_MS = 15  # keystroke search after this quiet time (stale ones are cancelled anyway)
 PAUSE_MS = 450  # full search (snippets, whole words) after typing pauses this long
 RESULT_ROWS_PER_SLICE = 10  # result rows added per event-loop turn
+PREVIEW_MS = 180  # Up/Down: the selected result opens in the reader after this pause
 
 
 class SearchBox(QLineEdit):
@@ -103,6 +104,9 @@ class SearchPane(QWidget):
         self.pause_timer.setSingleShot(True)
         self.pause_timer.timeout.connect(lambda: self.start_search(full=True))
         self.search_box.textChanged.connect(self._text_changed)
+        self.preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_MS)
+        self.preview_timer.timeout.connect(self._preview)
+        self._row_height: int | None = None
 
     # -- asking -------------------------------------------------------------------------
     def focus(self) -> None:
@@ -110,8 +114,10 @@ class SearchPane(QWidget):
         self.search_box.selectAll()
 
     def _text_changed(self, text: str) -> None:
-        self.searcher.cancel()  # whatever runs now answers an older text
+        # A keystroke search still running for the start of this text may finish
+        # and be shown (results follow the typing); the controller decides.
         if not text.strip():
+            self.searcher.cancel()
             self.typing_timer.stop()
             self.pause_timer.stop()
             self.start_search(full=True)
@@ -146,12 +152,15 @@ class SearchPane(QWidget):
     # -- answers -------------------------------------------------------------------------
     def show_answer(self, answer: SearchAnswer) -> None:
         """A current answer from the search worker (stale ones never get here)."""
-        if answer.text != self.search_box.text().strip():
-            return  # typed on since (the worker answered the text of its request)
+        typed = self.search_box.text().strip()
+        if answer.text != typed and (answer.full or not typed.startswith(answer.text)):
+            return  # typed something else since (the worker answered its request's text)
         res = answer.result
+        previous = self.shown
         self.shown = answer
-        self.hits = list(res.hits)
-        self.refill()
+        if not self._fill_in_place(previous, answer):
+            self.hits = list(res.hits)
+            self.refill()
         if not answer.text:
             title = "Recent and all runbooks" if self.win.settings.recent else "All runbooks"
         else:
@@ -167,6 +176,25 @@ class SearchPane(QWidget):
             self.open_top_when_ready = False
             if self.hits:
                 self.open_hit(0)
+
+    def _fill_in_place(self, previous: SearchAnswer | None, answer: SearchAnswer) -> bool:
+        """The pause answer for the text the list shows, with the same runbooks: fill
+        in snippets and sections row by row, keeping the rows where they are."""
+        if previous is None or previous.text != answer.text or not answer.full:
+            return False
+        if previous.full or previous.by_name or answer.by_name:
+            return False
+        new = {(h.source, h.path): h for h in answer.result.hits}
+        if len(new) != len(self.hits) or set(new) != {(h.source, h.path) for h in self.hits}:
+            return False
+        if self.results.count() != len(self.hits):
+            return False  # still filling the previous list
+        self.hits = [new[(h.source, h.path)] for h in self.hits]
+        for row, hit in enumerate(self.hits):
+            label = self.results.itemWidget(self.results.item(row))
+            if isinstance(label, QLabel):
+                label.setText(result_html(hit, self.win.dark))
+        return True
 
     def refill(self) -> None:
         gen = self.fill_gen.next()
@@ -211,17 +239,38 @@ class SearchPane(QWidget):
         label.setWordWrap(True)
         label.setContentsMargins(6, 4, 6, 4)
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        item.setSizeHint(label.sizeHint())
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # One height for every row (title, details, two snippet lines): rows never
+        # grow or move when snippets arrive; longer text is clipped.
+        item.setSizeHint(QSize(0, self.row_height(label)))
         item.setToolTip(f"{hit.source}:{hit.path}")
         self.results.addItem(item)
         self.results.setItemWidget(item, label)
 
+    def row_height(self, label: QLabel) -> int:
+        if self._row_height is None:
+            probe = QLabel("<b>Title</b><br><small>a</small><br><small>b<br>c</small>")
+            probe.setFont(label.font())
+            probe.setContentsMargins(label.contentsMargins())
+            self._row_height = probe.sizeHint().height() + 2
+        return self._row_height
+
     # -- choosing ------------------------------------------------------------------------
     def move_selection(self, delta: int) -> None:
+        """Up/Down in the search box: move through results, previewing each in the reader."""
         n = self.results.count()
         if n:
             row = max(0, min(n - 1, self.results.currentRow() + delta))
             self.results.setCurrentRow(row)
+            self.preview_timer.start()
+
+    def _preview(self) -> None:
+        row = self.results.currentRow()
+        if 0 <= row < len(self.hits):
+            hit = self.hits[row]
+            if self.current_file != (hit.source, hit.path):
+                self.hit_chosen.emit(hit)
+            self.search_box.setFocus()
 
     def open_selected(self) -> None:
         """Enter in the search box: open the selected (by default the top) result.

@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
+from rbdesk.core.runbook.safety import terminal_safe as visible
 from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
 from rbdesk.ui import dialogs, messages
 
 if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
+
+
+CLOCK_MS = 30_000  # the sync line's "N min ago" is redrawn this often
 
 
 class SyncBar(QObject):
@@ -50,6 +54,9 @@ class SyncBar(QObject):
         self.sync_btn.clicked.connect(self.sync_now)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
+        # "synced 3 min ago" keeps counting (and agrees with the reader's header card).
+        self.clock = QTimer(self, interval=CLOCK_MS)
+        self.clock.timeout.connect(self.refresh)
 
     def install(self) -> None:
         """Put the widgets into the window's status bar."""
@@ -57,12 +64,18 @@ class SyncBar(QObject):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.sync_line)
         bar.addPermanentWidget(self.sync_btn)
+        self.clock.start()
 
     # -- the line ------------------------------------------------------------------------------
     def refresh(self) -> None:
         has_sources = self.lib.sync.has_sources()
-        text, state = sync_line(self.lib.sync.status()) if has_sources else SAMPLES_LINE
-        self.sync_line.setText(text)
+        statuses = self.lib.sync.status() if has_sources else []
+        text, state = sync_line(statuses) if has_sources else SAMPLES_LINE
+        problems = problem_lines(statuses)
+        if problems:  # skipped files, corrupt state files: visible, never silent
+            text += f"   ⚠ {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        self.sync_line.setText(visible(text))
+        self.sync_line.setToolTip(visible("\n".join(problems)))
         self.sync_line.setProperty("state", state)
         self.sync_line.style().unpolish(self.sync_line)
         self.sync_line.style().polish(self.sync_line)
@@ -145,3 +158,8 @@ class SyncBar(QObject):
             bar.showMessage("Search index ready.", 3000)
         if not self.syncing:
             self.progress.setVisible(False)
+
+
+def problem_lines(statuses) -> list[str]:
+    """'ops: skipped 2 files: …' for every problem of every source (tooltip lines)."""
+    return [f"{st.name}: {p}" for st in statuses for p in getattr(st, "problems", ())]

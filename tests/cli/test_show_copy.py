@@ -66,8 +66,52 @@ def test_copy_uses_saved_incident_variables(rbfile, data_dir, capsys):
     cap = capsys.readouterr()
     assert cap.out == "redis-cli -h saved-host info memory"
     assert "saved incident variables: REDIS_HOST" in cap.err
-    assert main(["copy", "cache-flush.md", "1", "--no-saved-vars"]) == 0
-    assert capsys.readouterr().out == "redis-cli -h <REDIS_HOST> info memory"
+    assert main(["copy", "cache-flush.md", "1", "--no-saved-vars", "--allow-unfilled"]) == 0
+    cap = capsys.readouterr()
+    assert cap.out == "redis-cli -h <REDIS_HOST> info memory"
+    assert "placeholders not filled: REDIS_HOST" in cap.err
+
+
+def test_copy_refuses_unfilled_placeholders_with_exit_3(rbfile, capsys):
+    # `redis-cli -h <REDIS_HOST>` pasted into bash reads <REDIS_HOST> as a redirect.
+    assert main(["copy", "cache-flush.md", "1"]) == 3
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert "unfilled placeholders: REDIS_HOST" in cap.err
+    assert "--var REDIS_HOST=VALUE" in cap.err and "--allow-unfilled" in cap.err
+
+
+def test_copy_refuses_lowercase_and_square_placeholders(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "pods.md").write_text(
+        "# Pods\n\n```bash\nkubectl -n ${NAMESPACE} delete pod [pod-name]\n```\n\n"
+        "```bash\nredis-cli -h <redis-host> -p 6379 info\n```\n",
+        "utf-8",
+    )
+    monkeypatch.setattr("rbdesk.core.paths.samples_dir", lambda: root)
+    assert main(["copy", "pods.md", "1"]) == 3
+    assert "unfilled placeholders: NAMESPACE, pod-name" in capsys.readouterr().err
+    assert main(["copy", "pods.md", "1", "--var", "NAMESPACE=shop", "--var", "pod-name=web-1"]) == 0
+    assert capsys.readouterr().out == "kubectl -n shop delete pod web-1"
+    assert main(["copy", "pods.md", "2", "--allow-unfilled"]) == 0
+    assert capsys.readouterr().out == "redis-cli -h <redis-host> -p 6379 info"
+
+
+def test_show_prints_problems_after_the_runbook_on_stderr(rbfile, tmp_path):
+    env = {**os.environ, "RBDESK_DATA_DIR": str(tmp_path / "d"), "QT_QPA_PLATFORM": "offscreen"}
+    code = (
+        "import sys; import rbdesk.core.paths as p; from pathlib import Path;"
+        f"p.samples_dir = lambda: Path({str(rbfile.parent)!r});"
+        "from rbdesk.cli.main import main; sys.exit(main(['show', 'cache-flush.md']))"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert "lint" not in r.stdout and "RB2" not in r.stdout
+    assert "Cache flush" in r.stdout
+    assert "lint problem(s)" in r.stderr and "lint: cache-flush.md" in r.stderr
 
 
 def test_copy_bad_number_and_bad_var(rbfile, capsys):

@@ -280,3 +280,53 @@ def test_values_are_capped_and_non_string_values_kept_as_text():
     a = parse_alert_text(webhook(big)).first
     assert len(a.labels["blob"]) == 8192
     assert a.annotations["value"] == '{"nested": [1, 2]}'
+
+
+SLACK_COPIED = """[FIRING:1] KubePodCrashLooping (payments warning)
+Alert: Pod is crash looping. - warning
+Description: Pod payments/api-7d9f-x2 (api) is in waiting state (reason: CrashLoopBackOff).
+Runbook: https://runbooks.example.dev/runbooks/kubernetes/kubepodcrashlooping
+Details:
+ • alertname: KubePodCrashLooping
+ • namespace: payments
+ • pod: api-7d9f-x2
+Note: this line is not a label
+"""
+
+
+def test_slack_text_copied_from_the_client_without_markup():
+    a = parse_alert_text(SLACK_COPIED).first
+    assert a.name == "KubePodCrashLooping"
+    assert a.labels == {
+        "alertname": "KubePodCrashLooping",
+        "severity": "warning",
+        "namespace": "payments",
+        "pod": "api-7d9f-x2",
+    }
+    assert a.runbook_url == RUNBOOK
+    assert a.annotations["summary"] == "Pod is crash looping."
+    assert "note" not in a.labels
+
+
+EMAIL_HTML_AS_TEXT = """1 alert for alertname=KubePodCrashLooping
+
+View in Alertmanager
+
+[1] Firing
+Labels
+alertname = KubePodCrashLooping
+namespace = payments
+pod = api-7d9f-x2
+Annotations
+runbook_url = https://runbooks.example.dev/runbooks/kubernetes/kubepodcrashlooping
+summary = Pod is crash looping.
+Source
+"""
+
+
+def test_email_html_template_copied_as_text():
+    paste = parse_alert_text(EMAIL_HTML_AS_TEXT)
+    assert len(paste.alerts) == 1
+    a = paste.first
+    assert a.labels["pod"] == "api-7d9f-x2" and a.runbook_url == RUNBOOK
+    assert a.annotations["summary"] == "Pod is crash looping."

@@ -159,3 +159,22 @@ def test_filled_values_are_quoted_and_hidden_characters_flagged_on_copy(lib):
 )
 def test_copy_fills_bare_upper_case_dollar_names_unless_the_command_sets_them(text, expected):
     assert prepare_copy(text, {"NAMESPACE": "pay", "POD": "a b", "pod": "z"}).text == expected
+
+
+def test_a_runbook_naming_the_alert_beats_a_page_name_guess(lib):
+    # the link points at an unmapped wiki page whose name matches another runbook's file
+    a = Alert(
+        "KubePodCrashLooping",
+        {"alertname": "KubePodCrashLooping"},
+        runbook_url="https://wiki.example.com/pages/targetdown",
+    )
+    opened = open_alert(lib, a)
+    assert (opened.how, opened.resolved.relpath) == ("alertname", CRASH)
+
+
+def test_the_view_shows_hidden_characters_of_filled_values():
+    from rbdesk.core.render.reader import display_code_html
+
+    html = display_code_html("kubectl get node $NODE", {"NODE": "w-7\u202e\x1b[31m<b>"})
+    assert "\u202e" not in html and "\x1b" not in html and "<b>" not in html
+    assert '<span class="filled">&#x27;w-7<span class="hidden">⟦U+202E⟧</span>' in html

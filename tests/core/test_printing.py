@@ -37,7 +37,7 @@ def _text(html: str) -> str:
     """Rough visible text of our own HTML (tags dropped), for containment checks."""
     import re
 
-    return unescape(re.sub(r"<[^>]+>", "", html))
+    return unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", html)))
 
 
 @pytest.mark.parametrize(

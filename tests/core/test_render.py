@@ -10,9 +10,9 @@ from rbdesk.core.render.reader import (
     HeaderInfo,
     freshness,
     render_runbook,
-    render_terminal,
     resolve_image,
 )
+from rbdesk.core.render.terminal import render_terminal
 from rbdesk.core.runbook.markdown import markdown_parser
 from rbdesk.core.runbook.model import Command, Runbook, Step
 from rbdesk.core.runbook.parser import parse_text
@@ -177,8 +177,11 @@ def test_header_field_lines_stay_one_per_line():
     from rbdesk.core.runbook.parser import parse_text
 
     rb = parse_text(
-        "RUN-001: Title\nCategory: Incident\nOwner: Ops\n\n## Scope\n\nplain\ntext\n", "r.md"
+        "RUN-001: Title\nCategory: Incident\nTrigger: MON-1\nOwner: Ops\n\n## Scope\n\nplain\ntext\n",
+        "r.md",
     )
     html = render_runbook(rb).html
-    assert "Category: Incident<br" in html and "Owner: Ops" in html
+    assert "Category: Incident<br" in html and "Trigger: MON-1" in html
+    # the owner is in the header card, not repeated in the body
+    assert "<b>Owner</b> Ops" in html and "Owner: Ops" not in html
     assert "plain\ntext" in html or "plain text" in html  # prose keeps soft breaks

@@ -108,6 +108,19 @@ def collect_widgets_on_the_ui_thread(qapp):
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_modal_questions(monkeypatch):
+    """A modal question no test answered would wait forever offscreen: fail instead."""
+    from rbdesk.ui import dialogs
+    from rbdesk.ui import runs as runs_ui
+
+    def unexpected(*_a, **_k):
+        raise AssertionError("a test opened a modal question it did not answer")
+
+    monkeypatch.setattr(dialogs, "ask_placeholders", unexpected)
+    monkeypatch.setattr(runs_ui, "ask_initials", unexpected)
+
+
 @pytest.fixture()
 def library_dir(tmp_path, monkeypatch, data_dir) -> Path:
     """A tiny library served as the bundled samples (no source configured)."""

@@ -45,6 +45,9 @@ def test_pasted_webhook_opens_runbook_and_copy_fills_labels(qtbot, window, data_
     note = window.variables.alert_note.text()
     assert "From alert KubePodCrashLooping" in note and "POD ← pod" in note
     assert load_settings(data_dir).variables["POD"] == "api-7d9f-x2"
+    hint = window.variables.hint.text()  # bare $NAMESPACE / $POD count as placeholders
+    assert "This runbook uses: namespace, pod, HOST, NAMESPACE, POD, CONTAINER" in hint
+    assert 'Not set: <a href="HOST">HOST</a>' in hint  # no instance label in this alert
     QGuiApplication.clipboard().setText("before")
     assert window.copier.copy_block(1)
     assert QGuiApplication.clipboard().text() == (
@@ -105,3 +108,54 @@ def test_sources_dialog_has_a_docs_url_field(qtbot, lib):
     assert dlg.add()
     assert lib.sync.sources()[0].docs_url == "https://runbooks.example.dev/"
     assert "docs https://runbooks.example.dev/" in dlg.list.item(0).text()
+
+
+def test_menu_paste_into_open_box_and_ctrl_shift_v_from_the_search_box(qtbot, window):
+    # Paste from the context menu / middle click arrives as one edit of the box
+    QGuiApplication.clipboard().setText(webhook(am_alert("api-9")))
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        window.open_box.paste()
+    assert window.open_box.text() == ""
+    assert window.settings.variables["POD"] == "api-9"
+    # a single URL pasted into the box stays there (Enter opens it as a REF)
+    url = "https://runbooks.example.dev/runbooks/general/targetdown/"
+    QGuiApplication.clipboard().setText(url)
+    window.open_box.paste()
+    assert window.open_box.text() == url
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        qtbot.keyClick(window.open_box, Qt.Key.Key_Return)
+    assert window.current.file.relpath == "content/runbooks/general/TargetDown.md"
+    # Ctrl+Shift+V while typing in the search box
+    QGuiApplication.clipboard().setText(webhook(am_alert("api-10")))
+    window.search_box.setFocus()
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        qtbot.keyClick(
+            window.search_box,
+            Qt.Key.Key_V,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert window.current.file.relpath == CRASH
+    assert window.settings.variables["POD"] == "api-10"
+    assert "{" not in window.search_box.text()
+
+
+def test_hidden_characters_in_a_label_never_act_in_the_view(qtbot, window):
+    evil = "api-1\u202eexe.sh\x1b[31m"
+    paste_into_open_box(qtbot, window, webhook(am_alert(evil)))
+    assert window.current.file.relpath == CRASH
+    html = window.current.result.html
+    assert "\u202e" not in html and "\x1b" not in html  # shown as ⟦U+202E⟧, never applied
+    assert "⟦U+202E⟧" in window.reader.toPlainText()
+    assert "hidden characters in label pod" in window.last_message
+    cell = next(
+        window.variables.table.item(r, 1)
+        for r in range(window.variables.table.rowCount())
+        if window.variables.name_at(r) == "POD"
+    )
+    assert "\u202e" not in cell.text() and "⟦U+202E⟧" in cell.text()
+    assert not cell.flags() & Qt.ItemFlag.ItemIsEditable
+    assert window.settings.variables["POD"] == evil  # the value itself is kept as data
+    assert window.copier.copy_block(1)
+    copied = QGuiApplication.clipboard().text()
+    assert "\u202e" not in copied and "\x1b" not in copied
+    assert "removed hidden characters" in window.last_message

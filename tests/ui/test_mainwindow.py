@@ -37,7 +37,8 @@ def test_search_box_focused_and_shortcuts(qtbot, window):
 def test_type_open_copy_with_placeholder(qtbot, window):
     window.variables.set_variable("HOST", "web 1")
     open_by_search(qtbot, window, "disk")
-    assert window.windowTitle() == "rbdesk — Disk full on web hosts"
+    # Qt appends the display name itself: "Disk full on web hosts — rbdesk", not twice
+    assert window.windowTitle() == "Disk full on web hosts"
     QGuiApplication.clipboard().setText("before")
     click_anchor(qtbot, window.reader, "rbdesk://copy/1")
     assert clipboard() == "ssh 'web 1' df -h /var"
@@ -86,6 +87,7 @@ def test_destructive_command_asks_first(qtbot, window, monkeypatch):
 
 def test_next_command_shortcut(qtbot, window, monkeypatch):
     monkeypatch.setattr(dialogs, "confirm_destructive", lambda *a: True)
+    monkeypatch.setattr(dialogs, "ask_placeholders", lambda *a: dialogs.COPY_ANYWAY)
     open_by_search(qtbot, window, "disk")
     window.reader.anchorClicked.emit(QUrl("rbdesk://copy/1"))
     qtbot.keyClick(
@@ -101,7 +103,7 @@ def test_link_to_other_runbook_anchor_and_back(qtbot, window):
     with qtbot.waitSignal(window.document_shown, timeout=10000) as blocker:
         click_anchor(qtbot, window.reader, "db/postgres-failover.md#step-2-promote-the-replica")
     assert blocker.args == ["samples:db/postgres-failover.md"]
-    assert window.windowTitle() == "rbdesk — Postgres failover"
+    assert window.windowTitle() == "Postgres failover"  # Qt adds " — rbdesk"
     qtbot.waitUntil(lambda: window.reader.verticalScrollBar().value() > 0, timeout=5000)
     with qtbot.waitSignal(window.document_shown, timeout=10000) as blocker:
         qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
@@ -128,13 +130,29 @@ def test_open_box_by_alert_name_and_unknown(qtbot, window):
     qtbot.waitUntil(lambda: "Cannot open NoSuchAlertAnywhere" in window.last_message, timeout=5000)
 
 
-def test_checkbox_toggles_and_persists(qtbot, window):
+def test_reader_tick_starts_a_run_after_asking_initials_once(qtbot, window, monkeypatch):
+    from rbdesk.ui import runs as runs_ui
+
+    asked: list[int] = []
+    monkeypatch.setattr(runs_ui, "ask_initials", lambda parent: asked.append(1) or "CD")
     open_by_search(qtbot, window, "disk")
-    assert "☐" in window.reader.toPlainText()
+    assert window.runs.run is None and "☐" in window.reader.toPlainText()
     with qtbot.waitSignal(window.document_shown, timeout=10000):
         window.reader.anchorClicked.emit(QUrl("rbdesk://check/0"))
-    assert window.settings.checked["samples:disk-full.md"] == [0, 1]
-    assert "☐" not in window.reader.toPlainText()
+    run = window.lib.runs.get(window.runs.run.id)
+    first = run.items[0]
+    assert (first.text, first.checked, first.by) == ("VPN connected", True, "CD")
+    assert first.at.endswith("Z")
+    assert [e.item for e in run.timeline if e.item is not None] == [1]
+    assert window.settings.initials == "CD" and asked == [1]
+    assert window.side.tabText(window.run_tab) == "Run 1/4"
+    assert 'href="rbdesk://run/1">☑</a>' in window.current.result.html
+    assert "rbdesk://check/" not in window.current.result.html
+    # the next tick joins the same run and does not ask again
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        window.reader.anchorClicked.emit(QUrl("rbdesk://run/2"))
+    assert window.lib.runs.get(run.id).done == 1 + 1 and asked == [1]
+    assert len(window.lib.runs.list()) == 1
 
 
 def test_unsafe_resources_and_links_refused(qtbot, window, monkeypatch):

@@ -27,6 +27,7 @@ starts on a new page). Hand parts to ``rbdesk.ui.printing.write_pdf``.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -36,6 +37,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from rbdesk.core.library.origin import Origin, short_revision
+from rbdesk.core.render.reader import is_diagram, toc_html
+from rbdesk.core.runbook.commands import language_of
 from rbdesk.core.runbook.items import run_items
 from rbdesk.core.runbook.model import Runbook
 from rbdesk.core.runbook.safety import hidden_characters
@@ -177,8 +180,19 @@ class PrintRenderer(RendererHTML):
     def front_matter(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return ""
 
+    def html_comment(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return ""  # <!-- … --> is for the file's editors, not for paper
+
+    def rbdesk_toc(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        rb = env.get("runbook")
+        return toc_html(rb, link=False) if rb is not None else ""
+
     def fence(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return code_html(tokens[idx].content)
+        tok = tokens[idx]
+        lang = language_of(tok.info or "")
+        if is_diagram(lang):
+            return f'<p class="muted">{escape(lang)} diagram (source):</p>' + code_html(tok.content)
+        return code_html(tok.content)
 
     def code_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return code_html(tokens[idx].content)
@@ -251,7 +265,7 @@ def body_html(rb: Runbook) -> str:
     md = markdown_parser()
     tokens = md.parse(rb.source)
     keep_field_lines(tokens)
-    return PrintRenderer().render(tokens, md.options, {"title": rb.title})
+    return PrintRenderer().render(tokens, md.options, {"title": rb.title, "runbook": rb})
 
 
 def runbook_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
@@ -288,59 +302,115 @@ def drill_rows(rb: Runbook) -> list[tuple[int, str, str, str, int]]:
 
 
 def drill_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
-    """Checklist items of every section and every step, with ☐/Time/Initials/Notes columns."""
+    """Checklist items of every section and every step, with ☐/Time/Initials/Notes columns.
+
+    Rows run in document order under their section (every procedure of the
+    runbook, each with its name), numbered 1, 2, 3 … down the page. A run
+    numbers the checklist first and the steps after it (``rbdesk runs tick
+    RUN ITEM``); when that differs from the row number, a "Run item" column
+    gives it and a note under the table says so.
+    """
+    drill = drill_rows(rb)
+    differs = any(number != row for row, (number, *_rest) in enumerate(drill, 1))
+    cols = 7 if differs else 6
     rows: list[str] = []
     section = None
-    for number, kind, text, sec, _line in drill_rows(rb):
-        if kind == "check" and sec != section and not sec.lower().startswith("step"):
-            rows.append(f'<tr><td class="section" colspan="6">{escape(sec)}</td></tr>')
+    for row, (number, kind, text, sec, _line) in enumerate(drill, 1):
+        if sec != section and sec and not _STEP_SECTION_RE.match(sec):
+            rows.append(f'<tr><td class="section" colspan="{cols}">{escape(sec)}</td></tr>')
         section = sec
         cls = ' class="step"' if kind == "step" else ""
+        item = f'<td class="muted">{number}</td>' if differs else ""
         rows.append(
-            f'<tr><td class="muted">{number}</td><td class="box">{BOX}</td>'
-            f"<td{cls}>{escape(text)}</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td></tr>"
+            f'<tr><td class="muted">{row}</td>{item}<td class="box">{BOX}</td>'
+            f"<td{cls}>{_unbroken_code(text)}</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td>"
+            "</tr>"
         )
     if not rows:
         rows.append(
-            '<tr><td colspan="6">This runbook has no checklist items and no numbered steps.'
-            "</td></tr>"
+            f'<tr><td colspan="{cols}">This runbook has no checklist items and no numbered '
+            "steps.</td></tr>"
         )
+    run_col = '<th width="6%">Run item</th>' if differs else ""
+    item_w = "38%" if differs else "44%"
     table = (
         '<table class="grid" border="1" cellspacing="0" cellpadding="5" width="100%">'
         "<thead><tr>"
-        '<th width="4%">#</th><th width="4%">' + BOX + '</th><th width="44%">Item</th>'
+        f'<th width="4%">#</th>{run_col}<th width="4%">{BOX}</th>'
+        f'<th width="{item_w}">Item</th>'
         '<th width="10%">Time</th><th width="9%">Initials</th><th width="29%">Notes</th>'
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    note = (
+        '<p class="muted">Run item: the ITEM number for <code>rbdesk runs tick RUN ITEM</code> '
+        "(a run numbers the checklist items first, then the steps).</p>"
+        if differs
+        else ""
     )
     head = [("Runbook", rb.id or rb.title), *_provenance(rb, root_info, today)]
     body = (
         f"<h1>Drill sheet: {escape(rb.title)}</h1>{_header_table(head)}"
-        f"{_blank_fields()}<p>&nbsp;</p>{table}"
+        f"{_blank_fields()}<p>&nbsp;</p>{table}{note}"
     )
     return _document(f"Drill sheet: {rb.title}", body)
+
+
+# A section that is itself a step ("Step 2: Drain"): its step row stands for it.
+_STEP_SECTION_RE = re.compile(r"^\s*(?:step\s*#?\d|\d{1,3}[.)]\s)", re.IGNORECASE)
+# Characters of the Item column that surely fit on one printed line (A4 or Letter,
+# 9.5 pt): lines are broken here, at spaces only, so the layout never has to break
+# a command, a path or an address at a "-" or "/" inside it.
+ITEM_LINE_CHARS = 36
+
+
+def _unbroken_code(text: str, width: int = ITEM_LINE_CHARS) -> str:
+    """Escaped text broken into lines at spaces only (``<br/>``), never inside a word.
+
+    Qt's line breaking splits ``redis-cli`` after the hyphen and e-mail
+    addresses after ``-`` or ``.`` when a line fills; lines short enough to
+    fit leave it nothing to split. A word longer than a line keeps a line
+    of its own.
+    """
+    import textwrap
+
+    lines = textwrap.wrap(
+        " ".join(text.split()), width=width, break_long_words=False, break_on_hyphens=False
+    )
+    return "<br/>".join(escape(ln) for ln in lines)
 
 
 # -- the contacts sheet -----------------------------------------------------------------------
 
 
 def contacts_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
-    """Every contact of the runbook, plus blank rows to write more in."""
-    cols = ("Name", "Role", "Phone", "Email", "Chat", "When to contact")
-    rows = [
-        "<tr>"
-        + "".join(
-            f"<td>{escape(v)}</td>"
-            for v in (c.name, c.role or c.section, c.phone, c.email, c.chat, c.when)
+    """Every contact of the runbook, plus blank rows to write more in.
+
+    E-mail address and chat handle go on a full-width line under the contact
+    (a narrow column would break an address mid-word on paper).
+    """
+    cols = ("Name", "Role", "Phone", "When to contact")
+    rows: list[str] = []
+    for c in rb.contacts:
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{escape(v)}</td>" for v in (c.name, c.role or c.section, c.phone, c.when)
+            )
+            + "</tr>"
         )
-        + "</tr>"
-        for c in rb.contacts
-    ]
+        reach = [
+            f'<span class="muted">{label}</span> {escape(v)}'
+            for label, v in (("E-mail", c.email), ("Chat", c.chat))
+            if v
+        ]
+        if reach:
+            rows.append(f'<tr><td colspan="4">{"&nbsp;&nbsp;·&nbsp;&nbsp;".join(reach)}</td></tr>')
     if not rb.contacts:
-        rows.append('<tr><td colspan="6">No contacts are listed in this runbook.</td></tr>')
-    rows += ['<tr><td class="blank">&nbsp;</td>' + "<td>&nbsp;</td>" * 5 + "</tr>"] * (
+        rows.append('<tr><td colspan="4">No contacts are listed in this runbook.</td></tr>')
+    rows += ['<tr><td class="blank">&nbsp;</td>' + "<td>&nbsp;</td>" * 3 + "</tr>"] * (
         BLANK_CONTACT_ROWS
     )
-    widths = ("17%", "15%", "14%", "18%", "13%", "23%")
+    widths = ("24%", "22%", "20%", "34%")
     head = "".join(f'<th width="{w}">{c}</th>' for c, w in zip(cols, widths, strict=True))
     table = (
         '<table class="grid" border="1" cellspacing="0" cellpadding="4" width="100%">'

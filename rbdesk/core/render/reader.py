@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from rbdesk.core.render.runmarks import RunMarks, run_box_html
 from rbdesk.core.runbook import copyrules, safety
+from rbdesk.core.runbook.commands import DIAGRAM_LANGS
 from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
 from rbdesk.core.runbook.model import Runbook
 
@@ -62,6 +63,7 @@ class CodeBlock:
     destructive: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()  # descriptions of hidden characters found
     step: int | None = None  # the step this block belongs to
+    placeholders: tuple[str, ...] = ()  # names from the command lines (parser's rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ class RenderResult:
     steps: dict[int, str] = field(default_factory=dict)  # step number -> anchor
     images: list[Path] = field(default_factory=list)  # accepted image files, rbdesk://img/K
     notices: list[str] = field(default_factory=list)
+    diagrams: int = 0  # diagram blocks shown as source (not numbered, no Copy)
 
     def anchors(self) -> set[str]:
         return {h.anchor for h in self.headings} | set(self.steps.values())
@@ -162,8 +165,14 @@ def _hidden_span(ch: str) -> str:
     return f'<span class="hidden">⟦U+{ord(ch):04X}⟧</span>'
 
 
-def display_code_html(text: str, variables: Mapping[str, str]) -> str:
-    """Escaped code for the view: filled variables highlighted, hidden chars made visible."""
+def display_code_html(
+    text: str, variables: Mapping[str, str], unfilled: tuple[str, ...] = ()
+) -> str:
+    """Escaped code for the view: filled variables highlighted, hidden chars made visible.
+
+    Each placeholder named in ``unfilled`` that no variable fills is drawn as a
+    link ``rbdesk://var/NAME`` (the Variables panel's action: set it).
+    """
     text = re.sub(r"\x1b", "\u241b", text)  # show ESC as ␛ (copy removes the sequence)
     text = mark_blank_runs(text, "\x02{}\x03")  # a long run of blanks hides what follows
     lines = text.split("\n")
@@ -174,17 +183,59 @@ def display_code_html(text: str, variables: Mapping[str, str]) -> str:
     filled, fills = copyrules.fill_placeholders(text, variables)
     out: list[str] = []
     pos = 0
+    open_names = [n for n in unfilled if not variables.get(n)]
     for f in fills:
-        out.append(_escape_visible(filled[pos : f.start]))
-        out.append(f'<span class="filled">{escape(filled[f.start : f.end])}</span>')
+        out.append(_unfilled_html(filled[pos : f.start], open_names))
+        out.append(f'<span class="filled">{_escape_value(filled[f.start : f.end])}</span>')
         pos = f.end
-    out.append(_escape_visible(filled[pos:]))
+    out.append(_unfilled_html(filled[pos:], open_names))
     return "".join(out)
+
+
+def _unfilled_html(s: str, names: list[str]) -> str:
+    """Visible text with every unfilled placeholder a link that asks for its value."""
+    if not names:
+        return _escape_visible(s)
+    combined = re.compile(
+        "|".join(
+            f"(?:{copyrules.placeholder_pattern(n).pattern})"
+            for n in sorted(names, key=len, reverse=True)
+        )
+    )
+    out: list[str] = []
+    pos = 0
+    for m in combined.finditer(s):
+        name = next(
+            (n for n in names if copyrules.placeholder_pattern(n).fullmatch(m.group(0))), ""
+        )
+        if not name or not copyrules.valid_variable_name(name):
+            continue
+        out.append(_escape_visible(s[pos : m.start()]))
+        out.append(
+            f'<a class="unfilled" href="rbdesk://var/{quote(name, safe="")}" '
+            f'title="not set: click to set {escape(name)}">{escape(m.group(0))}</a>'
+        )
+        pos = m.end()
+    out.append(_escape_visible(s[pos:]))
+    return "".join(out)
+
+
+def _escape_value(s: str) -> str:  # a variable's value shows its hidden characters too
+    return "".join(_hidden_span(ch) if copyrules.hidden_kind(ch) else escape(ch) for ch in s)
 
 
 def mark_blank_runs(text: str, marker: str) -> str:
     """Each long run of blanks inside a line replaced by marker.format(length)."""
     return safety.LONG_BLANK_RE.sub(lambda m: m.group(1) + marker.format(len(m.group(2))), text)
+
+
+def _visible_html(s: str) -> str:
+    """Escaped prose with hidden characters (bidi, control, invisible) made visible."""
+    if not safety.has_suspect_chars(s):
+        return escape(s, quote=False)
+    return "".join(
+        _hidden_span(ch) if copyrules.hidden_kind(ch) else escape(ch, quote=False) for ch in s
+    )
 
 
 def _escape_visible(s: str) -> str:
@@ -247,6 +298,60 @@ def _prepare_tokens(tokens: list[Token], step_lines: Mapping[int, int]) -> None:
             tok.children = _split_goto_step(tok.children)
 
 
+def _title_missing(tokens: list[Token], title: str) -> bool:
+    """No H1 and the first text does not carry the title (``RUN-007: Title`` does)."""
+    if any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        return False
+    first = next((t for t in tokens if t.type == "inline"), None)
+    return first is None or title.strip().lower() not in first.content.lower()
+
+
+_CARD_FIELDS = ("owner", "last_tested", "severity")  # shown in the header card
+
+
+def _drop_card_fields(tokens: list[Token], rb: Runbook) -> None:
+    """Header field lines the card already shows (``Owner:``, ``Last tested:``,
+    ``Severity:``) leave the body, so they are not on the page twice."""
+    from rbdesk.core.runbook.meta import header_pairs
+
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag != "h1":
+            return  # only the header, before the first section
+        if tok.type != "paragraph_open" or i + 2 >= len(tokens) or tok.level != 0:
+            continue
+        inline = tokens[i + 1]
+        lines = inline.content.split("\n")
+        pairs = header_pairs(lines)
+        if not pairs or len(pairs) != len(lines):
+            continue
+        drop = {
+            off
+            for off, key, _v in pairs
+            if (k := re.sub(r"[\s-]+", "_", key.strip().lower())) in _CARD_FIELDS and rb.meta.get(k)
+        }
+        if not drop:
+            continue
+        groups: list[list[Token]] = [[]]
+        for child in inline.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                groups.append([])
+            else:
+                groups[-1].append(child)
+        if len(groups) != len(lines):
+            continue
+        kept = [g for off, g in enumerate(groups) if off not in drop]
+        if not kept:
+            tok.hidden = tokens[i + 2].hidden = True
+            inline.children = []
+            continue
+        children: list[Token] = []
+        for g in kept:
+            if children:
+                children.append(Token("hardbreak", "br", 0))
+            children += g
+        inline.children = children
+
+
 def _looks_like_step(block: Token, inline: Token) -> bool:
     """A heading "Step 2: ..." / "2. ..." or a paragraph starting with bold "**2. ...**"."""
     if not _STEP_TITLE_RE.match(_inline_text(inline)):
@@ -281,6 +386,26 @@ def _split_goto_step(children: list[Token]) -> list[Token]:
     return out
 
 
+def is_diagram(lang: str) -> bool:
+    """A fence labelled as diagram source (mermaid, plantuml, dot…): not a command."""
+    return lang.strip("{}.").lower() in DIAGRAM_LANGS
+
+
+def toc_html(rb: Runbook, link: bool = True) -> str:
+    """The document's contents (headings below the title), for ``[[_TOC_]]``."""
+    secs = [s for s in rb.sections if s.level > 1 or s.title.strip() != rb.title.strip()]
+    if not secs:
+        return ""
+    top = min(s.level for s in secs)
+    rows = []
+    for s in secs:
+        pad = "&nbsp;" * 4 * (s.level - top)
+        label = escape(s.title)
+        item = f'<a href="#{escape(s.anchor)}">{label}</a>' if link and s.anchor else label
+        rows.append(f"{pad}{item}")
+    return '<p class="toc"><b>Contents</b><br/>' + "<br/>".join(rows) + "</p>\n"
+
+
 # -- the renderer ---------------------------------------------------------------------------
 
 
@@ -302,6 +427,7 @@ class _Renderer:
         self.marks = run_marks or RunMarks()
         self.result = RenderResult(html="", title=rb.title)
         self.current_step: int | None = None
+        self.block_i = 0  # every fence / code block, diagrams included (= rb.commands)
         self.md = markdown_parser(tasklists=False)  # shared: never mutated
         self.renderer = RendererHTML()  # this document's rules
         rules = {
@@ -314,26 +440,31 @@ class _Renderer:
             "table_open": self._table_open,
             "link_open": self._link_open,
             "front_matter": lambda *_a: "",
+            "html_comment": lambda *_a: "",
+            "rbdesk_toc": self._toc,
             "rbdesk_checkbox": self._checkbox,
             "rbdesk_steplink": self._steplink,
+            "text": lambda tokens, idx, *_a: _visible_html(tokens[idx].content),
         }
         for name, method in rules.items():
             self.renderer.rules[name] = method  # called as rule(tokens, idx, options, env)
 
     def _code(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
-        n = len(self.result.code_blocks) + 1
         text = tok.content[:-1] if tok.content.endswith("\n") else tok.content
         lang = tok.info.strip().split()[0].lower() if tok.info.strip() else ""
         line = (tok.map[0] + 1) if tok.map else 0
-        if len(self.rb.commands) >= n:
-            clean = self.rb.commands[n - 1].clean
-        else:
-            clean = copyrules.strip_prompts(text)
+        command = self.rb.commands[self.block_i] if self.block_i < len(self.rb.commands) else None
+        self.block_i += 1
+        if is_diagram(lang):
+            return self._diagram(lang, text)
+        n = len(self.result.code_blocks) + 1
+        clean = command.clean if command is not None else copyrules.strip_prompts(text)
+        names = tuple(command.placeholders) if command is not None else ()
         hidden = tuple(r.describe() for r in copyrules.find_hidden(text))
         hidden += tuple(safety.hidden_text_reasons(text))
         danger = tuple(copyrules.destructive_reasons(clean))
-        block = CodeBlock(n, lang, text, clean, line, danger, hidden, self.current_step)
+        block = CodeBlock(n, lang, text, clean, line, danger, hidden, self.current_step, names)
         self.result.code_blocks.append(block)
         head = [f'<span class="lang">{escape(lang or "code")}</span>']
         head.append(f'&nbsp;&nbsp;<a class="copy" href="rbdesk://copy/{n}">Copy</a>')
@@ -348,14 +479,39 @@ class _Renderer:
                 f'&nbsp;&nbsp;<span class="hiddenwarn">⚠ hidden characters: '
                 f"{escape(', '.join(hidden))}</span>"
             )
+        open_names = [p for p in names if not self.variables.get(p)]
+        if open_names:
+            head.append(
+                '&nbsp;&nbsp;<span class="unfilledwarn">not set: '
+                + ", ".join(
+                    f'<a class="unfilled" href="rbdesk://var/{quote(p, safe="")}">{escape(p)}</a>'
+                    for p in open_names
+                )
+                + "</span>"
+            )
         cls = "codebox danger-box" if danger else "codebox"
         return (
             f'<a name="code-{n}"></a>'
             f'<table class="{cls}" width="100%" cellspacing="0" cellpadding="6">'
             f'<tr><td class="codehead">{"".join(head)}</td></tr>'
             f'<tr><td class="codebody"><pre class="code">'
-            f"{display_code_html(text, self.variables)}</pre></td></tr></table>\n"
+            f"{display_code_html(text, self.variables, names)}</pre></td></tr></table>\n"
         )
+
+    def _diagram(self, lang: str, text: str) -> str:
+        """A diagram block: its source, labelled, without Copy and without a number."""
+        self.result.diagrams += 1
+        return (
+            '<table class="diagram" width="100%" cellspacing="0" cellpadding="6">'
+            f'<tr><td class="codehead"><span class="lang">{escape(lang)} diagram</span>'
+            '<span class="num">&nbsp;&nbsp;source (not drawn; not a command)</span></td></tr>'
+            f'<tr><td class="codebody"><pre class="code">{_escape_visible(text)}</pre>'
+            "</td></tr></table>\n"
+        )
+
+    def _toc(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
+        """``[[_TOC_]]`` / ``[TOC]``: the document's contents, linked."""
+        return toc_html(self.rb, link=True)
 
     def _code_inline(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         content = tokens[idx].content
@@ -374,12 +530,17 @@ class _Renderer:
         if path is None:
             return f'<span class="blocked">[image “{alt}” not shown: {escape(why)}]</span>'
         self.result.images.append(path)
-        return f'<img src="rbdesk://img/{len(self.result.images)}" alt="{alt}" />'
+        k = len(self.result.images)
+        # The view scales it to the reader's width; a click shows it at full size.
+        return (
+            f'<a class="img" href="rbdesk://image/{k}" title="click for full size">'
+            f'<img src="rbdesk://img/{k}" alt="{alt}" /></a>'
+        )
 
     def _heading_open(self, tokens: list[Token], idx: int, _o: Any, _e: Any) -> str:
         tok = tokens[idx]
         anchor = str(tok.attrGet("id") or "")
-        title = _inline_text(tokens[idx + 1])
+        title = safety.terminal_safe(_inline_text(tokens[idx + 1]))  # the TOC shows it
         level = int(tok.tag[1])
         self.result.headings.append(
             Heading(title, level, anchor, (tok.map[0] + 1) if tok.map else 0)
@@ -444,7 +605,10 @@ class _Renderer:
         env: dict[str, Any] = {}
         tokens = self.md.parse(source, env)
         _prepare_tokens(tokens, step_lines)
+        _drop_card_fields(tokens, self.rb)
         body = self.renderer.render(tokens, self.md.options, env)
+        if _title_missing(tokens, self.rb.title):
+            body = f"<h1>{escape(self.rb.title)}</h1>\n{body}"  # no H1: the title still shows
         parts = [header_card_html(self.rb, header)]
         parts += [f'<p class="notice">{escape(n)}</p>' for n in self.result.notices]
         parts.append(body)
@@ -523,134 +687,3 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
         f'<p class="cardwhere">{sep.join(where)}</p>'
         "</td></tr></table>"
     )
-
-
-# -- stylesheet ---------------------------------------------------------------------------------
-
-
-def document_css(dark: bool = False) -> str:
-    """Default stylesheet of the reader document (Qt rich-text CSS subset)."""
-    c = _DARK if dark else _LIGHT
-    return f"""
-body {{ color: {c["fg"]}; }}
-a {{ color: {c["link"]}; text-decoration: none; }}
-h1 {{ font-size: x-large; margin-top: 10px; }}
-h2 {{ font-size: large; margin-top: 16px; border-bottom: 1px solid {c["rule"]}; }}
-h3 {{ font-size: medium; margin-top: 12px; }}
-table.card {{ background-color: {c["card"]}; border: 1px solid {c["rule"]}; margin-bottom: 8px; }}
-p.cardwhere {{ color: {c["muted"]}; }}
-span.path {{ font-family: monospace; }}
-table.codebox {{ background-color: {c["code"]}; border: 1px solid {c["rule"]};
-  margin: 4px 0 8px 0; }}
-table.danger-box {{ border: 2px solid {c["red"]}; }}
-td.codehead {{ background-color: {c["codehead"]}; color: {c["muted"]}; font-size: small; }}
-pre.code {{ font-family: monospace; white-space: pre-wrap; margin: 0; }}
-code {{ font-family: monospace; background-color: {c["code"]}; }}
-a.icode {{ color: {c["fg"]}; }}
-a.copy {{ font-weight: bold; color: {c["link"]}; }}
-span.lang {{ font-weight: bold; }}
-span.num {{ color: {c["muted"]}; }}
-span.danger {{ color: {c["red"]}; font-weight: bold; }}
-span.hiddenwarn {{ color: {c["red"]}; font-weight: bold; }}
-span.hidden {{ color: #ffffff; background-color: {c["red"]}; }}
-span.filled {{ background-color: {c["filled"]}; color: {c["filledfg"]}; font-weight: bold; }}
-span.cut {{ color: {c["muted"]}; font-style: italic; }}
-span.amber {{ color: {c["amber"]}; font-weight: bold; }}
-span.red {{ color: {c["red"]}; font-weight: bold; }}
-span.blocked {{ color: {c["muted"]}; font-style: italic; }}
-p.notice {{ color: {c["amber"]}; font-weight: bold; }}
-a.box {{ color: {c["fg"]}; font-size: large; }}
-a.on {{ color: {c["green"]}; }}
-a.step {{ font-weight: bold; }}
-table.md {{ border-color: {c["rule"]}; }}
-th {{ background-color: {c["codehead"]}; }}
-"""
-
-
-_LIGHT = {
-    "fg": "#1f2328",
-    "muted": "#59636e",
-    "link": "#0969da",
-    "rule": "#d0d7de",
-    "card": "#f6f8fa",
-    "code": "#f6f8fa",
-    "codehead": "#eaeef2",
-    "red": "#cf222e",
-    "amber": "#9a6700",
-    "green": "#1a7f37",
-    "filled": "#fff1a8",
-    "filledfg": "#1f2328",
-}
-_DARK = {
-    "fg": "#e6edf3",
-    "muted": "#9198a1",
-    "link": "#4493f8",
-    "rule": "#3d444d",
-    "card": "#151b23",
-    "code": "#151b23",
-    "codehead": "#212830",
-    "red": "#f85149",
-    "amber": "#d29922",
-    "green": "#3fb950",
-    "filled": "#5a4a00",
-    "filledfg": "#fff4c2",
-}
-
-
-# -- terminal ---------------------------------------------------------------------------------
-
-
-def _visible(text: str) -> str:
-    """Text safe for a terminal: hidden characters shown as ⟦U+XXXX⟧, escapes as ␛."""
-    return safety.terminal_safe(text)
-
-
-def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
-    """The runbook as readable terminal text, every code block numbered like `rbdesk copy`."""
-    bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
-    dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
-    red = (lambda s: f"\x1b[31;1m{s}\x1b[0m") if color else (lambda s: s)
-    source = rb.source or rb.body
-    lines = source.replace("\r\n", "\n").split("\n")
-    tokens = markdown_parser(tasklists=False).parse(source)
-    blocks = {b.line: b for b in code_blocks(rb)}
-    skip: dict[int, tuple[int, CodeBlock | None]] = {}  # first line (0-based) -> (end, block)
-    for tok in tokens:
-        if tok.map is None:
-            continue
-        if tok.type in ("fence", "code_block"):
-            skip[tok.map[0]] = (tok.map[1], blocks.get(tok.map[0] + 1))
-        elif tok.type == "front_matter":
-            skip[tok.map[0]] = (tok.map[1], None)
-    out: list[str] = [bold(_visible(rb.title)), ""]
-    meta_bits = [
-        f"{k}: {v}"
-        for k, v in rb.meta.items()
-        if k in ("owner", "severity", "last_tested", "id", "service_owner")
-    ]
-    if meta_bits:
-        out += [dim(_visible(" · ".join(meta_bits))), ""]
-    i = 0
-    while i < len(lines):
-        if i in skip:
-            end, block = skip[i]
-            if block is not None:
-                head = (
-                    f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
-                )
-                out.append(bold(head))
-                if block.destructive:
-                    out.append(red("│ ⚠ destructive: " + "; ".join(block.destructive)))
-                if block.hidden:
-                    out.append(red("│ ⚠ hidden characters: " + ", ".join(block.hidden)))
-                shown = mark_blank_runs(block.text, "⟦{} blanks⟧")
-                out += ["│ " + _visible(ln) for ln in shown.split("\n")]
-                out.append("└─")
-            i = max(end, i + 1)
-            continue
-        line = _visible(lines[i])
-        out.append(bold(line) if line.lstrip().startswith("#") else line)
-        i += 1
-    while out and not out[-1].strip():
-        out.pop()
-    return "\n".join(out) + "\n"

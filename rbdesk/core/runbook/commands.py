@@ -12,6 +12,11 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+# Fences labelled as diagram source: shown as such, never numbered as commands.
+DIAGRAM_LANGS = frozenset(
+    ("mermaid", "plantuml", "puml", "dot", "graphviz", "ascii", "diagram", "ditaa", "svgbob", "d2")
+)
+
 KIND_BY_LANG = {
     **dict.fromkeys(
         ("sql", "psql", "pgsql", "postgresql", "postgres", "mysql", "plsql", "tsql", "sqlite"),
@@ -73,10 +78,7 @@ KIND_BY_LANG = {
     **dict.fromkeys(
         ("text", "txt", "output", "log", "logs", "plaintext", "plain", "stdout"), "output"
     ),
-    **dict.fromkeys(
-        ("mermaid", "plantuml", "puml", "dot", "graphviz", "ascii", "diagram", "ditaa", "svgbob"),
-        "diagram",
-    ),
+    **dict.fromkeys(DIAGRAM_LANGS, "diagram"),
     **dict.fromkeys(
         (
             "promql",
@@ -291,6 +293,8 @@ def classify_content(text: str) -> str:
         return "other"
     if sum(1 for ch in text if ch in _BOX_CHARS) >= 3 or _ascii_art(lines):
         return "diagram"
+    if _TABLE_OUTPUT_RE.match(lines[0]):
+        return "output"  # `ps` / `top` / `iotop` / `kubectl get` output pasted as is
     code_lines = [ln for ln in lines if not ln.lstrip().startswith(("#", "--", "//"))]
     first = (code_lines or lines)[0].strip()
     if _PROMPT_RE.match(first):
@@ -310,6 +314,14 @@ def classify_content(text: str) -> str:
     ):
         return "config"
     return "other"
+
+
+# The header line of tool output pasted without its command (ps, top, iotop, kubectl get).
+_TABLE_OUTPUT_RE = re.compile(
+    r"^\s*(?:USER\s+PID\b|UID\s+PID\b|PID\s+(?:USER|TTY|PPID)\b|\s*TID\s+PRIO\b|"
+    r"Total DISK READ|top - \d|Tasks:\s+\d+ total|NAME\s+READY\s+STATUS\b|"
+    r"NAMESPACE\s+NAME\s+READY\b|Filesystem\s+(?:Size|1K-blocks)\b|CONTAINER ID\s+IMAGE\b)"
+)
 
 
 def _ascii_art(lines: list[str]) -> bool:
@@ -441,6 +453,35 @@ _PLACEHOLDER_RE = re.compile(
     r"|(?<![\w$])(?P<your>YOUR_[A-Z0-9_]+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_HERE|CHANGE_?ME)\b"
 )
 _CHAR_CLASS_RE = re.compile(r"^(?:[A-Za-z0-9]-[A-Za-z0-9])+$")
+
+
+# A comment line saying that what follows is output, not commands.
+_OUTPUT_MARK_RE = re.compile(
+    r"^\s*(?:#+|//|--)\s*(?:(?:expected|example|sample|typical)\s+)?"
+    r"(?:output|result|response)s?\b\s*(?::.*|\.|looks?\s+like.*|should\b.*|similar\b.*)?$",
+    re.IGNORECASE,
+)
+
+
+def command_text(text: str, lang: str = "", kind: str = "shell") -> str:
+    """The lines of a code block that are commands — where placeholders come from.
+
+    Output never counts: not a whole output block, not the output lines of a
+    console transcript (lines without a prompt when others have one), not
+    what follows an ``# Expected output`` comment line. ``ps`` output such as
+    ``[kthreadd]`` therefore never becomes a variable.
+    """
+    if kind in ("output", "diagram"):
+        return ""
+    lines = plain_text(text).split("\n")
+    if kind in ("shell", "other") or lang in TRANSCRIPT_LANGS:
+        lines = _strip_prompts(lines)
+    out: list[str] = []
+    for ln in lines:
+        if _OUTPUT_MARK_RE.match(ln):
+            break
+        out.append(ln)
+    return "\n".join(out)
 
 
 def find_placeholders(text: str) -> list[str]:

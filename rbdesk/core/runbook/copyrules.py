@@ -248,8 +248,24 @@ class CopyResult:
         return out
 
 
-def prepare_copy(clean: str, variables: Mapping[str, str] | None = None) -> CopyResult:
-    """Apply every copy rule to a command's clean text."""
+def unfilled_names(text: str, names: Iterable[str] = ()) -> list[str]:
+    """Placeholders still in text: the command's own names (``<redis-host>``,
+    ``[pod-name]``, ``${NAMESPACE}`` — as the parser found them), then any other
+    ``<NAME>`` / ``${NAME}`` / ``{{NAME}}`` / ``[NAME]`` form."""
+    out = [n for n in names if placeholder_pattern(n).search(text)]
+    out += [n for n in placeholders_in(text) if n not in out]
+    return out
+
+
+def prepare_copy(
+    clean: str, variables: Mapping[str, str] | None = None, placeholders: Iterable[str] = ()
+) -> CopyResult:
+    """Apply every copy rule to a command's clean text.
+
+    ``placeholders`` are the names the parser found in the command lines;
+    those left unfilled are reported in ``unfilled`` (a Copy must then ask for
+    them, ``rbdesk copy`` refuses without ``--allow-unfilled``).
+    """
     sanitized, removed = sanitize(clean)
     filled_text, fills = fill_placeholders(sanitized, variables or {})
     # A variable value may carry hidden characters of its own: sanitize again.
@@ -263,7 +279,7 @@ def prepare_copy(clean: str, variables: Mapping[str, str] | None = None) -> Copy
         removed=_merge_removals(removed + removed_from_values),
         destructive=destructive_reasons(final),
         filled=filled_names,
-        unfilled=placeholders_in(final),
+        unfilled=unfilled_names(final, placeholders),
         hidden_text=hidden_text_reasons(final),
     )
 

@@ -41,7 +41,101 @@ def markdown_parser(tasklists: bool = True):
         md.use(tasklists_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
     heading_ids_plugin(md)
+    comments_plugin(md)
+    toc_plugin(md)
     return md
+
+
+# -- GitLab / GitHub plumbing: HTML comments and table-of-contents markers ----------
+
+
+def comments_plugin(md) -> None:
+    """Read HTML comments as ``html_comment`` tokens, which nothing shows.
+
+    The parser runs with ``html=False`` (raw HTML is shown as text), so
+    ``<!-- MARKER: do not edit -->`` would appear on screen, in snippets and
+    on paper. A block rule takes a comment that starts a line (a block, up to
+    the line with ``-->``; like CommonMark's HTML block type 2 it may span
+    blank lines) and an inline rule one inside a paragraph. An unterminated
+    ``<!--`` stays text, so a stray one never hides the rest of a file.
+    """
+    md.block.ruler.before(
+        "fence", "html_comment", _comment_block, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+    md.inline.ruler.before("autolink", "html_comment", _comment_inline)
+
+
+def _comment_block(state, start: int, end: int, silent: bool) -> bool:
+    if state.is_code_block(start):
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith("<!--", pos):
+        return False
+    line, search_from = start, pos + 4
+    while line < end:
+        if line > start and state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+            return False  # the container ended first
+        close = state.src.find("-->", search_from, state.eMarks[line])
+        if close >= 0:
+            if state.src[close + 3 : state.eMarks[line]].strip():
+                return False  # text after the comment: the inline rule drops the comment
+            break
+        line += 1
+        if line < end:
+            search_from = state.bMarks[line] + state.tShift[line]
+    else:
+        return False
+    if silent:
+        return True
+    tok = state.push("html_comment", "", 0)
+    tok.map = [start, line + 1]
+    tok.block = True
+    tok.content = state.getLines(start, line + 1, state.blkIndent, True)
+    state.line = line + 1
+    return True
+
+
+def _comment_inline(state, silent: bool) -> bool:
+    pos = state.pos
+    if not state.src.startswith("<!--", pos):
+        return False
+    close = state.src.find("-->", pos + 4, state.posMax)
+    if close < 0:
+        return False
+    if not silent:
+        tok = state.push("html_comment", "", 0)
+        tok.content = state.src[pos : close + 3]
+    state.pos = close + 3
+    return True
+
+
+_TOC_MARKERS = frozenset({"[[_toc_]]", "[toc]", "[[toc]]", "[_toc_]", "${toc}"})
+
+
+def toc_plugin(md) -> None:
+    """``[[_TOC_]]`` (GitLab) and ``[TOC]`` (Python-Markdown) alone on a line →
+    one ``rbdesk_toc`` token, which renderers draw as the document's contents."""
+    md.block.ruler.before("reference", "rbdesk_toc", _toc_block)
+
+
+def _toc_block(state, start: int, end: int, silent: bool) -> bool:
+    if state.is_code_block(start):
+        return False
+    text = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    if text.strip().lower() not in _TOC_MARKERS:
+        return False
+    if start + 1 < end and not state.isEmpty(start + 1):
+        nxt = state.src[state.bMarks[start + 1] + state.tShift[start + 1] : state.eMarks[start + 1]]
+        if nxt.strip() and not nxt.lstrip().startswith(("#", "<!--")):
+            return False  # part of a paragraph: leave it as text
+    if silent:
+        return True
+    tok = state.push("rbdesk_toc", "", 0)
+    tok.map = [start, start + 1]
+    tok.block = True
+    tok.content = text.strip()
+    state.line = start + 1
+    return True
 
 
 # `## Title {#custom-id}` / `## Title {: #custom-id .class}` (MkDocs attr_list, Hugo)

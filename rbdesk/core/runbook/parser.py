@@ -51,6 +51,7 @@ from rbdesk.core.runbook.safety import (
     hidden_characters,
     long_blank_runs,
 )
+from rbdesk.core.runbook.tree import build_tree, inline_plain
 
 _PROCEDURE_RE = re.compile(
     r"procedure|steps\b|resolution|mitigat|remediat|recover|rollback|roll back|runbook|"
@@ -65,6 +66,12 @@ _VERIFY_RE = re.compile(
     re.IGNORECASE,
 )
 _ESCALATION_RE = re.compile(r"escalat", re.IGNORECASE)
+# Prose just before a block that says the block is output ("Expected output:").
+_OUTPUT_LABEL_RE = re.compile(
+    r"\b(?:expected|example|sample|typical)\s+(?:output|result|response)s?\b[^\n]*:?\s*$"
+    r"|\boutput\s+(?:looks|should\s+look)\s+like\b[^\n]*$|\byou should see\b[^\n]*:\s*$",
+    re.IGNORECASE,
+)
 _ALERT_LABEL_RE = re.compile(
     r"(?:^|[\s*_|-])alert(?:\s*name)?s?\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?(?P<rest>.*)$",
     re.IGNORECASE,
@@ -133,65 +140,6 @@ def _title_from_path(path: str) -> str:
         return stem  # CamelCase (an alert name): keep as it is
     words = re.sub(r"[-_]+", " ", stem).strip()
     return (words[:1].upper() + words[1:]) if words else "Untitled"
-
-
-class Node:
-    """A light syntax-tree node (what ``SyntaxTreeNode`` gives, at a third of the cost)."""
-
-    __slots__ = ("attrs", "children", "content", "info", "map", "meta", "tag", "type")
-
-    def __init__(self, token=None, type_: str = "root") -> None:
-        self.children: list[Node] = []
-        if token is None:
-            self.type, self.tag, self.map, self.attrs = type_, "", None, {}
-            self.info = self.content = ""
-            self.meta = {}
-            return
-        t = token.type
-        self.type = t[:-5] if t.endswith("_open") else t
-        self.tag = token.tag
-        self.map = token.map
-        self.attrs = token.attrs
-        self.info = token.info
-        self.content = token.content
-        self.meta = token.meta
-
-
-def build_tree(tokens) -> Node:
-    """Nest markdown-it's flat ``*_open``/``*_close`` tokens (and inline children)."""
-    root = Node()
-    stack = [root]
-    for tok in tokens:
-        if tok.nesting == -1:
-            if len(stack) > 1:
-                stack.pop()
-            continue
-        node = Node(tok)
-        stack[-1].children.append(node)
-        if tok.nesting == 1:
-            stack.append(node)
-        elif tok.children:
-            node.children = build_tree(tok.children).children
-    return root
-
-
-def _inline_text(node, out: list[str]) -> None:
-    for ch in node.children:
-        t = ch.type
-        if t in ("text", "code_inline"):
-            out.append(ch.content)
-        elif t in ("softbreak", "hardbreak"):
-            out.append("\n")
-        elif t == "html_inline":
-            continue
-        elif ch.children:
-            _inline_text(ch, out)
-
-
-def inline_plain(node) -> str:
-    out: list[str] = []
-    _inline_text(node, out)
-    return "".join(out)
 
 
 class _Walker:
@@ -448,7 +396,8 @@ class _Walker:
                     )
                     self.checklist.append(ChecklistItem(text, checked, self.section, line))
                 if step_list and text and not _only_link(inline):
-                    title = text.split("\n", 1)[0].strip().rstrip(":").strip()
+                    # The whole first paragraph: a step's title may wrap over source lines.
+                    title = " ".join(text.split()).rstrip(":").strip()
                     self.steps.append(Step(start + i, title, self.section, line))
                 if contact_mode and inline is not None and not is_task:
                     bold = self._bold_lead(inline)
@@ -515,8 +464,11 @@ class _Walker:
         kind = cmd.classify(lang, text)
         clean = cmd.clean_command(text, lang, kind) if kind != "output" else text.rstrip()
         clean = clean.rstrip("\n") if kind in ("output", "diagram") else clean
+        after_output_label = bool(self.prose) and bool(_OUTPUT_LABEL_RE.search(self.prose[-1]))
         placeholders = (
-            tuple(cmd.find_placeholders(text)) if kind not in ("diagram", "output") else ()
+            ()
+            if after_output_label
+            else tuple(cmd.find_placeholders(cmd.command_text(text, lang, kind)))
         )
         c = Command(lang, kind, text, clean, self.section, line, placeholders)
         self.commands.append(c)

@@ -182,6 +182,12 @@ _LABELS = {
 }
 
 
+def has_suspect_chars(text: str) -> bool:
+    """Fast pre-check: could text hold a hidden character (anything but tab, newline and
+    printable ASCII)?"""
+    return _SUSPECT_RE.search(text) is not None
+
+
 def hidden_characters(text: str) -> list[tuple[int, str, str]]:
     """(offset, character, description) of every character that hides what runs.
 

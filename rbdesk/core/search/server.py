@@ -6,8 +6,9 @@ search answered in-process, the CLI starts this server in the background: it
 keeps the Library and its indexes open and answers later CLI searches over a
 Unix socket, then exits after ``IDLE_SECONDS`` without a request.
 
-* Private: the socket lives in a per-user folder (``$XDG_RUNTIME_DIR/rbdesk`` or
-  ``<tmp>/rbdesk-<uid>``) that must be mode 0700 and ours, else it is not used.
+* Private: the socket lives in a per-user folder (``$XDG_RUNTIME_DIR/rbdesk``,
+  ``/run/user/<uid>/rbdesk``, ``~/.cache/rbdesk/run`` or ``<tmp>/rbdesk-<uid>``,
+  the first usable) that must be mode 0700 and ours, else it is not used.
 * Safe to be wrong: any failure (no server, stale server, other code version,
   timeout, error) makes the client answer in-process, exactly as without it.
 * Always current: every request reads the sources' current pointers, so a
@@ -88,22 +89,49 @@ def code_stamp() -> str:
     return h.hexdigest()[:16]
 
 
-def _private_dir() -> Path | None:
+_SUN_PATH_MAX = 100  # bytes a Unix socket path may have (108 on Linux, 104 on macOS)
+
+
+def _candidate_dirs() -> list[Path]:
+    """Where the private socket folder may live, best first.
+
+    ``$XDG_RUNTIME_DIR``; else the user's runtime folder that systemd makes
+    (``/run/user/<uid>``, there even when a shell, ``sudo`` or cron dropped the
+    variable — so a client without it finds a server started with it); else
+    the user's cache folder; ``<tmp>/rbdesk-<uid>`` last.
+    """
+    out: list[Path] = []
     base = os.environ.get("XDG_RUNTIME_DIR")
     if base and os.path.isdir(base):
-        d = Path(base) / "rbdesk"
-    else:
-        import tempfile
+        out.append(Path(base) / "rbdesk")
+    uid = os.getuid()
+    run = Path(f"/run/user/{uid}")
+    if run.is_dir():
+        out.append(run / "rbdesk")
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if os.path.isabs(cache):
+        out.append(Path(cache) / "rbdesk" / "run")
+    import tempfile
 
-        d = Path(tempfile.gettempdir()) / f"rbdesk-{os.getuid()}"
-    try:
-        d.mkdir(mode=0o700, exist_ok=True)
-        st = d.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-        return None  # someone else's or shared: never use it
-    return d
+    out.append(Path(tempfile.gettempdir()) / f"rbdesk-{uid}")
+    return list(dict.fromkeys(out))
+
+
+def _private_dir() -> Path | None:
+    """The first usable private folder: ours, mode 0700, short enough for a socket."""
+    for d in _candidate_dirs():
+        if len(os.fsencode(d)) + 32 > _SUN_PATH_MAX:
+            continue  # search-<key>.sock would not fit in a socket address
+        try:
+            d.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            d.mkdir(mode=0o700, exist_ok=True)
+            st = d.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            continue  # someone else's or shared: never use it
+        return d
+    return None
 
 
 def socket_path(data_dir: Path) -> Path | None:
@@ -112,6 +140,21 @@ def socket_path(data_dir: Path) -> Path | None:
         return None
     key = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:20]
     return d / f"search-{key}.sock"
+
+
+def in_process_reason(data_dir: Path) -> str:
+    """Why a CLI search would not use a server ("" when it can)."""
+    if not hasattr(socket, "AF_UNIX"):
+        return "this system has no Unix sockets"
+    if os.environ.get(ENV_SWITCH, "1") == "0":
+        return f"{ENV_SWITCH}=0 turns the search server off"
+    path = socket_path(data_dir)
+    if path is None:
+        tried = ", ".join(str(d) for d in _candidate_dirs())
+        return f"no private (0700, own) folder for the server's socket among: {tried}"
+    if not path.exists():
+        return f"no server is running for this data folder (socket {path})"
+    return ""
 
 
 # -- client ------------------------------------------------------------------------

@@ -123,9 +123,48 @@ def plain(line: str) -> str:
     return " ".join(line.split())
 
 
+# Lines no reader sees: link reference definitions (`[id]: https://…`) and HTML comments.
+_REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S")
+_FENCE_LINE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _unseen_lines(lines: list[str]) -> list[str]:
+    """lines with link reference definitions and ``<!-- … -->`` comments blanked
+    (outside code fences), as the reader drops them."""
+    out: list[str] = []
+    fence = ""
+    in_comment = False
+    for ln in lines:
+        m = _FENCE_LINE_RE.match(ln)
+        if not in_comment and m and (not fence or m.group(1)[0] == fence[0]):
+            fence = "" if fence else m.group(1)
+            out.append(ln)
+            continue
+        if fence:
+            out.append(ln)
+            continue
+        if in_comment:
+            end = ln.find("-->")
+            in_comment = end < 0
+            out.append("" if end < 0 else ln[end + 3 :])
+            continue
+        if _REF_DEF_RE.match(ln):
+            out.append("")
+            continue
+        while "<!--" in ln:
+            start = ln.find("<!--")
+            end = ln.find("-->", start + 4)
+            if end < 0:
+                ln, in_comment = ln[:start], True
+                break
+            ln = ln[:start] + ln[end + 3 :]
+        out.append(ln)
+    return out
+
+
 def snippet(lines: list[str], start: int, end: int, pattern: re.Pattern[str] | None) -> str:
     """Plain text around the densest matches in lines[start:end], marks added."""
-    region = [plain(ln) for ln in lines[start:end]]
+    region = [plain(ln) for ln in _unseen_lines(lines[start:end])]
     region = [ln for ln in region if ln and not set(ln) <= {"-", "=", "|", " ", ":"}]
     if not region:
         return ""

@@ -60,11 +60,16 @@ class BuildStats:
 def parser_version() -> str:
     """Hash of the parser's sources: a new parser means re-indexing."""
     h = hashlib.sha1(usedforsecurity=False)
-    core = Path(__file__).resolve().parent.parent
-    for name in ("parser.py", "model.py", "markdown.py", "meta.py", "commands.py", "contacts.py"):
+    for path in parser_sources():
         with contextlib.suppress(OSError):
-            h.update((core / name).read_bytes())
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]
+
+
+def parser_sources() -> list[Path]:
+    """Every module of the runbook layer (model, parser and its helpers)."""
+    runbook = Path(__file__).resolve().parent.parent / "runbook"
+    return sorted(runbook.glob("*.py"))
 
 
 def read_marker(index_dir: Path) -> dict[str, Any] | None:

@@ -418,7 +418,7 @@ class SyncManager:
         try:
             self.on_snapshot(new_root, old_root, progress)
         except Exception as exc:
-            log.warning("on_snapshot hook failed for %s: %s", source.name, exc)
+            log.info("on_snapshot hook failed for %s: %s", source.name, exc)
             raise _HookFailed(exc) from exc
 
     @staticmethod

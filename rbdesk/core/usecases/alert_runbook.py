@@ -28,6 +28,7 @@ from rbdesk.core.usecases.refs import RefResolver, Resolved
 
 if TYPE_CHECKING:
     from rbdesk.core.facade import Library
+    from rbdesk.core.library.roots import RunbookFile
     from rbdesk.core.runbook.model import Runbook
     from rbdesk.core.settings import Settings
 
@@ -142,12 +143,13 @@ def open_alert(
             how = "runbook_url"
         except NotFoundError as exc:
             problems.append(exc.message)
-    if resolved is None and alert.name:
-        hit = resolver.by_alert_name(alert.name)
+    if alert.name and (resolved is None or resolved.how == "url-name"):
+        # A runbook that names the alert beats a guess from the link's page name.
+        hit = _indexed_alert(lib, alert.name) or resolver.by_alert_name(alert.name)
         if hit is not None:
             resolved = Resolved(hit[0], hit[1], "alert")
             how = "alertname"
-        else:
+        elif resolved is None:
             near = resolver.nearest(alert.name)
             tail = f"; nearest local runbooks: {', '.join(near)}" if near else ""
             problems.append(f"no runbook for alert {alert.name!r}{tail}")
@@ -157,6 +159,29 @@ def open_alert(
         opened.variables = {k: v for k, (v, _label) in matched.items()}
         opened.from_label = {k: label for k, (_v, label) in matched.items()}
     return opened
+
+
+def _indexed_alert(lib: Library, name: str) -> tuple[RunbookFile, str] | None:
+    """(file, anchor) of the runbook the search index lists for alert name.
+
+    The index answers without parsing every runbook (the fallback,
+    ``RefResolver.by_alert_name``, does that and also tries titles).
+    """
+    from rbdesk.core.library.roots import RunbookFile
+
+    try:
+        match = lib.search.find_alert(name)
+    except Exception:  # no usable index (being built, broken): the parsing fallback answers
+        return None
+    for hit in match.hits:
+        try:
+            root = lib.root(hit.source)
+        except NotFoundError:
+            continue
+        path = root.root / hit.path
+        if path.is_file():
+            return RunbookFile(hit.source, hit.path, path), hit.anchor
+    return None
 
 
 # -- the incident's variables ---------------------------------------------------------------

@@ -224,7 +224,13 @@ _STARRED_RE = re.compile(
     r"(?::\*{1,2}|\*{1,2}:)\s*(?P<value>.*)$"
 )
 # - namespace = payments    (Alertmanager __text_alert_list, e-mail, PagerDuty details)
-_DASH_PAIR_RE = re.compile(r"^\s*[-•*]\s*(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
+# (the e-mail HTML template copied as text has no dash: "namespace = payments")
+_DASH_PAIR_RE = re.compile(r"^\s*(?:[-•*]\s*)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>.*)$")
+# Chat text copied from the client (rendered, no markup): "• namespace: payments",
+# "Description: Pod …", "Runbook: https://…"
+_PLAIN_KEY_RE = re.compile(
+    r"^\s*(?P<bullet>[•·▪◦]\s*|[-*]\s+)?(?P<key>[A-Za-z_][\w .-]{0,40}?)\s*:\s+(?P<value>\S.*)$"
+)
 # alertname=KubePodCrashLooping, namespace="payments"  (also inside {…} label sets)
 _PAIR_RE = re.compile(
     r"(?<![\w.-])(?P<key>[A-Za-z_][\w]*)\s*=\s*(?:\"(?P<q>(?:[^\"\\]|\\.)*)\"|(?P<v>[^\s,{}\"]+))"
@@ -233,7 +239,7 @@ _COLON_PAIR_RE = re.compile(
     r"^\s*(?P<key>alertname|runbook_url|runbook)\s*:\s*(?P<value>\S.*)$", re.I
 )
 _BLOCK_RE = re.compile(
-    r"^\s*(?:(?:firing|resolved)\s*:\s*)?\*{0,2}(labels|annotations|details)\*{0,2}\s*:\s*\*{0,2}\s*$",
+    r"^\s*(?:(?:firing|resolved)\s*:\s*)?\*{0,2}(labels|annotations|details)\*{0,2}\s*:?\s*\*{0,2}\s*$",
     re.I,
 )
 _STARTED_RE = re.compile(
@@ -251,6 +257,7 @@ class _Draft:
     annotations: dict[str, str] = field(default_factory=dict)
     starts_at: str = ""
     runbook_url: str = ""
+    label_block: bool = False  # a "Labels:" block filled it (the next one is a new alert)
 
     def empty(self) -> bool:
         return not (self.labels or self.annotations or self.runbook_url)
@@ -294,17 +301,22 @@ def _from_text(text: str) -> AlertPaste:
         b = _BLOCK_RE.match(line)
         if b:
             block = b.group(1).lower()
-            if block == "labels" and cur.labels:
-                drafts.append(_Draft())
+            if block == "labels":
+                if cur.label_block:
+                    drafts.append(_Draft())
+                    cur = drafts[-1]
+                cur.label_block = True
             continue
         m = _DASH_PAIR_RE.match(line)
         if m and block in ("labels", "annotations"):
-            target = cur.labels if block == "labels" else cur.annotations
-            key = m.group("key")
-            if block == "labels" and key in cur.labels:
-                drafts.append(_Draft())
-                target = drafts[-1].labels
-            target[key] = _clip(_unwrap(m.group("value")))
+            key, value = m.group("key"), _clip(_unwrap(m.group("value")))
+            if block == "labels":
+                if cur.labels.get(key, value) != value:  # same label again: the next alert
+                    drafts.append(_Draft(label_block=True))
+                    cur = drafts[-1]
+                cur.labels[key] = value
+            else:
+                cur.annotations[key] = value
             continue
         s = _STARTED_RE.match(line)
         if s:
@@ -312,28 +324,18 @@ def _from_text(text: str) -> AlertPaste:
             continue
         m = _STARRED_RE.match(line)
         if m:
-            key, value = _norm_key(m.group("key")), m.group("value")
-            if key == "alert" and not cur.empty():
-                drafts.append(_Draft())
-                cur = drafts[-1]
-            if "runbook" in key:
-                url = _first_url(value)
-                if url:
-                    cur.runbook_url = url
-                continue
-            if key in _ANNOTATION_KEYS or block == "annotations":
-                v = _unwrap(value)
-                if key == "alert":  # "*Alert:* summary - `severity`"
-                    sev = re.search(r"\s-\s`([^`]+)`\s*$", value)
-                    if sev:
-                        cur.labels.setdefault("severity", sev.group(1))
-                        v = _unwrap(value[: sev.start()])
-                    key = "summary"
-                cur.annotations[key] = _clip(v)
-            else:
-                cur.labels[key] = _clip(_unwrap(value))
+            drafts = _keyed(
+                drafts, _norm_key(m.group("key")), m.group("value"), block, r"`([^`]+)`"
+            )
             fmt = "slack" if fmt == "text" and line.lstrip()[:1] in "•*" else fmt
             continue
+        m = _PLAIN_KEY_RE.match(line)
+        if m and not _URL_RE.match(line.strip()):
+            key = _norm_key(m.group("key"))
+            known = key in _ANNOTATION_KEYS or "runbook" in key or key == "alertname"
+            if m.group("bullet") or known or block in ("labels", "annotations"):
+                drafts = _keyed(drafts, key, m.group("value"), block, r"(\w+)")
+                continue
         m = _COLON_PAIR_RE.match(line)
         if m:
             key = m.group("key").lower()
@@ -391,6 +393,28 @@ def _from_text(text: str) -> AlertPaste:
     if fmt == "text" and not title and len(alerts) and "alertname" not in alerts[0].labels:
         fmt = "url"
     return AlertPaste(fmt, alerts)
+
+
+def _keyed(drafts: list[_Draft], key: str, value: str, block: str, sev_re: str) -> list[_Draft]:
+    """Apply one ``Key: value`` line of a chat notification (``*Key:*`` or plain)."""
+    cur = drafts[-1]
+    if key == "alert" and not cur.empty():  # each "*Alert:*" line starts the next alert
+        cur = _Draft()
+        drafts.append(cur)
+    if "runbook" in key:
+        cur.runbook_url = _first_url(value) or cur.runbook_url
+    elif key in _ANNOTATION_KEYS or block == "annotations":
+        text = _unwrap(value)
+        if key == "alert":  # "*Alert:* summary - `severity`" (the common chat template)
+            sev = re.search(rf"\s-\s{sev_re}\s*$", value)
+            if sev:
+                cur.labels.setdefault("severity", sev.group(1))
+                text = _unwrap(value[: sev.start()])
+            key = "summary"
+        cur.annotations[key] = _clip(text)
+    else:
+        cur.labels[key] = _clip(_unwrap(value))
+    return drafts
 
 
 def _first_url(text: str) -> str:

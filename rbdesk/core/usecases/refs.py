@@ -411,7 +411,7 @@ class RefResolver:
             name = PurePosixPath(f.relpath).name.lower()
             if name.startswith(want) and not name[len(want) : len(want) + 1].isdigit():
                 return f
-        for f in files:
+        for f in _mentioning(files, want):
             if self.lib.load(f).id.lower() == want:
                 return f
         return None
@@ -425,7 +425,10 @@ class RefResolver:
             return _compact(text) if compact else text.strip().lower()
 
         lowered = norm(name)
-        for f in files:
+        # Only files whose text (or name) holds the name can carry it as an alert or
+        # a title: parsing every file of a large library took seconds for a miss.
+        candidates = _mentioning_compact(files, lowered) if compact else _mentioning(files, lowered)
+        for f in candidates:
             rb = self.lib.load(f)
             for a in rb.alerts:
                 if a.name == name:
@@ -437,7 +440,7 @@ class RefResolver:
         for f in files:
             if norm(PurePosixPath(f.relpath).stem) == lowered:
                 return f, ""
-        for f in files:
+        for f in candidates:
             if norm(self.lib.load(f).title) == lowered:
                 return f, ""
         return None
@@ -448,6 +451,84 @@ class RefResolver:
             return anchor
         sec = self.lib.load(f).section_for_line(int(m.group(1)))
         return sec.anchor if sec else ""
+
+
+_NOT_ALNUM = bytes(b for b in range(256) if not (48 <= b <= 57 or 97 <= b <= 122))
+
+
+def _mentioning_compact(files: list[RunbookFile], compact: str) -> list[RunbookFile]:
+    """The files whose letters and digits, run together, hold ``compact`` (see :func:`_compact`).
+
+    The compact twin of :func:`_mentioning`: a byte scan, no parsing, so a miss
+    stays fast on a large library.
+    """
+    from rbdesk.core.runbook.markdown import MAX_FILE_BYTES
+
+    if not compact:
+        return []
+    want = compact.encode("ascii", "ignore")
+    found = []
+    for f in files:
+        try:
+            with open(f.path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES)
+        except OSError:
+            continue
+        if want in data.lower().translate(None, _NOT_ALNUM) or want in _compact(f.relpath).encode():
+            found.append(f)
+    return found
+
+
+def _mentioning(files: list[RunbookFile], lowered: str) -> list[RunbookFile]:
+    """The files that could name ``lowered`` (a lower-case alert name, id or title).
+
+    A cheap pre-filter before parsing (parsing every file of a large library
+    took seconds for a miss). The parser takes alerts, ids and titles from the
+    file name or from a few written forms — a backticked name, ``alert: name``
+    (also in a list after it), a table cell or list entry, a heading or
+    ``title:`` line. A name with digits, ``_``, ``-`` or ``.`` (an identifier)
+    counts wherever it stands as a whole word; a plain word ("pod") only in
+    those forms, since it is in most files as prose. Markdown ``\\_``
+    escapes are ignored.
+    """
+    from rbdesk.core.runbook.markdown import MAX_FILE_BYTES
+
+    name = lowered.strip()
+    if not name:
+        return []
+    loose = re.sub(r"[-_\s]+", " ", name)
+    n = re.escape(name.encode("utf-8"))
+    q = rb"[\"'`]?"
+    alternatives = [
+        rb"`" + n + rb"`",
+        rb"\b(?:alert|id|title)\w*\s*[:=][^\n]*?(?<![\w-])" + n + rb"(?![\w-])",
+        rb"\|\s*" + q + rb"\[?" + n + rb"\]?" + q + rb"\s*(?:\||$|\()",
+        rb"^\s*[-*]\s*" + q + n + q + rb"\s*$",
+        rb"^[ \t]*(?:#+[ \t]*)?(?:\w+-\d+[ \t]*\S?[ \t]*)?" + n + rb"[ \t]*#*[ \t]*$",
+    ]
+    if not re.fullmatch(r"[a-z ]+", name):
+        alternatives.append(rb"(?<![\w-])" + n + rb"(?![\w-])")
+    forms = re.compile(b"|".join(alternatives), re.IGNORECASE | re.MULTILINE)
+    needle = name.encode("utf-8")
+    out: list[RunbookFile] = []
+    for f in files:
+        rel = f.relpath.lower()
+        if loose in re.sub(r"[-_\s]+", " ", rel) or name in rel:
+            out.append(f)
+            continue
+        if not name.isascii():
+            out.append(f)  # case folding of bytes is ASCII only: let the parser decide
+            continue
+        try:
+            with open(f.path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            continue
+        if b"\\" in data:
+            data = data.replace(b"\\", b"")
+        if needle in data.lower() and forms.search(data):
+            out.append(f)
+    return out
 
 
 def resolve_ref(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.core.sync.gitfixtures import GIT_ENV
 
-Tree = dict[bytes, "bytes | Tree | tuple[str, bytes]"]  # name -> blob | subtree | (mode, data)
+Tree = dict[bytes, "bytes | Tree | tuple[bytes, bytes]"]  # name -> blob | subtree | (mode, data)
 
 
 def _git(repo: Path, *args: str | bytes, input: bytes | None = None) -> bytes:
@@ -43,7 +43,7 @@ def write_tree(repo: Path, tree: Tree) -> bytes:
             entries.append((b"40000", b"tree", write_tree(repo, value), name))
         elif isinstance(value, tuple):
             mode, data = value
-            entries.append((mode.encode(), b"blob", blob(repo, data), name))
+            entries.append((bytes(mode), b"blob", blob(repo, data), name))
         else:
             entries.append((b"100644", b"blob", blob(repo, value), name))
     return mktree(repo, entries)

@@ -179,3 +179,10 @@ def test_fingerprint_is_refreshed_off_the_query_path(service, folder_root, monke
         _time.sleep(0.05)  # ...while a background thread hashes the folder again
     assert service.index_dir_for(folder_root) != first
     assert _paths(service.search("zebra")) == ["new.md"]
+
+
+def test_parser_version_covers_the_runbook_layer():
+    """A changed parser means re-indexing: the version hashes every runbook-layer module."""
+    names = {p.name for p in store.parser_sources()}
+    assert {"parser.py", "model.py", "markdown.py", "commands.py", "tree.py"} <= names
+    assert len(store.parser_version()) == 12

@@ -178,14 +178,14 @@ class RunController(QObject):
             except RbdeskError as exc:
                 messages.error(exc, prefix="Not ticked")
                 return None
-            self.win.status(f"Ticking in unfinished run #{run.id} of this runbook.")
+            messages.info(f"Ticking in unfinished run #{run.id} of this runbook.")
             return run
         settings = self.win.settings
         initials = default_initials(None) or settings.initials
         if not initials:
             asked = runs_ui.ask_initials(self.win)
             if not asked or not clean_initials(asked):
-                self.win.status("Not ticked: a tick needs your initials (who did it).", 8000)
+                messages.warning("Not ticked: a tick needs your initials (who did it).", 8000)
                 return None
             initials = settings.initials = clean_initials(asked)
             self.win.save_settings()
@@ -201,7 +201,7 @@ class RunController(QObject):
         except RbdeskError as exc:
             messages.error(exc, prefix="Not ticked")
             return None
-        self.win.status(f"Started run #{run.id} ({run.total} items): every tick is saved.")
+        messages.info(f"Started run #{run.id} ({run.total} items): every tick is saved.")
         return run
 
     def _run_item(self, number: int):

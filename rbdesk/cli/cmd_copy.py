@@ -75,7 +75,7 @@ def run(args) -> int:
         # A line like `redis-cli -h <redis-host>` runs in bash as a redirect: refuse.
         names = ", ".join(result.unfilled)
         example = " ".join(f"--var {n}=VALUE" for n in result.unfilled[:3])
-        print(
+        echo(
             f"rbdesk: command {args.n} of {res.label()} has unfilled placeholders: {names}\n"
             f"  hint: fill them ({example}) or set them in the app's Variables panel; "
             "--allow-unfilled prints the command as written",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rbdesk.cli.common import echo
+from rbdesk.cli.common import echo, safe
 
 HELP = "print a runbook in the terminal with numbered commands (for `rbdesk copy REF N`)"
 
@@ -25,13 +25,13 @@ def run(args) -> int:
     res = resolve_ref(lib, args.ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes)
     rb = lib.load(res.file)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-    sys.stdout.write(f"{res.label()}\n\n" + render_terminal(rb, args.ref, color))
+    sys.stdout.write(f"{safe(res.label())}\n\n" + render_terminal(rb, safe(args.ref), color))
     # The runbook first (a pipe buffers stdout, stderr is unbuffered): problems are
     # advice about the file, printed after it and on stderr only.
     with contextlib.suppress(BrokenPipeError):  # `rbdesk show REF | head` closed the pipe
         sys.stdout.flush()
     if rb.problems:
-        print(f"rbdesk: {len(rb.problems)} lint problem(s) in {res.label()}:", file=sys.stderr)
+        echo(f"rbdesk: {len(rb.problems)} lint problem(s) in {res.label()}:", file=sys.stderr)
     for p in rb.problems:
         echo(f"  lint: {p.format(res.relpath)}", file=sys.stderr)
     return 0

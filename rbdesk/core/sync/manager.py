@@ -267,7 +267,8 @@ class SyncManager:
         except OSError as exc:
             return self._failed(source, paths, attempt_at, _os_failure(exc, paths.base), None)
         try:
-            pointer = store.read_pointer(paths)
+            pointer = store.read_pointer(paths)  # a bad current.json is kept aside here
+            store.read_state(paths)  # ... and a bad state.json, before it is rewritten
             previous = pointer.get("commit") if pointer else None
             try:
                 store.clean_leftovers(paths.base)

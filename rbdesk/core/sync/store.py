@@ -464,12 +464,19 @@ def read_state(paths: SourcePaths) -> tuple[dict[str, Any], list[str]]:
     """state.json with every field type-checked: (usable fields, problems)."""
     data = read_json(paths.state)
     if data is None:
-        return {}, ([f"{paths.state}: unreadable; ignored"] if paths.state.exists() else [])
-    if not isinstance(data, dict):
-        return {}, [f"{paths.state}: not a JSON object; ignored"]
-    clean = {k: data.get(k) for k in _STATE_TEXT if isinstance(data.get(k), str)}
-    bad = [k for k in _STATE_TEXT if data.get(k) is not None and k not in clean]
-    return clean, [f"{paths.state}: field {k!r} must be text; ignored" for k in bad]
+        problems = [f"{paths.state}: unreadable; ignored"] if paths.state.exists() else []
+        clean: dict[str, Any] = {}
+    elif not isinstance(data, dict):
+        clean, problems = {}, [f"{paths.state}: not a JSON object; ignored"]
+    else:
+        clean = {k: data.get(k) for k in _STATE_TEXT if isinstance(data.get(k), str)}
+        bad = [k for k in _STATE_TEXT if data.get(k) is not None and k not in clean]
+        problems = [f"{paths.state}: field {k!r} must be text; ignored" for k in bad]
+    if problems:  # the next sync rewrites state.json: keep the bad one first
+        aside = fsutil.keep_corrupt_copy(paths.state)
+        if aside is not None:
+            problems = [f"{p} (kept as {aside.name})" for p in problems]
+    return clean, problems
 
 
 def new_tmp_dir(parent: Path) -> Path:

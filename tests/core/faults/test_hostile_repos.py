@@ -171,3 +171,18 @@ def test_name_too_long_for_the_file_system_is_skipped(cli, hostile_repo, name):
     code, out, err = _add_and_sync(cli, hostile_repo)
     assert code == 0 and "name too long" in out, out + err
     _all_commands_work(cli)
+
+
+def test_escape_sequences_in_file_names_never_reach_the_terminal(cli, hostile_repo):
+    name = b"\x1b]0;pwned\x07\x1b[2Jrun\xe2\x80\xae.md"  # valid UTF-8, hostile bytes
+    tree = write_tree(hostile_repo, {b"good.md": GOOD, b"alerts.md": ALERTS, name: GOOD})
+    commit_tree(hostile_repo, tree)
+    code, out, err = _add_and_sync(cli, hostile_repo)
+    assert code == 0, err
+    rel = name.decode()
+    for argv in (("show", rel), ("search", "disk", "pressure"), ("runs", "start", rel)):
+        code, out, err = cli(*argv)
+        text = out + err
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text, argv
+    code, out, err = cli("show", rel)
+    assert code == 0 and "␛]0;pwned" in out

@@ -330,3 +330,15 @@ def test_email_html_template_copied_as_text():
     a = paste.first
     assert a.labels["pod"] == "api-7d9f-x2" and a.runbook_url == RUNBOOK
     assert a.annotations["summary"] == "Pod is crash looping."
+
+
+def test_a_label_set_is_not_taken_for_broken_json():
+    a = parse_alert_text('{alertname="KubePodCrashLooping", namespace="payments", pod="api-1"}')
+    assert a.first.name == "KubePodCrashLooping"
+    assert a.first.labels == {
+        "alertname": "KubePodCrashLooping",
+        "namespace": "payments",
+        "pod": "api-1",
+    }
+    with pytest.raises(AlertParseError, match="invalid JSON"):
+        parse_alert_text('{"alertname": "KubePodCrashLooping",}')

@@ -139,7 +139,8 @@ def parse_alert_text(data: str | bytes) -> AlertPaste:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            if not _SLACK_TITLE_RE.match(text.split("\n", 1)[0].strip()):
+            first = text.split("\n", 1)[0].strip()
+            if not (_SLACK_TITLE_RE.match(first) or _LABEL_SET_RE.match(first)):
                 raise AlertParseError(
                     f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
                 ) from None
@@ -215,6 +216,8 @@ def _runbook_of(annotations: dict[str, str]) -> str:
 _SLACK_TITLE_RE = re.compile(
     r"^\W{0,4}\[(?P<status>FIRING|RESOLVED)(?::(?P<count>\d+))?[^\]]*\]\*?\s+(?P<rest>.+)$", re.I
 )
+# {alertname="KubePodCrashLooping", namespace="payments"} as Prometheus and amtool print it
+_LABEL_SET_RE = re.compile(r'^\{\s*[A-Za-z_]\w*\s*(?:=|!=|=~)\s*"')
 _URL_RE = re.compile(r"https?://[^\s<>|\"'`)\]]+", re.I)
 _SLACK_LINK_RE = re.compile(r"<(https?://[^|>\s]+)(?:\|([^>]*))?>", re.I)
 _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)\)", re.I)

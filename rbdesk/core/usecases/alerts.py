@@ -88,7 +88,8 @@ class Alert:
 class AlertPaste:
     """Everything one paste held."""
 
-    format: str  # "alertmanager-webhook", "amtool-json", "alert-json", "slack", "text", "url"
+    # "alertmanager-webhook", "amtool-json", "alert-json", "chat" (Slack/Mattermost), "text", "url"
+    format: str
     alerts: list[Alert]
 
     @property
@@ -295,7 +296,7 @@ def _from_text(text: str) -> AlertPaste:
     title = _SLACK_TITLE_RE.match(lines[0].strip())
     drafts: list[_Draft] = [_Draft()]
     block = ""
-    fmt = "slack" if title else "text"
+    fmt = "text"
     for raw in lines[1:] if title else lines:
         line = raw.rstrip()
         cur = drafts[-1]
@@ -330,7 +331,7 @@ def _from_text(text: str) -> AlertPaste:
             drafts = _keyed(
                 drafts, _norm_key(m.group("key")), m.group("value"), block, r"`([^`]+)`"
             )
-            fmt = "slack" if fmt == "text" and line.lstrip()[:1] in "•*" else fmt
+            fmt = "chat"
             continue
         m = _PLAIN_KEY_RE.match(line)
         if m and not _URL_RE.match(line.strip()):
@@ -338,6 +339,7 @@ def _from_text(text: str) -> AlertPaste:
             known = key in _ANNOTATION_KEYS or "runbook" in key or key == "alertname"
             if m.group("bullet") or known or block in ("labels", "annotations"):
                 drafts = _keyed(drafts, key, m.group("value"), block, r"(\w+)")
+                fmt = "chat" if (m.group("bullet") or "").strip() in ("•", "·") else fmt
                 continue
         m = _COLON_PAIR_RE.match(line)
         if m:

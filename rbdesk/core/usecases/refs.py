@@ -288,6 +288,13 @@ class RefResolver:
             f = self._file_in(source, t, nocase=True)
             if f is not None:
                 return f
+        root = next((r for r in self.roots if r.name == source), None)
+        if root is not None and site.kind != "mkdocs":  # Hugo front matter url/slug/aliases
+            from rbdesk.core.library.docsite import hugo_page_urls, page_key
+
+            moved = hugo_page_urls(root, site).get(page_key(rest))
+            if moved is not None:
+                return self._file_in(source, moved)
         return None
 
     def _after_branch(self, info: SourceInfo, segs: list[str]) -> RunbookFile | None:

@@ -237,6 +237,8 @@ class MainWindow(QMainWindow):
         self._action(g, "Back", None, self.docs.go_back)
         self._action(g, "Forward", None, self.docs.go_forward)
         self._action(g, "Copy next command of this step", None, self.copier.copy_next_command)
+        g.addSeparator()
+        self._action(g, "Sample runbooks", None, lambda: self.open_ref("samples:README.md"))
         r = mb.addMenu("&Runs")
         self._action(r, "Start run…", None, self.start_run)
         self._action(r, "Finish run", None, self.finish_run)

@@ -49,7 +49,8 @@ def test_html_comments_never_shown_on_screen_on_paper_or_in_the_body(redis):
     term = render_terminal(redis, "x")
     for w in words:
         assert w not in screen and w not in paper and w not in redis.body, w
-    assert "MARKER" not in term and "Reviewers" not in term
+    assert "MARKER" not in term and "Reviewers" not in term and "inline note" not in term
+    assert "<!--" not in term
     # the text around an inline comment stays, joined as written
     assert "The\nalert" in redis.body or "The alert" in redis.body
     assert "grows above 90 %." in _text(screen)

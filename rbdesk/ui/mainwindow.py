@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -48,11 +48,10 @@ from rbdesk.ui.runcontrol import RunController
 from rbdesk.ui.searching import SearchAnswer
 from rbdesk.ui.searchpane import SearchPane
 from rbdesk.ui.syncbar import SyncBar
-from rbdesk.ui.theme import apply_theme
+from rbdesk.ui.theme import apply_theme, banner_links
 from rbdesk.ui.workers import Worker
 
 APP_NAME = "rbdesk"
-BANNER_LINK = {False: "#0550ae", True: "#a5d6ff"}  # link colour on the banners, light/dark
 
 
 class MainWindow(QMainWindow):
@@ -127,7 +126,10 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.docs.toc)
         left.addWidget(self.search)
         left.addWidget(toc_box)
-        left.setSizes([420, 300])
+        # Results get most of the column (the contents list is short and scrolls).
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        left.setSizes([560, 180])
 
         self.variables = VariablesPanel(self.settings)
         self.contacts = ContactsPanel(self.copier.copy_text)
@@ -328,9 +330,7 @@ class MainWindow(QMainWindow):
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
         for banner in (self.banner, self.run_banner):  # links readable on the banner colour
-            pal = banner.palette()
-            pal.setColor(QPalette.ColorRole.Link, QColor(BANNER_LINK[self.dark]))
-            banner.setPalette(pal)
+            banner.setText(banner_links(banner.text(), self.dark))
         self.settings.theme = choice
         if save:
             self.save_settings()

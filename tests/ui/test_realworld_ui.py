@@ -224,3 +224,11 @@ def test_up_down_previews_the_result(qtbot, window):
     hit = window.search.hits[window.results.currentRow()]
     assert window.current.file.relpath == hit.path
     assert window.search_box.hasFocus() or window.focusWidget() is window.search_box
+
+
+def test_banner_links_follow_the_theme(qtbot, window):
+    window.apply_theme("dark")
+    assert 'style="color:#a5d6ff" href="add"' in window.banner.text()
+    window.apply_theme("light")
+    assert 'style="color:#0550ae" href="add"' in window.banner.text()
+    assert window.banner.text().count("<a ") == 1

@@ -158,8 +158,13 @@ class RefResolver:
 
     @property
     def roots(self) -> list[LibraryRoot]:
+        """The library's roots, then the bundled samples (``samples:README.md`` and the
+        samples' own links still open when sources are configured; sources win)."""
         if self._roots is None:
-            self._roots = self.lib.roots()
+            roots = list(self.lib.roots())
+            if all(r.kind != "samples" for r in roots):
+                roots.append(self.lib.samples_root())
+            self._roots = roots
         return self._roots
 
     # -- public -------------------------------------------------------------------

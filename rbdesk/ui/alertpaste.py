@@ -156,13 +156,11 @@ class AlertPaste(QObject):
         if len(paste.alerts) > 1:
             chosen = choose_alert(self.win, paste.alerts)
             if chosen is None:
-                self.win.status("Alert paste cancelled.")
+                messages.info("Alert paste cancelled.")
                 return False
             index = chosen
         alert = paste.alerts[index]
-        self.win.status(
-            f"Looking up the runbook for {visible(alert.name or alert.runbook_url)}…", 0
-        )
+        messages.info(f"Looking up the runbook for {visible(alert.name or alert.runbook_url)}…", 0)
         self.win.bg_worker.submit(
             open_alert,
             self.win.lib,
@@ -190,7 +188,7 @@ class AlertPaste(QObject):
             filled += " (matched by the link's page name, not its exact path)"
         hidden = a.hidden()
         warn = f" — ⚠ hidden characters in {', '.join(hidden)}" if hidden else ""
-        self.win.status(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)
+        messages.info(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)
         self.opened.emit(opened)
         self.win.open_file(opened.resolved.file, opened.resolved.anchor)
 

@@ -257,7 +257,7 @@ class DocumentController(QObject):
             return
         img = self.reader.full_image(k)
         if img is None:
-            self.win.status("This image cannot be shown.")
+            messages.warning("This image cannot be shown.")
             return
         dialogs.show_image(self.win, img, self.current.result.images[k - 1].name)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -49,11 +49,10 @@ from rbdesk.ui.runcontrol import RunController
 from rbdesk.ui.searching import SearchAnswer
 from rbdesk.ui.searchpane import SearchPane
 from rbdesk.ui.syncbar import SyncBar
-from rbdesk.ui.theme import apply_theme
+from rbdesk.ui.theme import apply_theme, banner_links
 from rbdesk.ui.workers import BackgroundOp, Worker
 
 APP_NAME = "rbdesk"
-BANNER_LINK = {False: "#0550ae", True: "#a5d6ff"}  # link colour on the banners, light/dark
 
 
 class MainWindow(QMainWindow):
@@ -130,7 +129,10 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.docs.toc)
         left.addWidget(self.search)
         left.addWidget(toc_box)
-        left.setSizes([420, 300])
+        # Results get most of the column (the contents list is short and scrolls).
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        left.setSizes([560, 180])
 
         self.variables = VariablesPanel(self.settings)
         self.contacts = ContactsPanel(self.copier.copy_text)
@@ -232,6 +234,8 @@ class MainWindow(QMainWindow):
         self._action(g, "Back", None, self.docs.go_back)
         self._action(g, "Forward", None, self.docs.go_forward)
         self._action(g, "Copy next command of this step", None, self.copier.copy_next_command)
+        g.addSeparator()
+        self._action(g, "Sample runbooks", None, lambda: self.open_ref("samples:README.md"))
         r = mb.addMenu("&Runs")
         self._action(r, "Start run…", None, self.runs.start_run)
         self._action(r, "Finish run", None, self.runs.finish_run)
@@ -335,9 +339,7 @@ class MainWindow(QMainWindow):
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
         for banner in (self.banner, self.run_banner):  # links readable on the banner colour
-            pal = banner.palette()
-            pal.setColor(QPalette.ColorRole.Link, QColor(BANNER_LINK[self.dark]))
-            banner.setPalette(pal)
+            banner.setText(banner_links(banner.text(), self.dark))
         self.settings.theme = choice
         if save:
             self.save_settings()

@@ -19,8 +19,8 @@ from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QImage, QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from rbdesk.core.render.css import document_css
 from rbdesk.core.render.reader import MAX_IMAGE_BYTES
-from rbdesk.core.render.styles import document_css
 
 # Styles of the run marks core's renderer draws (RunMarks: tick time, initials, notes).
 APP_CSS = {

@@ -26,6 +26,7 @@ from rbdesk.ui import runs as runs_ui
 from rbdesk.ui.document import file_for, run_is_for
 from rbdesk.ui.runhistory import RunsHistoryDialog
 from rbdesk.ui.runs import RunPanel
+from rbdesk.ui.theme import banner_links
 
 if TYPE_CHECKING:
     from rbdesk.core.facade import Library
@@ -77,11 +78,15 @@ class RunController(QObject):
         r = runs[0]
         name = f" {escape(r.name)}" if r.name else ""
         more = f" (and {len(runs) - 1} more)" if len(runs) > 1 else ""
+        started = runs_ui.local_time(r.started_at, True)
         self.banner.setText(
-            f"Unfinished run <b>#{r.id}</b> {escape(r.kind)}{name} · {escape(r.title)} "
-            f"({r.done}/{r.total} done, started {escape(runs_ui.local_time(r.started_at, True))})"
-            f'{more} — <a href="resume:{r.id}">Resume</a> · '
-            '<a href="history">All runs…</a> · <a href="dismiss">Dismiss</a>'
+            banner_links(
+                f"Unfinished run <b>#{r.id}</b> {escape(r.kind)}{name} · {escape(r.title)} "
+                f"({r.done}/{r.total} done, started {escape(started)})"
+                f'{more} — <a href="resume:{r.id}">Resume</a> · '
+                '<a href="history">All runs…</a> · <a href="dismiss">Dismiss</a>',
+                self.win.dark,
+            )
         )
         self.banner.setVisible(True)
 
@@ -178,14 +183,14 @@ class RunController(QObject):
             except RbdeskError as exc:
                 messages.error(exc, prefix="Not ticked")
                 return None
-            self.win.status(f"Ticking in unfinished run #{run.id} of this runbook.")
+            messages.info(f"Ticking in unfinished run #{run.id} of this runbook.")
             return run
         settings = self.win.settings
         initials = default_initials(None) or settings.initials
         if not initials:
             asked = runs_ui.ask_initials(self.win)
             if not asked or not clean_initials(asked):
-                self.win.status("Not ticked: a tick needs your initials (who did it).", 8000)
+                messages.warning("Not ticked: a tick needs your initials (who did it).", 8000)
                 return None
             initials = settings.initials = clean_initials(asked)
             self.win.save_settings()
@@ -201,7 +206,7 @@ class RunController(QObject):
         except RbdeskError as exc:
             messages.error(exc, prefix="Not ticked")
             return None
-        self.win.status(f"Started run #{run.id} ({run.total} items): every tick is saved.")
+        messages.info(f"Started run #{run.id} ({run.total} items): every tick is saved.")
         return run
 
     def _run_item(self, number: int):

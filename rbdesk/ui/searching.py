@@ -106,7 +106,7 @@ class SearchController(QObject):
 
     def _index_failed(self, exc: BaseException) -> None:
         # Searching will try again (the service rebuilds a missing index itself).
-        self.index_error = str(exc)
+        self.index_error = messages.one_line(exc)
         self._index_done(None)
         self.failed.emit(messages.one_line(exc, prefix="Index build failed"))
 
@@ -338,8 +338,14 @@ def _visible_escape(text: str) -> str:
     return html_escape(terminal_safe(text))
 
 
-def result_html(hit: SearchHit, dark: bool = False) -> str:
-    """Title › section, then source · path · owner · severity · tested, then the snippet."""
+def result_html(
+    hit: SearchHit, dark: bool = False, reserve: bool = True, snippet_chars: int = SNIPPET_CHARS
+) -> str:
+    """Title › section, then source · path · owner · severity · tested, then the snippet.
+
+    ``reserve``: a blank snippet line when there is no snippet yet (search answers;
+    the browse list has none to wait for).
+    """
     state, _age = freshness(hit.last_tested)
     escape = _visible_escape  # hidden characters shown as ⟦U+XXXX⟧, as in the reader
     bits = [escape(hit.source), escape(hit.path)]
@@ -360,7 +366,10 @@ def result_html(hit: SearchHit, dark: bool = False) -> str:
     )
     # The snippet line is always there (blank until the pause answer fills it), so
     # filling it in changes no row's height.
-    html += f"<br><small>{snippet_html(hit.snippet, dark) if hit.snippet else '&nbsp;'}</small>"
+    if hit.snippet:
+        html += f"<br><small>{snippet_html(hit.snippet, dark, snippet_chars)}</small>"
+    elif reserve:
+        html += "<br><small>&nbsp;</small>"
     return html
 
 

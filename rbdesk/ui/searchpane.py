@@ -9,9 +9,11 @@ result is the window's business: the pane emits :attr:`SearchPane.hit_chosen`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from rbdesk.core.search import SearchHit
@@ -106,7 +108,6 @@ class SearchPane(QWidget):
         self.search_box.textChanged.connect(self._text_changed)
         self.preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_MS)
         self.preview_timer.timeout.connect(self._preview)
-        self._row_height: int | None = None
 
     # -- asking -------------------------------------------------------------------------
     def focus(self) -> None:
@@ -193,8 +194,23 @@ class SearchPane(QWidget):
         for row, hit in enumerate(self.hits):
             label = self.results.itemWidget(self.results.item(row))
             if isinstance(label, QLabel):
-                label.setText(result_html(hit, self.win.dark))
+                label.setText(self._row_html(hit))
         return True
+
+    def _row_html(self, hit: SearchHit) -> str:
+        reserve = self.shown is not None and bool(self.shown.text)
+        return result_html(hit, self.win.dark, reserve, self._snippet_chars())
+
+    def _snippet_chars(self) -> int:
+        """About two lines of snippet at the list's width (a row's reserved room)."""
+        small = QFont(self.results.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.83))
+        per_line = max(
+            20,
+            (self.results.viewport().width() - 16)
+            // max(1, QFontMetrics(small).averageCharWidth()),
+        )
+        return max(40, 2 * per_line - 8)
 
     def refill(self) -> None:
         gen = self.fill_gen.next()
@@ -234,26 +250,29 @@ class SearchPane(QWidget):
 
     def _add_result(self, hit: SearchHit) -> None:
         item = QListWidgetItem()
-        label = QLabel(result_html(hit, self.win.dark))
+        label = QLabel(self._row_html(hit))
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
         label.setContentsMargins(6, 4, 6, 4)
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # One height for every row (title, details, two snippet lines): rows never
-        # grow or move when snippets arrive; longer text is clipped.
-        item.setSizeHint(QSize(0, self.row_height(label)))
+        # A search row keeps room for two snippet lines from its first answer on, so
+        # it never grows or moves when the snippet arrives (the snippet is cut to fit).
+        item.setSizeHint(QSize(0, self.row_height(label, hit)))
         item.setToolTip(f"{hit.source}:{hit.path}")
         self.results.addItem(item)
         self.results.setItemWidget(item, label)
 
-    def row_height(self, label: QLabel) -> int:
-        if self._row_height is None:
-            probe = QLabel("<b>Title</b><br><small>a</small><br><small>b<br>c</small>")
-            probe.setFont(label.font())
-            probe.setContentsMargins(label.contentsMargins())
-            self._row_height = probe.sizeHint().height() + 2
-        return self._row_height
+    def row_height(self, label: QLabel, hit: SearchHit) -> int:
+        width = max(120, self.results.viewport().width() - 4)
+        if self.shown is None or not self.shown.text:
+            return label.heightForWidth(width) + 2  # the browse list: no snippet to wait for
+        probe = QLabel(result_html(replace(hit, snippet=""), self.win.dark, reserve=False))
+        probe.setWordWrap(True)
+        probe.setFont(label.font())
+        probe.setContentsMargins(label.contentsMargins())
+        probe.setText(probe.text() + "<br><small>x<br>x</small>")
+        return probe.heightForWidth(width) + 2
 
     # -- choosing ------------------------------------------------------------------------
     def move_selection(self, delta: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -74,3 +76,13 @@ def apply_theme(app: QApplication, choice: str) -> bool:
     except OSError:
         app.setStyleSheet("")
     return dark
+
+
+BANNER_LINK = {False: "#0550ae", True: "#a5d6ff"}  # link colour on the banners
+_A_TAG_RE = re.compile(r"<a(?: style=\"[^\"]*\")? href=")
+
+
+def banner_links(html: str, dark: bool) -> str:
+    """A banner's rich text with links in a colour that reads on the banner background
+    (QSS cannot colour links, and the palette's link blue vanishes on dark blue)."""
+    return _A_TAG_RE.sub(f'<a style="color:{BANNER_LINK[dark]}" href=', html)

@@ -55,6 +55,12 @@ HUGO_FILES: dict[str, str] = {
     "content/runbooks/kubernetes/KubePodCrashLooping.md": CRASH_LOOPING,
     "content/runbooks/general/TargetDown.md": TARGET_DOWN,
     "README.md": "# The runbooks site\n",
+    # renamed pages keep their old links working through Hugo front matter
+    "content/runbooks/general/InfoInhibitor.md": "---\ntitle: Info Inhibitor\n"
+    "aliases:\n  - /runbooks/general/info-inhibitor-old/\n  - legacy-inhibitor\n"
+    "url: /inhibitor/\n---\n\n# InfoInhibitor\n",
+    "content/runbooks/general/Watchdog.md": "+++\ntitle = 'Watchdog'\nslug = 'dead-mans-switch'\n"
+    "+++\n\n# Watchdog\n",
 }
 
 MKDOCS_FILES: dict[str, str] = {

@@ -291,3 +291,26 @@ def test_prometheus_operator_site_urls_all_open(shared_dir, data_dir, tmp_path):
         assert res.how == "url"
         opened += 1
     assert opened == len(pages)
+
+
+@pytest.mark.parametrize(
+    ("url", "relpath"),
+    [
+        ("https://runbooks.example.dev/inhibitor/", "content/runbooks/general/InfoInhibitor.md"),
+        (
+            "https://runbooks.example.dev/runbooks/general/info-inhibitor-old/",
+            "content/runbooks/general/InfoInhibitor.md",
+        ),
+        (
+            "https://runbooks.example.dev/runbooks/general/legacy-inhibitor.html",
+            "content/runbooks/general/InfoInhibitor.md",
+        ),
+        (
+            "https://runbooks.example.dev/runbooks/general/dead-mans-switch/",
+            "content/runbooks/general/Watchdog.md",
+        ),
+    ],
+)
+def test_hugo_front_matter_url_slug_and_aliases(hugo_lib, url, relpath):
+    res = resolve_ref(hugo_lib, url)
+    assert (res.relpath, res.how) == (relpath, "url")

@@ -128,7 +128,7 @@ SLACK = """[FIRING:2] KubePodCrashLooping (payments warning)
 
 def test_slack_notification_two_alerts():
     paste = parse_alert_text(SLACK)
-    assert paste.format == "slack"
+    assert paste.format == "chat"
     assert [a.labels["pod"] for a in paste.alerts] == ["api-7d9f-x2", "worker-5c8b-q1"]
     a = paste.first
     assert a.name == "KubePodCrashLooping" and a.status == "firing"
@@ -178,6 +178,7 @@ Source: http://prometheus.example:9090/graph?g0.expr=x&g0.tab=1
 
 def test_email_default_template_body():
     paste = parse_alert_text(EMAIL)
+    assert paste.format == "text"
     a = paste.first
     assert len(paste.alerts) == 1
     assert a.labels == {
@@ -295,7 +296,9 @@ Note: this line is not a label
 
 
 def test_slack_text_copied_from_the_client_without_markup():
-    a = parse_alert_text(SLACK_COPIED).first
+    paste = parse_alert_text(SLACK_COPIED)
+    assert paste.format == "chat"
+    a = paste.first
     assert a.name == "KubePodCrashLooping"
     assert a.labels == {
         "alertname": "KubePodCrashLooping",
@@ -330,3 +333,15 @@ def test_email_html_template_copied_as_text():
     a = paste.first
     assert a.labels["pod"] == "api-7d9f-x2" and a.runbook_url == RUNBOOK
     assert a.annotations["summary"] == "Pod is crash looping."
+
+
+def test_a_label_set_is_not_taken_for_broken_json():
+    a = parse_alert_text('{alertname="KubePodCrashLooping", namespace="payments", pod="api-1"}')
+    assert a.first.name == "KubePodCrashLooping"
+    assert a.first.labels == {
+        "alertname": "KubePodCrashLooping",
+        "namespace": "payments",
+        "pod": "api-1",
+    }
+    with pytest.raises(AlertParseError, match="invalid JSON"):
+        parse_alert_text('{"alertname": "KubePodCrashLooping",}')

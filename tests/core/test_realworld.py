@@ -49,7 +49,8 @@ def test_html_comments_never_shown_on_screen_on_paper_or_in_the_body(redis):
     term = render_terminal(redis, "x")
     for w in words:
         assert w not in screen and w not in paper and w not in redis.body, w
-    assert "MARKER" not in term and "Reviewers" not in term
+    assert "MARKER" not in term and "Reviewers" not in term and "inline note" not in term
+    assert "<!--" not in term
     # the text around an inline comment stays, joined as written
     assert "The\nalert" in redis.body or "The alert" in redis.body
     assert "grows above 90 %." in _text(screen)
@@ -277,3 +278,19 @@ def test_runbook_without_h1_shows_its_title():
     assert body.lstrip().startswith("<h1>Disk pressure on nodes</h1>")
     rb2 = parse_text("RUN-9: Queue stuck\nOwner: x\n\n## A\n")  # the id line is the title
     assert "<h1>" not in render_runbook(rb2).html
+
+
+def test_samples_still_open_when_sources_are_configured(tmp_path, monkeypatch):
+    from rbdesk.core.library.roots import LibraryRoot
+    from rbdesk.core.usecases.refs import resolve_ref
+
+    ops = tmp_path / "ops"
+    ops.mkdir()
+    (ops / "README.md").write_text("# Ops readme\n", "utf-8")
+    lib = Library(tmp_path / "data")
+    monkeypatch.setattr(
+        lib, "roots", lambda: [LibraryRoot(name="ops", root=ops, kind="folder", index_dir=None)]
+    )
+    hit = resolve_ref(lib, "samples:README.md")
+    assert hit.source == "samples" and hit.file.path.is_file()
+    assert resolve_ref(lib, "README.md").source == "ops"  # a configured source wins

@@ -132,6 +132,20 @@ def test_gitlab_runbook_reads_without_its_plumbing(qtbot, window, library_dir):
         assert noise not in hint
 
 
+def test_soft_wrapped_command_lines_hang(qtbot, window, library_dir):
+    open_gitlab(qtbot, window, library_dir)
+    block = window.reader.document().begin()
+    found = []
+    while block.isValid():
+        if block.text().startswith("redis-cli -h <redis-host> --scan"):
+            fmt = block.blockFormat()
+            found.append((fmt.leftMargin() > 0, fmt.textIndent() < 0))
+        block = block.next()
+    # a wrapped continuation is indented, a new command line is not: one command never
+    # looks like several
+    assert found == [(True, True)]
+
+
 def test_wide_image_fits_the_reader_and_opens_full_size(qtbot, window, library_dir, monkeypatch):
     window.resize(1000, 700)
     window.show()
@@ -210,3 +224,11 @@ def test_up_down_previews_the_result(qtbot, window):
     hit = window.search.hits[window.results.currentRow()]
     assert window.current.file.relpath == hit.path
     assert window.search_box.hasFocus() or window.focusWidget() is window.search_box
+
+
+def test_banner_links_follow_the_theme(qtbot, window):
+    window.apply_theme("dark")
+    assert 'style="color:#a5d6ff" href="add"' in window.banner.text()
+    window.apply_theme("light")
+    assert 'style="color:#0550ae" href="add"' in window.banner.text()
+    assert window.banner.text().count("<a ") == 1

@@ -15,7 +15,9 @@ published:
 size-capped, YAML goes through the project's one safe loader, TOML through
 tomllib). :func:`site_candidates` turns the path of a site URL into the
 relative file paths that could have produced it; :func:`find_nocase` finds a
-file when only the case differs (Hugo lower-cases every path).
+file when only the case differs (Hugo lower-cases every path);
+:func:`hugo_page_urls` knows the pages whose front matter moves them
+(``url``, ``slug``, and the ``aliases`` a renamed page keeps for old links).
 
 Pure library-level knowledge: no Library facade, no Qt.
 """
@@ -202,6 +204,8 @@ class _LRU:
 
 _SITES = _LRU(_CACHE_SIZE)
 _NOCASE = _LRU(_CACHE_SIZE)
+_PAGE_URLS = _LRU(_CACHE_SIZE)
+FRONT_MATTER_BYTES = 8192
 
 
 def _root_key(root: LibraryRoot) -> tuple:
@@ -239,3 +243,80 @@ def runbook_stems(root: LibraryRoot) -> list[str]:
     """Every runbook's relpath in root (from the cached listing), for "nearest" hints."""
     listing: dict[str, str] = _NOCASE.get(_root_key(root), lambda: _listing(root.root))
     return [rel for rel in listing.values() if is_runbook_name(rel)]
+
+
+# -- Hugo pages that front matter moves ------------------------------------------------------
+def hugo_page_urls(root: LibraryRoot, site: DocSite) -> dict[str, str]:
+    """Site path (lower case, no slashes) → relpath for pages with ``url``, ``slug`` or
+    ``aliases`` in their front matter (cached per snapshot)."""
+    key = (*_root_key(root), site.content_dir)
+    return _PAGE_URLS.get(key, lambda: _page_urls(root.root, site.content_dir))
+
+
+def _page_urls(tree: Path, content_dir: str) -> dict[str, str]:
+    base = tree / content_dir if content_dir else tree
+    out: dict[str, str] = {}
+    if not base.is_dir():
+        return out
+    for rel, path in iter_runbook_files(base):
+        meta = _front_matter(path)
+        if not meta:
+            continue
+        relpath = f"{content_dir}/{rel}" if content_dir else rel
+        section = PurePosixPath(rel).parent.as_posix().strip(".")
+        targets: list[str] = []
+        if isinstance(meta.get("url"), str):
+            targets.append(meta["url"])
+        if isinstance(meta.get("slug"), str):
+            targets.append(f"/{section}/{meta['slug']}" if section else f"/{meta['slug']}")
+        aliases = meta.get("aliases")
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if isinstance(aliases, list):
+            for alias in aliases:
+                if isinstance(alias, str):  # relative aliases are relative to the section
+                    targets.append(alias if alias.startswith("/") else f"/{section}/{alias}")
+        for t in targets:
+            k = page_key(t.split("#", 1)[0].split("?", 1)[0])
+            if k and ".." not in k.split("/"):
+                out.setdefault(k, relpath)
+    return out
+
+
+def page_key(site_path: str) -> str:
+    """A site path as :func:`hugo_page_urls` keys it: lower case, no slashes or .html."""
+    k = site_path.strip().strip("/").lower()
+    for suffix in (".html", ".htm"):
+        if k.endswith(suffix):
+            k = k[: -len(suffix)]
+    return k.strip("/")
+
+
+def _front_matter(path: Path) -> dict | None:
+    """YAML (``---``) or TOML (``+++``) front matter of a page, or None."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(FRONT_MATTER_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    head = head.lstrip("\ufeff")
+    for fence in ("---", "+++"):
+        if not head.startswith(fence + "\n") and not head.startswith(fence + "\r\n"):
+            continue
+        end = head.find(f"\n{fence}", len(fence))
+        if end < 0:
+            return None
+        body = head[len(fence) : end]
+        try:
+            if fence == "+++":
+                import tomllib
+
+                data = tomllib.loads(body)
+            else:
+                from rbdesk.core.runbook.markdown import load_safe_yaml
+
+                data = load_safe_yaml(body, max_bytes=FRONT_MATTER_BYTES)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+    return None

@@ -332,13 +332,13 @@ def drill_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
             "steps.</td></tr>"
         )
     run_col = '<th width="6%">Run item</th>' if differs else ""
-    item_w = "38%" if differs else "44%"
+    notes_w = "23%" if differs else "29%"  # the Item column keeps its width
     table = (
         '<table class="grid" border="1" cellspacing="0" cellpadding="5" width="100%">'
         "<thead><tr>"
         f'<th width="4%">#</th>{run_col}<th width="4%">{BOX}</th>'
-        f'<th width="{item_w}">Item</th>'
-        '<th width="10%">Time</th><th width="9%">Initials</th><th width="29%">Notes</th>'
+        '<th width="44%">Item</th>'
+        f'<th width="10%">Time</th><th width="9%">Initials</th><th width="{notes_w}">Notes</th>'
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
     note = (

@@ -31,9 +31,15 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
     blocks = {b.line: b for b in code_blocks(rb)}
     # first line (0-based) -> (end, numbered block, lines to print instead)
     skip: dict[int, tuple[int, CodeBlock | None, list[str]]] = {}
+    inline_comments: dict[int, list[str]] = {}  # line (0-based) -> comments written on it
     for tok in tokens:
         if tok.map is None:
             continue
+        if tok.type == "inline" and tok.children:
+            for c in tok.children:
+                if c.type == "html_comment":
+                    for i in range(tok.map[0], tok.map[1]):
+                        inline_comments.setdefault(i, []).append(c.content)
         if tok.type in ("fence", "code_block"):
             block = blocks.get(tok.map[0] + 1)
             instead: list[str] = []
@@ -77,7 +83,10 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
                 out.append("└─")
             i = max(end, i + 1)
             continue
-        line = _visible(lines[i])
+        text = lines[i]
+        for comment in inline_comments.get(i, ()):
+            text = text.replace(comment, "")  # `<!-- … -->` is for the file's editors
+        line = _visible(text.rstrip() if i in inline_comments else text)
         out.append(bold(line) if line.lstrip().startswith("#") else line)
         i += 1
     while out and not out[-1].strip():

@@ -88,7 +88,8 @@ class Alert:
 class AlertPaste:
     """Everything one paste held."""
 
-    format: str  # "alertmanager-webhook", "amtool-json", "alert-json", "slack", "text", "url"
+    # "alertmanager-webhook", "amtool-json", "alert-json", "chat" (Slack/Mattermost), "text", "url"
+    format: str
     alerts: list[Alert]
 
     @property
@@ -139,7 +140,8 @@ def parse_alert_text(data: str | bytes) -> AlertPaste:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            if not _SLACK_TITLE_RE.match(text.split("\n", 1)[0].strip()):
+            first = text.split("\n", 1)[0].strip()
+            if not (_SLACK_TITLE_RE.match(first) or _LABEL_SET_RE.match(first)):
                 raise AlertParseError(
                     f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
                 ) from None
@@ -215,6 +217,8 @@ def _runbook_of(annotations: dict[str, str]) -> str:
 _SLACK_TITLE_RE = re.compile(
     r"^\W{0,4}\[(?P<status>FIRING|RESOLVED)(?::(?P<count>\d+))?[^\]]*\]\*?\s+(?P<rest>.+)$", re.I
 )
+# {alertname="KubePodCrashLooping", namespace="payments"} as Prometheus and amtool print it
+_LABEL_SET_RE = re.compile(r'^\{\s*[A-Za-z_]\w*\s*(?:=|!=|=~)\s*"')
 _URL_RE = re.compile(r"https?://[^\s<>|\"'`)\]]+", re.I)
 _SLACK_LINK_RE = re.compile(r"<(https?://[^|>\s]+)(?:\|([^>]*))?>", re.I)
 _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)\)", re.I)
@@ -292,7 +296,7 @@ def _from_text(text: str) -> AlertPaste:
     title = _SLACK_TITLE_RE.match(lines[0].strip())
     drafts: list[_Draft] = [_Draft()]
     block = ""
-    fmt = "slack" if title else "text"
+    fmt = "text"
     for raw in lines[1:] if title else lines:
         line = raw.rstrip()
         cur = drafts[-1]
@@ -327,7 +331,7 @@ def _from_text(text: str) -> AlertPaste:
             drafts = _keyed(
                 drafts, _norm_key(m.group("key")), m.group("value"), block, r"`([^`]+)`"
             )
-            fmt = "slack" if fmt == "text" and line.lstrip()[:1] in "•*" else fmt
+            fmt = "chat"
             continue
         m = _PLAIN_KEY_RE.match(line)
         if m and not _URL_RE.match(line.strip()):
@@ -335,6 +339,7 @@ def _from_text(text: str) -> AlertPaste:
             known = key in _ANNOTATION_KEYS or "runbook" in key or key == "alertname"
             if m.group("bullet") or known or block in ("labels", "annotations"):
                 drafts = _keyed(drafts, key, m.group("value"), block, r"(\w+)")
+                fmt = "chat" if (m.group("bullet") or "").strip() in ("•", "·") else fmt
                 continue
         m = _COLON_PAIR_RE.match(line)
         if m:

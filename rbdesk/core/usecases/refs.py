@@ -158,8 +158,13 @@ class RefResolver:
 
     @property
     def roots(self) -> list[LibraryRoot]:
+        """The library's roots, then the bundled samples (``samples:README.md`` and the
+        samples' own links still open when sources are configured; sources win)."""
         if self._roots is None:
-            self._roots = self.lib.roots()
+            roots = list(self.lib.roots())
+            if all(r.kind != "samples" for r in roots):
+                roots.append(self.lib.samples_root())
+            self._roots = roots
         return self._roots
 
     # -- public -------------------------------------------------------------------
@@ -288,6 +293,13 @@ class RefResolver:
             f = self._file_in(source, t, nocase=True)
             if f is not None:
                 return f
+        root = next((r for r in self.roots if r.name == source), None)
+        if root is not None and site.kind != "mkdocs":  # Hugo front matter url/slug/aliases
+            from rbdesk.core.library.docsite import hugo_page_urls, page_key
+
+            moved = hugo_page_urls(root, site).get(page_key(rest))
+            if moved is not None:
+                return self._file_in(source, moved)
         return None
 
     def _after_branch(self, info: SourceInfo, segs: list[str]) -> RunbookFile | None:

@@ -1,4 +1,9 @@
-"""The reader document's stylesheet, light and dark (Qt rich-text CSS subset)."""
+"""The reader document's stylesheet (Qt's rich-text CSS subset), light and dark. No Qt here.
+
+Code lines hang (``margin-left`` with a negative ``text-indent``): a command that
+soft-wraps shows its continuation indented, so one long line never looks like
+several.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ a.unfilled {{ color: {c["unfilledfg"]}; background-color: {c["unfilled"]};
 span.unfilledwarn {{ color: {c["amber"]}; font-weight: bold; }}
 p.toc {{ background-color: {c["card"]}; border: 1px solid {c["rule"]}; }}
 td.codehead {{ background-color: {c["codehead"]}; color: {c["muted"]}; font-size: small; }}
-pre.code {{ font-family: monospace; white-space: pre-wrap; margin: 0; }}
+pre.code {{ font-family: monospace; white-space: pre-wrap; margin: 0 0 0 20px;
+  text-indent: -20px; }}
 code {{ font-family: monospace; background-color: {c["code"]}; }}
 a.icode {{ color: {c["fg"]}; }}
 a.copy {{ font-weight: bold; color: {c["link"]}; }}
@@ -40,7 +46,7 @@ span.amber {{ color: {c["amber"]}; font-weight: bold; }}
 span.red {{ color: {c["red"]}; font-weight: bold; }}
 span.blocked {{ color: {c["muted"]}; font-style: italic; }}
 p.notice {{ color: {c["amber"]}; font-weight: bold; }}
-a.box {{ color: {c["fg"]}; font-size: large; }}
+a.box {{ color: {c["fg"]}; font-size: x-large; }}
 a.on {{ color: {c["green"]}; }}
 a.step {{ font-weight: bold; }}
 table.md {{ border-color: {c["rule"]}; }}

@@ -7,7 +7,7 @@ the ``Library`` facade.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,13 +66,20 @@ def shown_path(rel: str) -> str:
     return text if len(text) <= 120 else f"{text[:60]}…{text[-40:]}"
 
 
-def iter_runbook_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
-    """(relpath, path) of every runbook below root, sorted, never leaving root.
+def walk_files(
+    root: Path,
+    skipped: list[str] | None = None,
+    *,
+    skip_dirs: Collection[str] = (".git",),
+    keep: Callable[[str], bool] = lambda _name: True,
+) -> Iterator[tuple[str, Path]]:
+    """(relpath, path) of the regular files below root whose name ``keep`` accepts, sorted.
 
-    Symlinks are not followed (a snapshot must not reach outside itself). An
-    explicit stack, not recursion: any depth is safe. Names that are not UTF-8
-    and folders deeper than MAX_DEPTH are skipped; with ``skipped`` given,
-    each is appended there as "path (why)".
+    Never leaves root: symlinks are not followed (a snapshot must not reach
+    outside itself). An explicit stack, not recursion: any depth is safe.
+    Folders named in ``skip_dirs`` are not entered; paths that cannot be used
+    safely (see :func:`representable`, and folders deeper than MAX_DEPTH) are
+    skipped and, with ``skipped`` given, appended there as "path (why)".
     """
     root = Path(root)
     stack: list[tuple[str, int]] = [("", 0)]
@@ -91,22 +98,27 @@ def iter_runbook_files(root: Path, skipped: list[str] | None = None) -> Iterator
                 is_file = not is_dir and entry.is_file(follow_symlinks=False)
             except OSError:
                 continue
+            if (is_dir and entry.name in skip_dirs) or (is_file and not keep(entry.name)):
+                continue
+            if not (is_dir or is_file):
+                continue
+            why = representable(rel)
+            if why is None and is_dir and depth + 1 > MAX_DEPTH:
+                why = f"more than {MAX_DEPTH} folders deep"
+            if why is not None:
+                if skipped is not None:
+                    skipped.append(f"{shown_path(rel)}{'/' if is_dir else ''} ({why})")
+                continue
             if is_dir:
-                if entry.name in _SKIP_DIRS:
-                    continue
-                why = representable(rel)
-                if why is None and depth + 1 > MAX_DEPTH:
-                    why = f"more than {MAX_DEPTH} folders deep"
-                if why is not None:
-                    if skipped is not None:
-                        skipped.append(f"{shown_path(rel)}/ ({why})")
-                    continue
                 subdirs.append(rel)
-            elif is_file and is_runbook_name(entry.name):
-                why = representable(rel)
-                if why is not None:
-                    if skipped is not None:
-                        skipped.append(f"{shown_path(rel)} ({why})")
-                    continue
+            else:
                 yield rel, root / rel
         stack.extend((d, depth + 1) for d in reversed(subdirs))
+
+
+def iter_runbook_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
+    """(relpath, path) of every runbook below root, sorted (see :func:`walk_files`).
+
+    Tool and dependency folders (``.git``, ``node_modules``, ``.venv`` …) are not entered.
+    """
+    return walk_files(root, skipped, skip_dirs=_SKIP_DIRS, keep=is_runbook_name)

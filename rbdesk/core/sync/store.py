@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from rbdesk.core import fsutil
 from rbdesk.core.errors import ConfigError, RbdeskError
+from rbdesk.core.library.roots import walk_files
 from rbdesk.core.sync.urls import UnsafeURLError, validate_branch, validate_name, validate_subdir
 
 CONFIG_NAME = "sources.json"
@@ -537,46 +538,6 @@ def drop_escaping_links(candidates: list[str], root: str) -> None:
                 changed = True
 
 
-def _walk_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
-    """(relpath, path) of regular files under root, sorted, symlinks skipped.
-
-    An explicit stack (no recursion); paths that cannot be represented (not
-    UTF-8, ``..``, deeper than MAX_DEPTH) are skipped and named in ``skipped``.
-    """
-    from rbdesk.core.library.roots import MAX_DEPTH, representable, shown_path
-
-    stack: list[tuple[str, int]] = [("", 0)]
-    while stack:
-        rel_dir, depth = stack.pop()
-        try:
-            with os.scandir(root / rel_dir if rel_dir else root) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        subdirs: list[str] = []
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                is_file = not is_dir and entry.is_file(follow_symlinks=False)
-            except OSError:
-                continue
-            if not (is_dir or is_file) or (is_dir and entry.name == ".git"):
-                continue
-            why = representable(rel)
-            if why is None and is_dir and depth + 1 > MAX_DEPTH:
-                why = f"more than {MAX_DEPTH} folders deep"
-            if why is not None:
-                if skipped is not None:
-                    skipped.append(f"{shown_path(rel)}{'/' if is_dir else ''} ({why})")
-                continue
-            if is_dir:
-                subdirs.append(rel)
-            else:
-                yield rel, root / rel
-        stack.extend((d, depth + 1) for d in reversed(subdirs))
-
-
 def _hash_update(h: Any, rel: str, data_iter: Iterator[bytes]) -> None:
     h.update(rel.encode("utf-8") + b"\0")
     for chunk in data_iter:
@@ -610,7 +571,7 @@ def hash_folder(root: Path, copy_to: Path | None = None) -> FolderDigest:
     newest = 0.0
     count = 0
     skipped: list[str] = []
-    for rel, path in _walk_files(root, skipped):
+    for rel, path in walk_files(root, skipped):
         try:
             st = path.stat()
             with open(path, "rb") as src:

@@ -158,9 +158,8 @@ class SearchService:
                 opened.searcher.close()
 
     def _searcher(self, root: LibraryRoot) -> Any:
-        from whoosh.scoring import BM25F
-
         from .store import IndexUnavailable, open_index
+        from .weighting import weighting
 
         dest = self.index_dir_for(root)
         opened = self._opened.get(root.name)
@@ -173,7 +172,7 @@ class SearchService:
             ix = open_index(dest)
         if opened is not None:
             self._forget(root.name)
-        searcher = ix.searcher(weighting=BM25F(B=0.5, K1=1.2))
+        searcher = ix.searcher(weighting=weighting())
         self._opened[root.name] = _Opened(dest, ix, searcher)
         return searcher
 
@@ -243,46 +242,45 @@ class SearchService:
         return SearchResult(text, total, corrected, hits_out)
 
     def _run(self, searcher: Any, q: Any, limit: int, cancel: CancelToken | None):
+        """(total, [(score, docnum, info)]) of the top ``limit`` documents.
+
+        Block-quality skipping is on: postings that cannot reach the top
+        ``limit`` are never scored. The total is then counted from the
+        posting lists' document ids alone (no scoring) when the page is full.
+        """
         from whoosh.collectors import TopCollector
 
-        collector = TopCollector(limit=max(1, limit), usequality=False)
+        from .counting import count_matches
+
+        collector = TopCollector(limit=max(1, limit), usequality=True)
         if cancel is not None:
             collector = _cancellable(collector, cancel)
         searcher.search_with_collector(q, collector)
         results = collector.results()
-        return len(results), [(hit.score, hit.docnum, hit["info"]) for hit in results]
+        top = [(hit.score, hit.docnum, hit["info"]) for hit in results]
+        total = len(top)
+        if len(top) >= max(1, limit):
+            _check(cancel)
+            total = max(total, count_matches(searcher, q))
+        return total, top
 
     def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
         from . import query as qm
 
         searcher = self._searcher(root)
         builder = qm.QueryBuilder(searcher.reader())
-        words = qm.highlight_words(pq)
-        for mode in ("and", "or"):
-            q = qm.build(builder, pq, prefix=typing, mode=mode)
-            if q is not None:
-                n, hits = self._run(searcher, q, limit, cancel)
-                if n:
-                    return n, None, hits, words
-            if mode == "and":
-                # Nothing found: try spelling corrections before loosening to "or".
-                fixed = self._corrections(builder, pq, typing)
-                if fixed:
-                    corr_q = qm.build(builder, pq, prefix=typing, mode="and", replacements=fixed)
-                    if corr_q is not None:
-                        n, hits = self._run(searcher, corr_q, limit, cancel)
-                        if n:
-                            return (
-                                n,
-                                _corrected_text(pq, fixed),
-                                hits,
-                                qm.highlight_words(pq, fixed),
-                            )
-            _check(cancel)
-        return 0, None, [], words
+        fixed = self._corrections(builder, pq, typing)
+        words = qm.highlight_words(pq, fixed)
+        plan = qm.build(builder, pq, prefix=typing, replacements=fixed)
+        if plan.query is None:
+            return 0, None, [], words
+        n, hits = self._run(searcher, plan.query, limit, cancel)
+        corrected = _corrected_text(pq, fixed) if fixed and n else None
+        return n, corrected, hits, words
 
     @staticmethod
     def _corrections(builder: Any, pq: Any, typing: bool) -> dict[str, str]:
+        """Words found nowhere in the index -> the closest indexed word."""
         from . import query as qm
         from . import text as tx
 
@@ -290,7 +288,7 @@ class SearchService:
         for i, chunk in enumerate(pq.words):
             if typing and pq.typing and i == len(pq.words) - 1:
                 continue  # still being typed
-            if builder.known(chunk) or qm.is_stop(chunk):
+            if qm.is_stop(chunk) or builder.known(chunk):
                 continue
             ws = tx.words(chunk)
             if len(ws) != 1:

@@ -409,7 +409,12 @@ def cold_start(data_dir: Path, queries: list[str], server: bool = False) -> list
 
     once(queries[0])
     if server:
-        time.sleep(4.0)  # let the spawned server open the index
+        from rbdesk.core.search import server as srv
+
+        path = srv.socket_path(data_dir)
+        deadline = time.monotonic() + 60
+        while path is not None and not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the spawned server listens once its indexes are open
     return [once(q) for q in queries]
 
 

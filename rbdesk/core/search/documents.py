@@ -159,7 +159,7 @@ def prepare(
         "key": relpath,
         "source": source,
         "names": names,
-        "body": list(tx.body_terms(body)),
+        "body": [t for t, _ in tx.body_terms(body)],
         "commands": command_terms,
         "tags": _keyword_terms(tags),
         "owner": _keyword_terms([owner] if owner else []),

@@ -46,7 +46,7 @@ ACRONYM_WEIGHT = 0.6  # a defined acronym's long form (or the reverse)
 MAX_ACRONYM_FORMS = 2
 # Coordination: a matching unit adds BONUS * idf; a word's own BM25 score is
 # about idf * (0..2.2), so a unit more mostly outranks a better tf.
-BONUS = 2.0
+BONUS = 1.0
 
 
 @dataclass
@@ -187,6 +187,30 @@ class _LazyBonusMatcher:
 _BonusMatcher = _LazyBonusMatcher()
 
 
+class PhraseCheck(wq.WrappingQuery):
+    """The child's documents whose text contains the words in this order.
+
+    Evaluated by :mod:`.engine`, which checks the best-scoring candidates'
+    files (the body field has no positions).
+    """
+
+    def __init__(self, child: wq.Query, words: list[str]) -> None:
+        super().__init__(child)
+        self.words = words
+
+    def __repr__(self) -> str:
+        return f"PhraseCheck({self.child!r}, {self.words!r})"
+
+    def _rewrap(self, child: wq.Query) -> wq.Query:
+        return PhraseCheck(child, self.words)
+
+
+def phrase_pattern(words: list[str]) -> re.Pattern[str]:
+    """Words in order, separated by anything that is not a word character."""
+    body = r"[\W_]+".join(re.escape(w) for w in words)
+    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])", re.IGNORECASE)
+
+
 def _leaf_readers(reader: Any) -> list[Any]:
     try:
         return [r for r, _ in reader.leaf_readers()]
@@ -251,7 +275,11 @@ class QueryBuilder:
         if key not in self._defs:
             found = self._iter_prefix("defs", key + "=", 50)
             ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-            self._defs[key] = [t[len(key) + 1 :] for t, _ in ranked[:MAX_ACRONYM_FORMS]]
+            forms: dict[tuple[str, ...], str] = {}
+            for t, _ in ranked:
+                lf = t[len(key) + 1 :]
+                forms.setdefault(tuple(tx.stem(w) for w in lf.split()), lf)
+            self._defs[key] = list(forms.values())[:MAX_ACRONYM_FORMS]
         return self._defs[key]
 
     # -- per-word alternatives ---------------------------------------------
@@ -299,7 +327,9 @@ class QueryBuilder:
             sq, sdf = self._term_alts(syn, SYNONYM_WEIGHT)
             qs.extend(sq)
             df = df or (sdf and max(1, sdf))
-        if whole.isalnum() and 2 <= len(whole) <= 8:
+        if whole.isalnum() and 2 <= len(whole) <= 8 and df <= max(20, self.doc_count // 50):
+            # a rare acronym the library defines: its long form too (a common
+            # one is already everywhere; expanding it would only cost time)
             for lf in self.definitions(whole):
                 q = self._words_and([w for w in lf.split() if w not in tx.STOP_WORDS], ACRONYM_WEIGHT)
                 if q is not None:
@@ -323,6 +353,11 @@ class QueryBuilder:
             alts.extend(qs)
             df = max(df, wdf)
         elif ws:
+            whole = tx.compact(chunk)  # "RUN-007" -> run007, "kube-pod-crash-looping"
+            n = self.doc_frequency("names", whole)
+            if n:
+                alts.append(wq.Term("names", whole, boost=FIELD_BOOSTS["names"] * 2))
+                df = max(df, n)
             subs = []
             for w in ws:
                 qs, wdf = self.word_alts(w)
@@ -376,9 +411,10 @@ class QueryBuilder:
         df = 0
         if all(self.has("names", t) for t in terms):
             qs.append(wq.Phrase("names", terms, boost=FIELD_BOOSTS["names"] * 1.5))
-        bterms = [tx.body_term(t) for t in terms]
+        bterms = tx.unique(tx.body_term(t) for t in terms)
         if all(self.has("body", t) for t in bterms):
-            qs.append(wq.Phrase("body", bterms, boost=FIELD_BOOSTS["body"] * 1.5))
+            body_and = wq.And([wq.Term("body", t, boost=FIELD_BOOSTS["body"] * 1.5) for t in bterms])
+            qs.append(PhraseCheck(body_and, [w.lower() for w in words]))
             df = min(self.doc_frequency("body", t) for t in bterms)
         q = _or(qs) if qs else None
         return Unit(" ".join(words), q, self.idf(df) if q is not None else 0.0)

@@ -17,7 +17,7 @@ from whoosh.analysis import SimpleAnalyzer
 from whoosh.system import pack_uint
 from whoosh.util.varints import varint
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 5
 
 # Two posting lists per query word, not ten: every name-like part of a runbook
 # (title, alert names, ids, file name, tags, owner, headings, defined acronyms)
@@ -36,15 +36,18 @@ NAME_WEIGHTS: dict[str, float] = {
     "dirs": 1.0,  # folder names of the path
 }
 # field -> boost used when the query is built.
-FIELD_BOOSTS: dict[str, float] = {"names": 2.0, "body": 1.0, "commands": 2.0}
+FIELD_BOOSTS: dict[str, float] = {"names": 1.0, "body": 1.0, "commands": 2.0}
 # BM25F per field: names take a larger K1 so that a title match (weight 6)
 # clearly beats a heading match (weight 2) before saturating.
-NAMES_K1 = 5.0
+NAMES_K1 = 2.0
 NAMES_B = 0.3
 BODY_K1 = 1.2
 BODY_B = 0.5
-# Fields with positions (phrase queries).
-PHRASE_FIELDS = ("names", "body")
+# Fields with positions (Whoosh phrase queries). The body has none: reading
+# a posting block unpickles its values, and body positions made every query
+# word's list several times slower to read (and the index bigger). A quoted
+# phrase is matched in the body by checking the best candidates' text.
+PHRASE_FIELDS = ("names",)
 # Spelling sources for "did you mean": names hold the unstemmed words.
 SPELLING_FIELDS = ("names",)
 
@@ -94,6 +97,19 @@ class VarintPositions(formats.Positions):
         return float(self.decode_frequency(valuestring))
 
 
+class WeightsOnly(formats.Frequency):
+    """Postings with ids and weights only: no per-posting value bytes at all."""
+
+    def fixed_value_size(self) -> int:  # type: ignore[override]
+        return 0
+
+    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
+        return 1
+
+    def decode_weight(self, valuestring: bytes) -> float:  # type: ignore[override]
+        return 1.0
+
+
 class TermsField(fields.FieldType):
     """A field whose value is a list of terms, (term, position) pairs or
     (term, position, weight) triples.
@@ -105,7 +121,7 @@ class TermsField(fields.FieldType):
     """
 
     def __init__(self, positions: bool = False, stored: bool = False) -> None:
-        fmt = VarintPositions() if positions else formats.Frequency()
+        fmt = VarintPositions() if positions else WeightsOnly()
         super().__init__(fmt, SimpleAnalyzer(), scorable=True, stored=stored)
         self.positions = positions
 
@@ -135,7 +151,7 @@ class TermsField(fields.FieldType):
                     counts[item] += 1
                     weights[item] += 1.0
             for term, n in counts.items():
-                yield term.encode("utf-8"), n, weights[term], pack_uint(n)
+                yield term.encode("utf-8"), n, weights[term], b""
 
 
 def build_schema() -> fields.Schema:
@@ -144,7 +160,7 @@ def build_schema() -> fields.Schema:
         source=fields.ID(stored=True),
         # Searched for every query word:
         names=TermsField(positions=True),
-        body=TermsField(positions=True),
+        body=TermsField(),
         # Searched only for a punctuated command token (--all-namespaces).
         commands=TermsField(),
         # Filters (tag:, owner:, severity:, alert:) only.

@@ -33,6 +33,7 @@ class _Opened:
     index_dir: Path
     ix: Any
     searcher: Any
+    engine: Any = None
 
 
 def _safe_name(name: str) -> str:
@@ -172,8 +173,17 @@ class SearchService:
             ix = open_index(dest)
         if opened is not None:
             self._forget(root.name)
+        from .engine import Engine
+        from .snippets import read_text
+
         searcher = ix.searcher(weighting=weighting())
-        self._opened[root.name] = _Opened(dest, ix, searcher)
+        base = Path(root.root)
+
+        def text_of(docnum: int) -> str:
+            info = searcher.stored_fields(docnum).get("info") or {}
+            return read_text(base / info.get("path", "")) if info.get("path") else ""
+
+        self._opened[root.name] = _Opened(dest, ix, searcher, Engine(searcher, text_of))
         return searcher
 
     def close(self) -> None:
@@ -241,28 +251,17 @@ class SearchService:
                 hits_out.append(self._hit(root, info, score, words, snippets, pq.words))
         return SearchResult(text, total, corrected, hits_out)
 
-    def _run(self, searcher: Any, q: Any, limit: int, cancel: CancelToken | None):
-        """(total, [(score, docnum, info)]) of the top ``limit`` documents.
+    def _run(self, root: LibraryRoot, q: Any, limit: int, cancel: CancelToken | None):
+        """(total, [(score, docnum, info)]) of the top ``limit`` documents (see .engine)."""
+        from .engine import Cancelled
 
-        Block-quality skipping is on: postings that cannot reach the top
-        ``limit`` are never scored. The total is then counted from the
-        posting lists' document ids alone (no scoring) when the page is full.
-        """
-        from whoosh.collectors import TopCollector
-
-        from .counting import count_matches
-
-        collector = TopCollector(limit=max(1, limit), usequality=True)
-        if cancel is not None:
-            collector = _cancellable(collector, cancel)
-        searcher.search_with_collector(q, collector)
-        results = collector.results()
-        top = [(hit.score, hit.docnum, hit["info"]) for hit in results]
-        total = len(top)
-        if len(top) >= max(1, limit):
-            _check(cancel)
-            total = max(total, count_matches(searcher, q))
-        return total, top
+        opened = self._opened[root.name]
+        try:
+            total, best = opened.engine.top(q, limit, cancel=cancel)
+        except Cancelled:
+            raise SearchCancelled() from None
+        stored = opened.searcher.stored_fields
+        return total, [(score, docnum, stored(docnum)["info"]) for score, docnum in best]
 
     def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
         from . import query as qm
@@ -274,7 +273,7 @@ class SearchService:
         plan = qm.build(builder, pq, prefix=typing, replacements=fixed)
         if plan.query is None:
             return 0, None, [], words
-        n, hits = self._run(searcher, plan.query, limit, cancel)
+        n, hits = self._run(root, plan.query, limit, cancel)
         corrected = _corrected_text(pq, fixed) if fixed and n else None
         return n, corrected, hits, words
 

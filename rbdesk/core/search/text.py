@@ -110,14 +110,32 @@ def word_terms(word: str) -> tuple[str, ...]:
     return (low, *parts)
 
 
+# Forms Porter leaves apart that on-call text uses for the same thing.
+_STEM_FIX = {
+    "sent": "send",
+    "broke": "break",
+    "broken": "break",
+    "ran": "run",
+    "lost": "lose",
+    "failur": "fail",
+    "hung": "hang",
+    "stuck": "stick",
+}
+
+
 @lru_cache(maxsize=262144)
 def stem(word: str) -> str:
     """Porter stem of a lower-case word (cached; digits stay as they are)."""
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 3 or not word.isalpha():
+        return word
+    if word in _STEM_FIX:
+        return _STEM_FIX[word]
+    if len(word) < 4:
         return word
     from whoosh.lang.porter import stem as porter
 
-    return porter(word)
+    s = porter(word)
+    return _STEM_FIX.get(s, s)
 
 
 def words(text: str) -> list[str]:
@@ -239,7 +257,10 @@ def _name_word_terms(word: str) -> tuple[tuple[str, int], ...]:
         if s != part:
             out.append((s, i))
         if 0 < i < n - 1:
-            out.append(("".join(parts[i:]), i))  # "crashlooping", "podcrashlooping"
+            join = "".join(parts[i:])  # "crashlooping", "podcrashlooping"
+            out.append((join, i))
+            if stem(join) != join:
+                out.append((stem(join), i))
     return tuple(dict.fromkeys(out))
 
 

@@ -20,6 +20,7 @@ through Whoosh's own matcher).
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 import math
 from collections import OrderedDict
 from typing import Any
@@ -79,6 +80,7 @@ class Engine:
         self._postings: OrderedDict[tuple[str, str], list[tuple[list[int], list[float]]]] = (
             OrderedDict()
         )
+        self._idsets: dict[tuple[str, str, str], frozenset[int]] = {}
         self._deleted = [
             (leaf.deleted_docs_set if leaf.has_deletions() else frozenset()) for leaf, _ in self.leaves
         ]
@@ -139,81 +141,175 @@ class Engine:
         return self.searcher.idf(fieldname, term)
 
     # -- evaluation -----------------------------------------------------------
-    def term_scores(self, q: wq.Term) -> dict[int, float]:
-        fieldname, term = q.fieldname, q.text
-        out: dict[int, float] = {}
-        lists = self.postings(fieldname, term)
-        if not self.searcher.schema[fieldname].scorable:  # ids, filters: the weight
-            for li, (ids, weights) in enumerate(lists):
+    def term_ids(self, fieldname: str, term: str) -> frozenset[int]:
+        """Global docnums of one posting list (deleted documents left out)."""
+        key = ("ids", fieldname, term)
+        hit = self._idsets.get(key)
+        if hit is None:
+            out: set[int] = set()
+            for li, (ids, _w) in enumerate(self.postings(fieldname, term)):
                 off, deleted = self.leaves[li][1], self._deleted[li]
-                for d, w in zip(ids, weights):
-                    if d not in deleted:
-                        out[d + off] = q.boost * w
-            return out
-        b, k1 = _PARAMS.get(fieldname, DEFAULT_PARAMS)
-        c = self.idf(fieldname, term) * (k1 + 1) * q.boost
-        norms = self.norms(fieldname) if any(ids for ids, _ in lists) else []
+                if off:
+                    out.update(d + off for d in ids)
+                else:
+                    out.update(ids)
+                if deleted:
+                    out.difference_update(d + off for d in deleted)
+            hit = frozenset(out)
+            if len(self._idsets) > POSTINGS_CACHE:
+                self._idsets.clear()
+            self._idsets[key] = hit
+        return hit
+
+    def add_term(
+        self,
+        q: wq.Term,
+        acc: dict[int, float],
+        scale: float = 1.0,
+        restrict: set[int] | frozenset[int] | dict | None = None,
+    ) -> None:
+        """acc[doc] += score of q (times scale); only docs in restrict, if given."""
+        fieldname, term = q.fieldname, q.text
+        lists = self.postings(fieldname, term)
+        if not any(ids for ids, _ in lists):
+            return
+        get = acc.get
+        if not self.searcher.schema[fieldname].scorable:  # ids, filters: the weight
+            c, k1, norms = q.boost * scale, None, None
+        else:
+            b, k1 = _PARAMS.get(fieldname, DEFAULT_PARAMS)
+            c = self.idf(fieldname, term) * (k1 + 1) * q.boost * scale
+            norms = self.norms(fieldname)
         for li, (ids, weights) in enumerate(lists):
             if not ids:
                 continue
             off = self.leaves[li][1]
-            norm = norms[li]
             deleted = self._deleted[li]
+            norm = norms[li] if norms is not None else None
+            if restrict is not None and len(restrict) * 8 < len(ids):
+                # few candidates: look each one up (ids are sorted) instead of a full scan
+                hi = off + len(norm or ()) if norm is not None else None
+                for g in restrict:
+                    d = g - off
+                    if d < 0 or (hi is not None and g >= hi):
+                        continue
+                    i = bisect_left(ids, d)
+                    if i < len(ids) and ids[i] == d and d not in deleted:
+                        w = weights[i]
+                        acc[g] = get(g, 0.0) + (c * w / (w + norm[d]) if norm is not None else c * w)
+                continue
+            if norm is None:
+                for d, w in zip(ids, weights):
+                    g = d + off
+                    if (restrict is None or g in restrict) and d not in deleted:
+                        acc[g] = get(g, 0.0) + c * w
+                continue
+            if restrict is None and not deleted:
+                for d, w in zip(ids, weights):
+                    g = d + off
+                    acc[g] = get(g, 0.0) + c * w / (w + norm[d])
+                continue
             for d, w in zip(ids, weights):
-                if deleted and d in deleted:
-                    continue
-                out[d + off] = c * w / (w + norm[d])
-        return out
+                g = d + off
+                if (restrict is None or g in restrict) and d not in deleted:
+                    acc[g] = get(g, 0.0) + c * w / (w + norm[d])
 
-    def scores(self, q: wq.Query, cancel: Any = None) -> dict[int, float]:
-        from .query import Bonus, PhraseCheck, phrase_pattern
+    def ids(self, q: wq.Query) -> set[int] | frozenset[int]:
+        """The documents q matches, from id sets alone (set operations in C)."""
+        from .query import Bonus, PhraseCheck
+
+        if isinstance(q, wq.Term):
+            return self.term_ids(q.fieldname, q.text)
+        if isinstance(q, PhraseCheck):
+            return set(self.scores(q))
+        if isinstance(q, Bonus):
+            return self.ids(q.child)
+        if isinstance(q, wq.Or):
+            out: set[int] = set()
+            for sub in q.subqueries:
+                out |= self.ids(sub)
+            return out
+        if isinstance(q, wq.And):
+            acc: set[int] | frozenset[int] | None = None
+            for sub in sorted(q.subqueries, key=lambda x: isinstance(x, PhraseCheck)):
+                got = self.ids(sub)
+                acc = got if acc is None else acc & got
+                if not acc:
+                    return set()
+            return acc if acc is not None else set()
+        return set(self.scores(q))
+
+    def add(
+        self,
+        q: wq.Query,
+        acc: dict[int, float],
+        scale: float = 1.0,
+        restrict: set[int] | frozenset[int] | dict | None = None,
+        cancel: Any = None,
+    ) -> None:
+        """acc[doc] += q's score (times scale) for every doc q matches (in restrict)."""
+        from .query import Bonus, PhraseCheck
 
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         if isinstance(q, wq.Term):
-            return self.term_scores(q)
+            self.add_term(q, acc, scale, restrict)
+            return
+        if isinstance(q, wq.Or) and not isinstance(q, wq.And):
+            for sub in q.subqueries:
+                self.add(sub, acc, scale * q.boost, restrict, cancel)
+            return
+        got = self.scores(q, restrict, cancel)
+        get = acc.get
+        for d, sc in got.items():
+            acc[d] = get(d, 0.0) + sc * scale
+
+    def scores(
+        self, q: wq.Query, restrict: set[int] | frozenset[int] | dict | None = None, cancel: Any = None
+    ) -> dict[int, float]:
+        """{doc: score} for q (only docs in restrict, when given)."""
+        from .query import Bonus, PhraseCheck, phrase_pattern
+
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        out: dict[int, float] = {}
+        if isinstance(q, wq.Term) or (isinstance(q, wq.Or) and not isinstance(q, wq.And)):
+            self.add(q, out, 1.0, restrict, cancel)
+            return out
         if isinstance(q, Bonus):
-            got = self.scores(q.child, cancel)
+            got = self.scores(q.child, restrict, cancel)
             bonus = q.bonus
-            return {d: s + bonus for d, s in got.items()}
+            return {d: sc + bonus for d, sc in got.items()}
         if isinstance(q, PhraseCheck):
-            got = self.scores(q.child, cancel)
+            got = self.scores(q.child, restrict, cancel)
             if self.text_of is None:
                 return got
             pattern = phrase_pattern(q.words)
             best = heapq.nlargest(PHRASE_CHECKS, got.items(), key=lambda kv: (kv[1], -kv[0]))
-            out = {}
-            for d, s in best:
+            for d, sc in best:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 if pattern.search(self.text_of(d)):
-                    out[d] = s
+                    out[d] = sc
             return out
-        if isinstance(q, wq.Or):
-            parts = sorted((self.scores(s, cancel) for s in q.subqueries), key=len, reverse=True)
-            if not parts:
-                return {}
-            acc = dict(parts[0])
-            get = acc.get
-            for p in parts[1:]:
-                for d, s in p.items():
-                    acc[d] = get(d, 0.0) + s
-            if q.boost != 1.0:
-                acc = {d: s * q.boost for d, s in acc.items()}
-            return acc
         if isinstance(q, wq.And):
-            parts = sorted((self.scores(s, cancel) for s in q.subqueries), key=len)
-            if not parts:
+            # rarest part first; the others are only scored on its documents
+            subs = sorted(q.subqueries, key=lambda x: len(self.ids(x)))
+            if not subs:
                 return {}
-            acc = dict(parts[0])
-            for p in parts[1:]:
-                acc = {d: s + p[d] for d, s in acc.items() if d in p}
-                if not acc:
+            cand: dict[int, float] = self.scores(subs[0], restrict, cancel)
+            for sub in subs[1:]:
+                if not cand:
                     return {}
+                part = self.scores(sub, cand, cancel)
+                cand = {d: sc + part[d] for d, sc in cand.items() if d in part}
             if q.boost != 1.0:
-                acc = {d: s * q.boost for d, s in acc.items()}
-            return acc
-        return self._whoosh_scores(q)
+                cand = {d: sc * q.boost for d, sc in cand.items()}
+            return cand
+        got = self._whoosh_scores(q)
+        if restrict is not None:
+            got = {d: sc for d, sc in got.items() if d in restrict}
+        return got
 
     def _whoosh_scores(self, q: wq.Query) -> dict[int, float]:
         """Any other query (phrases): Whoosh's own matcher, per segment."""
@@ -239,11 +335,9 @@ class Engine:
         cancel: Any = None,
     ) -> tuple[int, list[tuple[float, int]]]:
         """(number of matching documents, [(score, docnum)] best first)."""
-        acc = self.scores(q, cancel)
-        if allowed is not None:
-            acc = {d: s for d, s in acc.items() if d in allowed}
+        acc = self.scores(q, allowed, cancel)
         best = heapq.nlargest(max(1, limit), acc.items(), key=lambda kv: (kv[1], -kv[0]))
-        return len(acc), [(s, d) for d, s in best]
+        return len(acc), [(sc, d) for d, sc in best]
 
 
 def _lengths_column() -> Any:

@@ -238,6 +238,9 @@ class QueryBuilder:
         except Exception:
             self.doc_count = 1
         self._defs: dict[str, list[str]] = {}
+        # also match an identifier's parts when its whole form is indexed
+        # (a second pass when the exact name found fewer hits than the page)
+        self.widen = False
 
     # -- terms --------------------------------------------------------------
     def has(self, fieldname: str, term: str) -> bool:
@@ -317,9 +320,12 @@ class QueryBuilder:
         terms = tx.word_terms(word)
         whole = terms[0]
         qs, df = self._term_alts(whole)
-        if len(terms) > 1 and not qs:
+        if len(terms) > 1 and (not qs or self.widen):
             # an identifier nobody writes as one word: its parts, all of them
-            parts_q = self._words_and(list(terms[1:]), 0.8)
+            parts = list(terms[1:])
+            if qs:  # widening: the telling parts only (not "t", "4" of ...T4)
+                parts = [t for t in parts if len(t) > 1 and not t.isdigit()] or parts
+            parts_q = self._words_and(parts, 0.3 if qs else 0.8)
             if parts_q is not None:
                 qs.append(parts_q)
                 df = max(df, 1)
@@ -379,6 +385,8 @@ class QueryBuilder:
         df = 0
         fields = ("names", "body") if body else ("names",)
         for f in fields:
+            if f == "body" and len(qs) >= MAX_PREFIX_TERMS // 2:
+                break  # names answer the keystroke; the body waits for Enter/pause
             found = self._iter_prefix(f, prefix, MAX_PREFIX_SCAN)
             if f == "body":
                 bt = tx.body_term(prefix)

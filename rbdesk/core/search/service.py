@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .store import BuildProgress, BuildStats
 
 FINGERPRINT_TTL = 30.0  # s a folder root's file-list hash is trusted (then refreshed aside)
-CANCEL_CHECK_EVERY = 256  # matched documents between two cancel checks
 
 
 class CancelToken(Protocol):
@@ -248,7 +247,7 @@ class SearchService:
             hits_out: list[SearchHit] = []
             for score, root, _docnum, info in found[:limit]:
                 _check(cancel)
-                hits_out.append(self._hit(root, info, score, words, snippets, pq.words))
+                hits_out.append(self._hit(root, info, score, words, snippets, pq.words, typing))
         return SearchResult(text, total, corrected, hits_out)
 
     def _run(self, root: LibraryRoot, q: Any, limit: int, cancel: CancelToken | None):
@@ -265,6 +264,7 @@ class SearchService:
 
     def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
         from . import query as qm
+        from . import text as tx
 
         searcher = self._searcher(root)
         builder = qm.QueryBuilder(searcher.reader())
@@ -274,6 +274,17 @@ class SearchService:
         if plan.query is None:
             return 0, None, [], words
         n, hits = self._run(root, plan.query, limit, cancel)
+        if (
+            n < limit
+            and not typing
+            and any(len(tx.word_terms(w)) > 1 for c in pq.words for w in tx.words(c))
+        ):
+            # an exact identifier found fewer runbooks than the page holds: its
+            # parts ("kube pod crash looping") fill the rest, ranked below it
+            builder.widen = True
+            wide = qm.build(builder, pq, prefix=typing, replacements=fixed)
+            if wide.query is not None:
+                n, hits = self._run(root, wide.query, limit, cancel)
         corrected = _corrected_text(pq, fixed) if fixed and n else None
         return n, corrected, hits, words
 
@@ -305,8 +316,9 @@ class SearchService:
         words: list[str],
         snippets: bool,
         query_chunks: list[str],
+        typing: bool = False,
     ) -> SearchHit:
-        from .snippets import locate
+        from .snippets import locate, locate_by_headings
         from .text import compact
 
         preferred = None
@@ -318,14 +330,19 @@ class SearchService:
             if compact(name) in wanted and anchor:
                 preferred = (section, anchor)
                 break
-        section, anchor, snippet = locate(
-            Path(root.root) / info["path"],
-            info.get("sections", []),
-            words,
-            info.get("title", ""),
-            want_snippet=snippets,
-            preferred=preferred,
-        )
+        if typing and not snippets:
+            section, anchor, snippet = locate_by_headings(
+                info.get("sections", []), words, info.get("title", ""), preferred
+            )
+        else:
+            section, anchor, snippet = locate(
+                Path(root.root) / info["path"],
+                info.get("sections", []),
+                words,
+                info.get("title", ""),
+                want_snippet=snippets,
+                preferred=preferred,
+            )
         return SearchHit(
             source=root.name,
             path=info["path"],
@@ -406,17 +423,3 @@ def _corrected_text(pq: Any, fixed: dict[str, str]) -> str:
 def _check(cancel: CancelToken | None) -> None:
     if cancel is not None and cancel.is_set():
         raise SearchCancelled()
-
-
-def _cancellable(child: Any, cancel: CancelToken) -> Any:
-    from whoosh.collectors import WrappingCollector
-
-    class CancellableCollector(WrappingCollector):
-        def collect_matches(self) -> None:
-            inner = self.child
-            for n, docnum in enumerate(inner.matches()):
-                if n % CANCEL_CHECK_EVERY == 0 and cancel.is_set():
-                    raise SearchCancelled()
-                inner.collect(docnum)
-
-    return CancellableCollector(child)

@@ -578,7 +578,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for case in args.cases.split(","):
             if case == "real" and shared is None:
-                print("skipping the real case: no shared corpora (set RBDESK_SHARED)", file=sys.stderr)
+                print(
+                    "skipping the real case: no shared corpora (set RBDESK_SHARED)", file=sys.stderr
+                )
                 continue
             for size in [int(s) for s in args.sizes.split(",")]:
                 print(f"== {case} {size} runbooks (cpus: {os.cpu_count()})", file=sys.stderr)

@@ -119,7 +119,9 @@ def prepare(
     command_terms: list[str] = []
     for c in rb.commands:
         if c.kind in _COMMAND_KINDS:
-            command_terms.extend(t for t in tx.command_terms(c.clean or c.text) if not tx.WORD_RE.fullmatch(t))
+            command_terms.extend(
+                t for t in tx.command_terms(c.clean or c.text) if not tx.WORD_RE.fullmatch(t)
+            )
     for code in rb.inline_code:
         command_terms.extend(t for t in tx.command_terms(code) if not tx.WORD_RE.fullmatch(t))
     path_words = path_text(relpath)

@@ -14,9 +14,9 @@ unit that matches adds a coordination bonus proportional to its IDF
 (:class:`Bonus`), so documents matching all the words rank first, then those
 matching the rarer words. A unit is a handful of posting lists: the word in
 the weighted ``names`` field (and its stem), its stem in ``body``, plus
-defined-acronym expansions and on-call synonyms. All ``Or`` nodes are binary
-union trees so Whoosh's block-quality skipping (``TopCollector(usequality=True)``,
-``UnionMatcher.replace``) prunes postings that cannot reach the top k.
+defined-acronym expansions and on-call synonyms. The query tree is evaluated
+term-at-a-time by :mod:`.engine` (Whoosh's matchers stay usable: ``Bonus``
+has one, and ``_Or`` is a binary union tree so block-quality skipping works).
 
 While typing, the last word is a prefix expanded over at most
 ``MAX_PREFIX_TERMS`` lexicon entries per field (most frequent first, at most
@@ -337,7 +337,9 @@ class QueryBuilder:
             # a rare acronym the library defines: its long form too (a common
             # one is already everywhere; expanding it would only cost time)
             for lf in self.definitions(whole):
-                q = self._words_and([w for w in lf.split() if w not in tx.STOP_WORDS], ACRONYM_WEIGHT)
+                q = self._words_and(
+                    [w for w in lf.split() if w not in tx.STOP_WORDS], ACRONYM_WEIGHT
+                )
                 if q is not None:
                     qs.append(q)
                     df = df or 1
@@ -421,7 +423,9 @@ class QueryBuilder:
             qs.append(wq.Phrase("names", terms, boost=FIELD_BOOSTS["names"] * 1.5))
         bterms = tx.unique(tx.body_term(t) for t in terms)
         if all(self.has("body", t) for t in bterms):
-            body_and = wq.And([wq.Term("body", t, boost=FIELD_BOOSTS["body"] * 1.5) for t in bterms])
+            body_and = wq.And(
+                [wq.Term("body", t, boost=FIELD_BOOSTS["body"] * 1.5) for t in bterms]
+            )
             qs.append(PhraseCheck(body_and, [w.lower() for w in words]))
             df = min(self.doc_frequency("body", t) for t in bterms)
         q = _or(qs) if qs else None
@@ -504,15 +508,9 @@ def content_chunks(pq: ParsedQuery, replacements: dict[str, str] | None = None) 
     replacements = replacements or {}
     chunks = [replacements.get(w, w) for w in pq.words]
     question = tx.is_question([w for c in chunks for w in tx.words(c)])
-    keep = [
-        c
-        for c in chunks
-        if not all(tx.is_function_word(w, question) for w in tx.words(c))
-    ]
+    keep = [c for c in chunks if not all(tx.is_function_word(w, question) for w in tx.words(c))]
     if not keep and not pq.phrases:
-        keep = chunks
-    if keep and pq.typing and chunks and keep[-1] is not chunks[-1] and chunks[-1] not in keep:
-        pass  # the word being typed was a function word: it stays dropped
+        keep = chunks  # "the", "how to": search the words themselves
     return keep
 
 
@@ -525,7 +523,11 @@ def build(
     body: bool = True,
 ) -> Plan:
     """One ranked query for the parsed input: an Or of units with coordination
-    bonuses, And-ed with the filters. ``query`` is None when nothing can match."""
+    bonuses, And-ed with the filters. ``query`` is None when nothing can match.
+
+    Words that match nothing never narrow the filters to everything: a query
+    whose every word and phrase is unknown finds nothing.
+    """
     replacements = replacements or {}
     chunks = [replacements.get(w, w) for w in pq.words]
     question = tx.is_question([w for c in chunks for w in tx.words(c)])
@@ -545,27 +547,18 @@ def build(
         units.extend(builder.reverse_acronyms(keep))
     live = [u for u in units if u.query is not None]
     filters = [builder.filter_query(n, v) for n, v in pq.filters]
-    if pq.phrases and any(u.query is None for u in units[len(units) - len(pq.phrases) :]):
-        pass
-    main: wq.Query | None
+    main: wq.Query | None = None
     if len(live) == 1:
         main = live[0].query
     elif live:
         main = _Or([Bonus(u.query, BONUS * u.idf) for u in live])
-    else:
-        main = None
-    if pq.phrases and not pq.words:
-        # a phrase-only query is exact: a phrase that matches nothing finds nothing
-        if any(u.query is None for u in units):
-            main = None
-            filters = filters if not units else []
-            if not filters:
-                return Plan(None, units)
+    if pq.phrases and not pq.words and any(u.query is None for u in units):
+        return Plan(None, units)  # a phrase-only query is exact
+    if (pq.words or pq.phrases) and main is None:
+        return Plan(None, units)
     parts = ([main] if main is not None else []) + filters
     if not parts:
         return Plan(None, units)
-    if (pq.words or pq.phrases) and main is None:
-        return Plan(None, units)  # words that match nothing narrow filters to nothing
     q = parts[0] if len(parts) == 1 else wq.And(parts)
     return Plan(q, units)
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from whoosh import fields, formats
 from whoosh.analysis import SimpleAnalyzer
-from whoosh.system import pack_uint
 from whoosh.util.varints import varint
 
 FORMAT_VERSION = 5

@@ -44,7 +44,9 @@ QUESTION_WORDS = frozenset(
     doesn't isn't aren't""".split()
 )
 # Only dropped when they start a query or follow a question word.
-_QUESTION_LEAD = frozenset("how what why where which who when is are do does did can should".split())
+_QUESTION_LEAD = frozenset(
+    "how what why where which who when is are do does did can should".split()
+)
 
 # What on-call engineers type vs what runbooks say: a query word also matches
 # these words (at a lower weight). Single index terms only; kept small and
@@ -178,7 +180,7 @@ def _acronym_letters(acr: str) -> str | None:
 
 
 def _acronym_key(acr: str) -> str:
-    """"PRs" -> "pr", "KEP" -> "kep"."""
+    """ "PRs" -> "pr", "KEP" -> "kep"."""
     return acr[:-1].lower() if acr.endswith("s") and acr[:-1].isupper() else acr.lower()
 
 

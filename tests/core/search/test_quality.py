@@ -97,23 +97,38 @@ KC_QUERIES: list[tuple[str, str]] = [
     ("how do I become a kubernetes member", C + "community-membership.md"),
     ("who can approve my pull request", C + "contributors/guide/owners.md"),
     ("what is a CRI", C + "contributors/devel/sig-node/container-runtime-interface.md"),
-    ("test fails sometimes but passes on retry", C + "contributors/devel/sig-testing/flaky-tests.md"),
+    (
+        "test fails sometimes but passes on retry",
+        C + "contributors/devel/sig-testing/flaky-tests.md",
+    ),
     ("backport a fix to a release branch", C + "contributors/devel/sig-release/cherry-picks.md"),
-    ("turn a new feature off when it breaks", C + "contributors/devel/sig-architecture/feature-gates.md"),
+    (
+        "turn a new feature off when it breaks",
+        C + "contributors/devel/sig-architecture/feature-gates.md",
+    ),
     ("how to report a security vulnerability", C + "SECURITY.md"),
     ("sign the contributor license agreement", C + "CLA.md"),
     ("request a new slack channel", C + "communication/slack-guidelines.md"),
     ("zoom meeting host moderation", C + "communication/zoom-guidelines.md"),
     ("pprof cpu profile of the apiserver", C + "contributors/devel/sig-scalability/profiling.md"),
     ("add a field to an existing api", C + "contributors/devel/sig-architecture/api_changes.md"),
-    ("kubectl apply merge patch of lists", C + "contributors/devel/sig-api-machinery/strategic-merge-patch.md"),
-    ("run integration tests against a local etcd", C + "contributors/devel/sig-testing/integration-tests.md"),
+    (
+        "kubectl apply merge patch of lists",
+        C + "contributors/devel/sig-api-machinery/strategic-merge-patch.md",
+    ),
+    (
+        "run integration tests against a local etcd",
+        C + "contributors/devel/sig-testing/integration-tests.md",
+    ),
     ("good first issue label", C + "contributors/guide/help-wanted.md"),
     ("which changes need a release note", C + "contributors/guide/release-notes.md"),
     ("keep my fork in sync with upstream", C + "contributors/guide/github-workflow.md"),
     ("triage incoming issues", C + "contributors/guide/issue-triage.md"),
     ("what counts as a flake", C + "contributors/devel/sig-testing/flaky-tests.md"),
-    ("how should components write log messages", C + "contributors/devel/sig-instrumentation/logging.md"),
+    (
+        "how should components write log messages",
+        C + "contributors/devel/sig-instrumentation/logging.md",
+    ),
 ]
 
 
@@ -178,7 +193,9 @@ def test_quality_top_3_and_first(corpus_service, community_service, samples_serv
     print(f"\nsearch quality over {n} queries: top-3 {top3:.1%}, first {first:.1%}")
     for q, expected, r, top in ranked:
         if r != 0:
-            print(f"  {'not first' if r is not None else 'MISS'}: {q!r} expected {expected}, got {top}")
+            print(
+                f"  {'not first' if r is not None else 'MISS'}: {q!r} expected {expected}, got {top}"
+            )
     misses = [(q, e, top) for q, e, r, top in ranked if r is None]
     assert top3 >= 0.97, misses
     assert first >= 0.90

@@ -38,7 +38,7 @@ from .schema import BODY_B, BODY_K1, NAMES_B, NAMES_K1
 _PARAMS = {"names": (NAMES_B, NAMES_K1), "body": (BODY_B, BODY_K1)}
 DEFAULT_PARAMS = (BODY_B, BODY_K1)
 POSTINGS_CACHE = 384  # posting lists kept decoded (the next keystroke reuses them)
-PHRASE_CHECKS = 400  # best candidates whose text is read to confirm a body phrase
+PHRASE_CHECKS = 200  # best candidates whose text is read to confirm a body phrase
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 
@@ -280,7 +280,7 @@ class Engine:
         cancel: Any = None,
     ) -> dict[int, float]:
         """{doc: score} for q (only docs in restrict, when given)."""
-        from .query import Bonus, PhraseCheck, phrase_pattern
+        from .query import Bonus, PhraseCheck, has_phrase, phrase_pattern
 
         if cancel is not None and cancel.is_set():
             raise Cancelled()
@@ -301,7 +301,7 @@ class Engine:
             for d, sc in best:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                if pattern.search(self.text_of(d)):
+                if has_phrase(pattern, self.text_of(d)):
                     out[d] = sc
             return out
         if isinstance(q, wq.And):

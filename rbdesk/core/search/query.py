@@ -206,9 +206,22 @@ class PhraseCheck(wq.WrappingQuery):
 
 
 def phrase_pattern(words: list[str]) -> re.Pattern[str]:
-    """Words in order, separated by anything that is not a word character."""
-    body = r"[\W_]+".join(re.escape(w) for w in words)
-    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])", re.IGNORECASE)
+    """Lower-case words in order, separated by anything but letters and digits.
+
+    Match it against lower-cased text with :func:`has_phrase` (the pattern
+    starts with a literal, so ``re`` scans for it at C speed).
+    """
+    body = r"[\W_]+".join(re.escape(w.lower()) for w in words)
+    return re.compile(body + r"(?![^\W_])")
+
+
+def has_phrase(pattern: re.Pattern[str], text: str) -> bool:
+    low = text.lower()
+    for m in pattern.finditer(low):
+        i = m.start()
+        if i == 0 or not low[i - 1].isalnum():
+            return True
+    return False
 
 
 def _leaf_readers(reader: Any) -> list[Any]:
@@ -485,9 +498,25 @@ class QueryBuilder:
                 for t, n in cands.items()
                 if t not in tx.STOP_WORDS and (len(w) > 4 or len(t) == len(w))
             }
+            # an indexed stem ("failov") stands for its surface word ("failover")
+            for t in list(cands):
+                st = tx.stem(t)
+                if t in cands and st != t and st in cands:
+                    cands[t] += cands.pop(st)
             if cands:
-                return max(sorted(cands), key=lambda t: cands[t])
+                best = max(sorted(cands), key=lambda t: cands[t])
+                return self._surface(best)
         return None
+
+    def _surface(self, term: str) -> str:
+        """A word to show for an indexed term: body terms are stems ("databas"),
+        so the shortest name word they start ("database") stands in."""
+        if self.has("names", term):
+            return term
+        found = [t for t in self._iter_prefix("names", term, 200) if t.isalpha()]
+        if found:
+            return min(found, key=lambda t: (len(t), t))
+        return term
 
 
 @dataclass

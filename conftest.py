@@ -12,6 +12,7 @@ os.environ["RBDESK_SEARCH_SERVER"] = "0"
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent
+# ../shared next to a clone, or ../../shared next to a worktree folder.
 SHARED = next(
     (p for p in (REPO_ROOT.parent / "shared", REPO_ROOT.parent.parent / "shared") if p.is_dir()),
     REPO_ROOT.parent / "shared",

@@ -14,8 +14,10 @@ API (for the CLI and the GUI)::
 
 * One hit per runbook, best first, with the best matching section and its
   anchor; snippets mark matched words with « ». ``total`` counts matching
-  runbooks before ``limit``; ``corrected`` is the query that was run when the
-  raw one found nothing and spelling correction did (else None).
+  runbooks before ``limit`` (any content word matching counts: runbooks with
+  all the words rank first, partial matches fill the page); ``corrected`` is
+  the query that was run when a word was found nowhere in the index and
+  spelling correction replaced it (else None).
 * Per keystroke: call ``prefix_search`` from a worker thread and pass a
   ``cancel`` object with ``is_set()`` (a ``threading.Event``); setting it makes
   the running call raise :class:`SearchCancelled` promptly. The last word is

@@ -12,13 +12,13 @@ import hashlib
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from rbdesk.core.runbook.commands import NON_COMMAND_KINDS
 from rbdesk.core.search import text as tx
 
 if TYPE_CHECKING:
     from rbdesk.core.runbook.model import Runbook
 
 # Command kinds whose text is worth indexing as commands (not output/diagrams).
-_COMMAND_KINDS = {"shell", "sql", "query", "config", "other"}
 
 
 def digest_bytes(data: bytes) -> str:
@@ -68,6 +68,36 @@ def path_text(relpath: str) -> str:
     return " ".join([*p.parent.parts, name])
 
 
+def _name_items(
+    parts: list[tuple[str, list[str]]],
+) -> list[tuple[str, int, float]]:
+    """(term, position, weight) for the names field, from (source, texts) pairs.
+
+    Every text gets its own position range (no phrase across two headings);
+    its terms are weighted by :data:`~.schema.NAME_WEIGHTS` of its source.
+    """
+    from rbdesk.core.search.schema import NAME_WEIGHTS
+
+    out: list[tuple[str, int, float]] = []
+    pos = 0
+    for source, texts in parts:
+        weight = NAME_WEIGHTS[source]
+        for text in texts:
+            last = pos
+            for t, p in tx.name_terms(text):
+                out.append((t, pos + p, weight))
+                last = max(last, pos + p)
+            pos = last + 2
+    return out
+
+
+def _compact_items(values: list[str], source: str) -> list[tuple[str, int, float]]:
+    """Whole names as one compact term (KubePodCrashLooping -> kubepodcrashlooping)."""
+    from rbdesk.core.search.schema import NAME_WEIGHTS
+
+    return [(tx.compact(v), 0, NAME_WEIGHTS[source]) for v in values if tx.compact(v)]
+
+
 def prepare(
     rb: Runbook, relpath: str, source: str, digest: str, nav_title: str | None = None
 ) -> dict[str, Any]:
@@ -83,21 +113,37 @@ def prepare(
     last_tested = _meta(rb, "last_tested", "last tested", "lasttested")
     ids = _as_list(rb.meta.get("id")) + _as_list(rb.meta.get("ids"))
     tags = _as_list(rb.meta.get("tags")) + _as_list(rb.meta.get("categories"))
+    body = rb.body or ""
+    acros = tx.acronyms(body)
 
-    alert_terms = [t for t, _ in tx.name_terms("  ".join(alert_names))]
-    alert_terms += [tx.compact(a) for a in alert_names]
     command_terms: list[str] = []
     for c in rb.commands:
-        if c.kind in _COMMAND_KINDS:
-            command_terms.extend(tx.command_terms(c.clean or c.text))
+        if c.kind not in NON_COMMAND_KINDS:  # output and diagrams are no commands
+            command_terms.extend(
+                t for t in tx.command_terms(c.clean or c.text) if not tx.WORD_RE.fullmatch(t)
+            )
     for code in rb.inline_code:
-        command_terms.extend(tx.command_terms(code))
-    heading_terms: list[tuple[str, int]] = []
-    offset = 0
-    for h in headings:
-        for t, p in tx.name_terms(h):
-            heading_terms.append((t, p + offset))
-        offset = (heading_terms[-1][1] + 2) if heading_terms else 0  # no phrase across headings
+        command_terms.extend(t for t in tx.command_terms(code) if not tx.WORD_RE.fullmatch(t))
+    path_words = path_text(relpath)
+    rel_dirs = PurePosixPath(relpath).parent.parts
+    dirs = list(rel_dirs)
+    file_name = path_words[len(" ".join(rel_dirs)) :].strip() if rel_dirs else path_words
+    names = _name_items(
+        [
+            ("title", [title]),
+            ("alerts", alert_names),
+            ("ids", ids),
+            ("file", [file_name]),
+            ("tags", tags),
+            ("owner", [owner] if owner else []),
+            ("acronyms", [f"{a} {lf}" for a, lf in acros]),
+            ("headings", headings),
+            ("dirs", dirs),
+        ]
+    )
+    names += _compact_items([title], "title") + _compact_items(alert_names, "alerts")
+    names += _compact_items(ids, "ids")
+    defs = [f"{a}={lf}" for a, lf in acros] + [f"~{lf}={a}" for a, lf in acros]
     info = {
         "title": title,
         "path": relpath,
@@ -108,20 +154,20 @@ def prepare(
         "sections": [[s.title, s.anchor, s.line, s.level] for s in rb.sections],
         "alerts": [[a.name, a.section, a.anchor] for a in rb.alerts],
     }
-    body = rb.body or ""
+    alert_terms = [tx.compact(a) for a in alert_names] + [
+        w.lower() for a in alert_names for w in tx.words(a)
+    ]
     return {
         "key": relpath,
         "source": source,
-        "title": list(tx.name_terms(title)),
-        "alerts": alert_terms,
-        "ids": _keyword_terms(ids),
+        "names": names,
+        "body": [t for t, _ in tx.body_terms(body)],
+        "commands": command_terms,
         "tags": _keyword_terms(tags),
         "owner": _keyword_terms([owner] if owner else []),
         "severity": _keyword_terms([severity] if severity else []),
-        "headings": heading_terms,
-        "commands": command_terms,
-        "path": [t for t, _ in tx.name_terms(path_text(relpath))],
-        "text": list(tx.text_terms(body)),
+        "alerts": tx.unique(alert_terms),
+        "defs": defs,
         "info": info,
     }
 

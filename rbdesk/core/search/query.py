@@ -5,19 +5,28 @@ Grammar (everything else is plain text, so ``etcdserver: no leader``,
 
 * ``"quoted phrase"`` (an unclosed quote runs to the end),
 * filters ``tag:`` ``owner:`` ``severity:`` ``source:`` ``alert:`` (value may be quoted),
-* free words. Each word must match somewhere (title, alert names, ids, tags,
-  owner, severity, headings, path, commands, prose); function words
-  ("how", "the") are optional. Per-field term queries are combined with
-  ``Or`` (scores add up, fields boosted), not ``DisjunctionMax``.
+* free words.
 
-Stemming is query-time: a word also matches the indexed words with the same
-Porter stem. Prefixes (while typing) expand over the index's own terms, capped
-to the most frequent ones. Fuzzy ("did you mean") uses edit distance 1–2 on
-the unstemmed prose and alert names, only when the raw query found nothing.
+Ranking (no recall cliff): every content word (function words and question
+words such as "how do I", "what counts as" are dropped) is one *unit*; the
+query is an ``Or`` of units, so any partial match can fill the page. Each
+unit that matches adds a coordination bonus proportional to its IDF
+(:class:`Bonus`), so documents matching all the words rank first, then those
+matching the rarer words. A unit is a handful of posting lists: the word in
+the weighted ``names`` field (and its stem), its stem in ``body``, plus
+defined-acronym expansions and on-call synonyms. The query tree is evaluated
+term-at-a-time by :mod:`.engine` (Whoosh's matchers stay usable: ``Bonus``
+has one, and ``_Or`` is a binary union tree so block-quality skipping works).
+
+While typing, the last word is a prefix expanded over at most
+``MAX_PREFIX_TERMS`` lexicon entries per field (most frequent first, at most
+``MAX_PREFIX_SCAN`` scanned). A word found nowhere in the index is replaced
+by its closest indexed name word ("did you mean").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,22 +34,18 @@ from typing import Any
 from whoosh import query as wq
 
 from rbdesk.core.search import text as tx
-from rbdesk.core.search.schema import (
-    FIELD_BOOSTS,
-    NAME_FIELDS,
-    PHRASE_FIELDS,
-    PREFIX_FIELDS,
-    SPELLING_FIELDS,
-)
+from rbdesk.core.search.schema import FIELD_BOOSTS, SPELLING_FIELDS
 
-FILTER_NAMES = ("tag", "owner", "severity", "source", "alert")
 _FILTER_RE = re.compile(r"(?i)^(tag|owner|severity|source|alert):(.*)$", re.S)
-WORD_FIELDS = (*NAME_FIELDS, "ids", "tags", "owner", "severity", "commands", "text")
 MIN_PREFIX = 3  # characters before the word being typed is prefix-expanded
-MAX_PREFIX_TERMS = 48  # most frequent expansions kept per field
-MAX_PREFIX_SCAN = 20000  # lexicon entries looked at per field and prefix
-MAX_STEM_SCAN = 400
+MAX_PREFIX_TERMS = 6  # most frequent expansions kept per field
+MAX_PREFIX_SCAN = 3000  # lexicon entries looked at per field and prefix
 SYNONYM_WEIGHT = 0.5  # a synonym counts half as much as the word typed
+ACRONYM_WEIGHT = 0.6  # a defined acronym's long form (or the reverse)
+MAX_ACRONYM_FORMS = 2
+# Coordination: a matching unit adds BONUS * idf; a word's own BM25 score is
+# about idf * (0..2.2), so a unit more mostly outranks a better tf.
+BONUS = 1.0
 
 
 @dataclass
@@ -100,11 +105,138 @@ def parse_query(raw: str) -> ParsedQuery:
     return pq
 
 
+class _Or(wq.Or):
+    """Or as a binary tree of UnionMatchers (block-quality skipping works).
+
+    Whoosh's automatic choice preloads every posting into arrays
+    (``ArrayUnionMatcher``) for small indexes or many clauses: no skipping.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+def _or(qs: list[wq.Query]) -> wq.Query:
+    return qs[0] if len(qs) == 1 else _Or(qs)
+
+
+class Bonus(wq.WrappingQuery):
+    """Adds a constant to the score of every document the child matches."""
+
+    def __init__(self, child: wq.Query, bonus: float) -> None:
+        super().__init__(child)
+        self.bonus = bonus
+
+    def __repr__(self) -> str:
+        return f"Bonus({self.child!r}, {self.bonus:.2f})"
+
+    def _rewrap(self, child: wq.Query) -> wq.Query:
+        return Bonus(child, self.bonus)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        m = self.child.matcher(searcher, context)
+        if not m.is_active() or (context is not None and context.weighting is None):
+            return m
+        return _BonusMatcher(m, self.bonus)
+
+
+def _bonus_matcher_class():
+    from whoosh.matching import NullMatcher, WrappingMatcher
+
+    class BonusMatcher(WrappingMatcher):
+        def __init__(self, child: Any, bonus: float) -> None:
+            super().__init__(child)
+            self.bonus = bonus
+
+        def copy(self) -> Any:
+            return BonusMatcher(self.child.copy(), self.bonus)
+
+        def replace(self, minquality: float = 0) -> Any:
+            if not self.child.is_active():
+                return NullMatcher()
+            r = self.child.replace(max(0.0, minquality - self.bonus) if minquality else 0)
+            return self if r is self.child else BonusMatcher(r, self.bonus)
+
+        def next(self) -> Any:
+            return self.child.next()  # True on a new block: the collector checks quality
+
+        def skip_to_quality(self, minquality: float) -> int:
+            return self.child.skip_to_quality(minquality - self.bonus)
+
+        def max_quality(self) -> float:
+            return self.child.max_quality() + self.bonus
+
+        def block_quality(self) -> float:
+            return self.child.block_quality() + self.bonus
+
+        def score(self) -> float:
+            return self.child.score() + self.bonus
+
+    return BonusMatcher
+
+
+class _LazyBonusMatcher:
+    cls: Any = None
+
+    def __call__(self, child: Any, bonus: float) -> Any:
+        if self.cls is None:
+            self.cls = _bonus_matcher_class()
+        return self.cls(child, bonus)
+
+
+_BonusMatcher = _LazyBonusMatcher()
+
+
+class PhraseCheck(wq.WrappingQuery):
+    """The child's documents whose text contains the words in this order.
+
+    Evaluated by :mod:`.engine`, which checks the best-scoring candidates'
+    files (the body field has no positions).
+    """
+
+    def __init__(self, child: wq.Query, words: list[str]) -> None:
+        super().__init__(child)
+        self.words = words
+
+    def __repr__(self) -> str:
+        return f"PhraseCheck({self.child!r}, {self.words!r})"
+
+    def _rewrap(self, child: wq.Query) -> wq.Query:
+        return PhraseCheck(child, self.words)
+
+
+def phrase_pattern(words: list[str]) -> re.Pattern[str]:
+    """Lower-case words in order, separated by anything but letters and digits.
+
+    Match it against lower-cased text with :func:`has_phrase` (the pattern
+    starts with a literal, so ``re`` scans for it at C speed).
+    """
+    body = r"[\W_]+".join(re.escape(w.lower()) for w in words)
+    return re.compile(body + r"(?![^\W_])")
+
+
+def has_phrase(pattern: re.Pattern[str], text: str) -> bool:
+    low = text.lower()
+    for m in pattern.finditer(low):
+        i = m.start()
+        if i == 0 or not low[i - 1].isalnum():
+            return True
+    return False
+
+
 def _leaf_readers(reader: Any) -> list[Any]:
     try:
         return [r for r, _ in reader.leaf_readers()]
     except AttributeError:
         return [reader]
+
+
+@dataclass
+class Unit:
+    """One content word (or phrase, or punctuated chunk) of the query."""
+
+    text: str
+    query: wq.Query | None
+    idf: float = 1.0
 
 
 class QueryBuilder:
@@ -113,11 +245,14 @@ class QueryBuilder:
     def __init__(self, reader: Any) -> None:
         self.reader = reader
         self.leaves = _leaf_readers(reader)
-        self._stem_cache: dict[str, list[str]] = {}
-        # Synonyms widen a word that must match ("and" mode); when every word is
-        # optional ("or" mode) they would only add noise, so there they stand in
-        # only for a word that is nowhere in the index.
-        self.synonyms = True
+        try:
+            self.doc_count = max(1, reader.doc_count_all())
+        except Exception:
+            self.doc_count = 1
+        self._defs: dict[str, list[str]] = {}
+        # also match an identifier's parts when its whole form is indexed
+        # (a second pass when the exact name found fewer hits than the page)
+        self.widen = False
 
     # -- terms --------------------------------------------------------------
     def has(self, fieldname: str, term: str) -> bool:
@@ -131,6 +266,9 @@ class QueryBuilder:
             return self.reader.doc_frequency(fieldname, term)
         except Exception:
             return 0
+
+    def idf(self, df: int) -> float:
+        return math.log(self.doc_count / (df + 1)) + 1.0
 
     def _iter_prefix(self, fieldname: str, prefix: str, scan: int) -> dict[str, int]:
         """term -> doc frequency for indexed terms starting with prefix."""
@@ -147,99 +285,178 @@ class QueryBuilder:
                 continue
         return out
 
-    def same_stem(self, word: str) -> list[str]:
-        """Indexed prose words with the same stem as word (word itself excluded)."""
-        if word in self._stem_cache:
-            return self._stem_cache[word]
-        s = tx.stem(word)
-        found: list[str] = []
-        if len(s) >= 3 and word.isalpha():
-            base = s[:-1] if s.endswith("i") and len(s) > 3 else s
-            found = [
-                t
-                for t in self._iter_prefix("text", base, MAX_STEM_SCAN)
-                if t != word and tx.stem(t) == s
-            ]
-        self._stem_cache[word] = found
-        return found
+    def definitions(self, key: str) -> list[str]:
+        """What the library defines for key ("rto" -> ["recovery time objective"])."""
+        if key not in self._defs:
+            found = self._iter_prefix("defs", key + "=", 50)
+            ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+            forms: dict[tuple[str, ...], str] = {}
+            for t, _ in ranked:
+                lf = t[len(key) + 1 :]
+                forms.setdefault(tuple(tx.stem(w) for w in lf.split()), lf)
+            self._defs[key] = list(forms.values())[:MAX_ACRONYM_FORMS]
+        return self._defs[key]
 
-    def term_queries(self, term: str) -> list[wq.Query]:
-        """Per-field queries for one analysed term (plus stem variants)."""
+    # -- per-word alternatives ---------------------------------------------
+    def _term_alts(self, term: str, weight: float = 1.0) -> tuple[list[wq.Query], int]:
+        """Queries for one lower-case term in names and body, and its largest df."""
         qs: list[wq.Query] = []
+        df = 0
+        nb, bb = FIELD_BOOSTS["names"] * weight, FIELD_BOOSTS["body"] * weight
         s = tx.stem(term)
-        for f in WORD_FIELDS:
-            boost = FIELD_BOOSTS[f]
-            if self.has(f, term):
-                qs.append(wq.Term(f, term, boost=boost))
-            if f in NAME_FIELDS and s != term and self.has(f, s):
-                qs.append(wq.Term(f, s, boost=boost * 0.9))
-        for variant in self.same_stem(term):
-            qs.append(wq.Term("text", variant, boost=FIELD_BOOSTS["text"] * 0.8))
-        use_synonyms = self.synonyms or not qs  # or the word itself is nowhere
-        for syn in tx.SYNONYMS.get(term, ()) if use_synonyms else ():
-            for f in WORD_FIELDS:
-                if self.has(f, syn):
-                    qs.append(wq.Term(f, syn, boost=FIELD_BOOSTS[f] * SYNONYM_WEIGHT))
-        return qs
+        for t in dict.fromkeys((term, s)):
+            n = self.doc_frequency("names", t)
+            if n:
+                qs.append(wq.Term("names", t, boost=nb if t == term else nb * 0.9))
+                df = max(df, n)
+        bt = tx.body_term(term)
+        n = self.doc_frequency("body", bt)
+        if n:
+            qs.append(wq.Term("body", bt, boost=bb))
+            df = max(df, n)
+        return qs, df
 
-    def word_query(self, chunk: str) -> wq.Query | None:
-        """The query for one free-text chunk; None when nothing can match it."""
-        alternatives: list[wq.Query] = []
+    def _words_and(self, ws: list[str], weight: float) -> wq.Query | None:
+        subs = []
+        for w in ws:
+            qs, _ = self._term_alts(w, weight)
+            if not qs:
+                return None
+            subs.append(_or(qs))
+        if not subs:
+            return None
+        return subs[0] if len(subs) == 1 else wq.And(subs)
+
+    def word_alts(self, word: str) -> tuple[list[wq.Query], int]:
+        """Alternatives for one \\w+ word of the query, and its df (0: unknown)."""
+        terms = tx.word_terms(word)
+        whole = terms[0]
+        qs, df = self._term_alts(whole)
+        if len(terms) > 1 and (not qs or self.widen):
+            # an identifier nobody writes as one word: its parts, all of them
+            parts = list(terms[1:])
+            if qs:  # widening: the telling parts only (not "t", "4" of ...T4)
+                parts = [t for t in parts if len(t) > 1 and not t.isdigit()] or parts
+            parts_q = self._words_and(parts, 0.3 if qs else 0.8)
+            if parts_q is not None:
+                qs.append(parts_q)
+                df = max(df, 1)
+        for syn in tx.SYNONYMS.get(whole, ()):
+            sq, sdf = self._term_alts(syn, SYNONYM_WEIGHT)
+            qs.extend(sq)
+            df = df or (sdf and max(1, sdf))
+        if whole.isalnum() and 2 <= len(whole) <= 8 and df <= max(20, self.doc_count // 50):
+            # a rare acronym the library defines: its long form too (a common
+            # one is already everywhere; expanding it would only cost time)
+            for lf in self.definitions(whole):
+                q = self._words_and(
+                    [w for w in lf.split() if w not in tx.STOP_WORDS], ACRONYM_WEIGHT
+                )
+                if q is not None:
+                    qs.append(q)
+                    df = df or 1
+        return qs, df
+
+    def chunk_unit(self, chunk: str, question: bool) -> Unit:
+        """The unit for one free-text chunk (words glued by punctuation)."""
+        alts: list[wq.Query] = []
+        df = 0
         cmd = tx.command_token(chunk)
-        if cmd and self.has("commands", cmd):
-            alternatives.append(wq.Term("commands", cmd, boost=FIELD_BOOSTS["commands"] * 2))
-        runs: list[wq.Query] = []
-        for w in tx.words(chunk):
-            terms = tx.word_terms(w)
-            whole = self.term_queries(terms[0])
-            parts_q: wq.Query | None = None
-            if len(terms) > 1:
-                subs = [self.term_queries(p) for p in terms[1:]]
-                if all(subs):
-                    parts_q = wq.And([_or(s) for s in subs])
-            options = [*whole, *([parts_q] if parts_q else [])]
-            if not options:
-                runs = []
-                break
-            runs.append(_or(options))
-        if runs:
-            alternatives.append(runs[0] if len(runs) == 1 else wq.And(runs))
-        return _or(alternatives) if alternatives else None
+        if cmd:
+            n = self.doc_frequency("commands", cmd)
+            if n:
+                alts.append(wq.Term("commands", cmd, boost=FIELD_BOOSTS["commands"] * 2))
+                df = n
+        ws = [w for w in tx.words(chunk) if not tx.is_function_word(w, question)] or tx.words(chunk)
+        if len(ws) == 1:
+            qs, wdf = self.word_alts(ws[0])
+            alts.extend(qs)
+            df = max(df, wdf)
+        elif ws:
+            whole = tx.compact(chunk)  # "RUN-007" -> run007, "kube-pod-crash-looping"
+            n = self.doc_frequency("names", whole)
+            if n:
+                alts.append(wq.Term("names", whole, boost=FIELD_BOOSTS["names"] * 2))
+                df = max(df, n)
+            subs = []
+            for w in ws:
+                qs, wdf = self.word_alts(w)
+                if qs:
+                    subs.append(_or(qs))
+                    df = max(df, wdf)
+            if subs:
+                alts.append(subs[0] if len(subs) == 1 else wq.And(subs))
+        q = _or(alts) if alts else None
+        return Unit(chunk, q, self.idf(df) if q is not None else 0.0)
 
-    def prefix_query(self, chunk: str) -> wq.Query | None:
-        """Matches indexed words starting with the chunk's last word."""
+    def prefix_unit(self, chunk: str, question: bool, body: bool = True) -> Unit:
+        """The word being typed: a bounded prefix expansion (names, and body)."""
         ws = tx.words(chunk)
-        if not ws:
-            return None
-        prefix = ws[-1].lower()
+        prefix = ws[-1].lower() if ws else ""
         if len(prefix) < MIN_PREFIX:
-            return self.word_query(chunk)
+            return self.chunk_unit(chunk, question)
         qs: list[wq.Query] = []
-        for f in PREFIX_FIELDS:
+        df = 0
+        fields = ("names", "body") if body else ("names",)
+        for f in fields:
+            if f == "body" and len(qs) >= MAX_PREFIX_TERMS // 2:
+                break  # names answer the keystroke; the body waits for Enter/pause
             found = self._iter_prefix(f, prefix, MAX_PREFIX_SCAN)
-            if not found:
-                continue
-            top = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_PREFIX_TERMS]
+            if f == "body":
+                bt = tx.body_term(prefix)
+                if bt != prefix and bt not in found:
+                    n = self.doc_frequency("body", bt)
+                    if n:
+                        found[bt] = n
+            top = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PREFIX_TERMS]
             boost = FIELD_BOOSTS[f]
-            for term, _df in top:
-                # exact word scores a little above its longer completions
-                qs.append(wq.Term(f, term, boost=boost if term == prefix else boost * 0.8))
-        head = chunk[: chunk.lower().rfind(prefix)] if len(ws) > 1 else ""
-        first = self.word_query(head) if head.strip() and tx.words(head) else None
+            for term, n in top:
+                exact = term == prefix or (f == "body" and term == tx.body_term(prefix))
+                qs.append(wq.Term(f, term, boost=boost if exact else boost * 0.8))
+                df = max(df, n)
+        if len(ws) > 1:
+            head = self.chunk_unit(chunk[: chunk.lower().rfind(prefix)], question)
+            if head.query is not None and qs:
+                return Unit(chunk, wq.And([head.query, _or(qs)]), head.idf)
         if not qs:
-            return None
-        pq = wq.Or(qs)
-        return wq.And([first, pq]) if first is not None else pq
+            return Unit(chunk, None, 0.0)
+        return Unit(chunk, _or(qs), self.idf(df))
 
-    def phrase_query(self, words: list[str]) -> wq.Query | None:
+    def phrase_unit(self, words: list[str]) -> Unit:
         terms: list[str] = []
         for w in words:
             t = tx.word_terms(w)
             terms.extend(t[1:] if len(t) > 1 else t)
         if len(terms) == 1:
-            return self.word_query(terms[0])
-        qs = [wq.Phrase(f, terms, boost=FIELD_BOOSTS[f] * 1.5) for f in PHRASE_FIELDS]
-        return wq.Or(qs)
+            return self.chunk_unit(terms[0], False)
+        qs: list[wq.Query] = []
+        df = 0
+        if all(self.has("names", t) for t in terms):
+            qs.append(wq.Phrase("names", terms, boost=FIELD_BOOSTS["names"] * 1.5))
+        bterms = tx.unique(tx.body_term(t) for t in terms)
+        if all(self.has("body", t) for t in bterms):
+            body_and = wq.And(
+                [wq.Term("body", t, boost=FIELD_BOOSTS["body"] * 1.5) for t in bterms]
+            )
+            qs.append(PhraseCheck(body_and, [w.lower() for w in words]))
+            df = min(self.doc_frequency("body", t) for t in bterms)
+        q = _or(qs) if qs else None
+        return Unit(" ".join(words), q, self.idf(df) if q is not None else 0.0)
+
+    def reverse_acronyms(self, chunks: list[str]) -> list[Unit]:
+        """Query words that spell a long form the library defines -> its acronym."""
+        ws = [w.lower() for c in chunks for w in tx.words(c)]
+        out: list[Unit] = []
+        for n in range(5, 1, -1):
+            for i in range(0, len(ws) - n + 1):
+                lf = " ".join(ws[i : i + n])
+                found = self._iter_prefix("defs", f"~{lf}=", 10)
+                for term in sorted(found, key=lambda t: -found[t])[:1]:
+                    acr = term.rsplit("=", 1)[-1]
+                    qs, df = self._term_alts(acr, ACRONYM_WEIGHT)
+                    if qs:
+                        out.append(Unit(acr, _or(qs), self.idf(df) * ACRONYM_WEIGHT))
+        return out
 
     def filter_query(self, name: str, value: str) -> wq.Query:
         v = value.strip()
@@ -252,39 +469,53 @@ class QueryBuilder:
             qs.append(wq.Term(fieldname, ws[0]))
         if name == "owner" and ws:
             qs.append(wq.And([wq.Term(fieldname, w) for w in ws]))
-        return wq.Or(qs)
+        return _Or(qs)
 
     # -- spelling -------------------------------------------------------------
     def known(self, chunk: str) -> bool:
-        return self.word_query(chunk) is not None
+        return self.chunk_unit(chunk, False).query is not None
 
     def correct_word(self, word: str) -> str | None:
-        """Closest indexed word (1 edit, or 2 for long words), most frequent first."""
+        """Closest indexed name word (1 edit, or 2 for long words), most frequent first."""
         w = word.lower()
         if len(w) < 4 or not w.isalpha():
             return None
         for dist in (1, 2) if len(w) >= 7 else (1,):
             cands: dict[str, int] = {}
             for leaf in self.leaves:
-                for f in SPELLING_FIELDS:
+                for f in (*SPELLING_FIELDS, "body"):
                     try:
                         for t in leaf.terms_within(f, w, dist, prefix=1):
-                            if t != w:
+                            if t != w and t.isalpha():
                                 cands[t] = cands.get(t, 0) + self.doc_frequency(f, t)
                     except Exception:
                         continue
+                if cands:
+                    break
             cands = {
                 t: n
                 for t, n in cands.items()
                 if t not in tx.STOP_WORDS and (len(w) > 4 or len(t) == len(w))
             }
+            # an indexed stem ("failov") stands for its surface word ("failover")
+            for t in list(cands):
+                st = tx.stem(t)
+                if t in cands and st != t and st in cands:
+                    cands[t] += cands.pop(st)
             if cands:
-                return max(sorted(cands), key=lambda t: cands[t])
+                best = max(sorted(cands), key=lambda t: cands[t])
+                return self._surface(best)
         return None
 
-
-def _or(qs: list[wq.Query]) -> wq.Query:
-    return qs[0] if len(qs) == 1 else wq.Or(qs)
+    def _surface(self, term: str) -> str:
+        """A word to show for an indexed term: body terms are stems ("databas"),
+        so the shortest name word they start ("database") stands in."""
+        if self.has("names", term):
+            return term
+        found = [t for t in self._iter_prefix("names", term, 200) if t.isalpha()]
+        if found:
+            return min(found, key=lambda t: (len(t), t))
+        return term
 
 
 @dataclass
@@ -292,8 +523,7 @@ class Plan:
     """The query to run and what it was built from."""
 
     query: wq.Query | None
-    corrected: str | None = None
-    highlight: list[str] = field(default_factory=list)  # words for snippets/sections
+    units: list[Unit] = field(default_factory=list)
 
 
 def is_stop(chunk: str) -> bool:
@@ -301,51 +531,64 @@ def is_stop(chunk: str) -> bool:
     return bool(ws) and all(w in tx.STOP_WORDS for w in ws)
 
 
+def content_chunks(pq: ParsedQuery, replacements: dict[str, str] | None = None) -> list[str]:
+    """The free-text chunks that carry meaning (all of them when none does)."""
+    replacements = replacements or {}
+    chunks = [replacements.get(w, w) for w in pq.words]
+    question = tx.is_question([w for c in chunks for w in tx.words(c)])
+    keep = [c for c in chunks if not all(tx.is_function_word(w, question) for w in tx.words(c))]
+    if not keep and not pq.phrases:
+        keep = chunks  # "the", "how to": search the words themselves
+    return keep
+
+
 def build(
     builder: QueryBuilder,
     pq: ParsedQuery,
     *,
     prefix: bool = False,
-    mode: str = "and",
     replacements: dict[str, str] | None = None,
-) -> wq.Query | None:
-    """One query for the parsed input. mode "and": every content word must match;
-    "or": any may. Filters always apply. None when nothing can match."""
+    body: bool = True,
+) -> Plan:
+    """One ranked query for the parsed input: an Or of units with coordination
+    bonuses, And-ed with the filters. ``query`` is None when nothing can match.
+
+    Words that match nothing never narrow the filters to everything: a query
+    whose every word and phrase is unknown finds nothing.
+    """
     replacements = replacements or {}
-    builder.synonyms = mode == "and"
-    words = [replacements.get(w, w) for w in pq.words]
-    required: list[wq.Query] = []
-    optional: list[wq.Query] = []
-    for idx, chunk in enumerate(words):
-        last = idx == len(words) - 1
-        if prefix and last and pq.typing:
-            q = builder.prefix_query(chunk)
+    chunks = [replacements.get(w, w) for w in pq.words]
+    question = tx.is_question([w for c in chunks for w in tx.words(c)])
+    keep = content_chunks(pq, replacements)
+    units: list[Unit] = []
+    typing_last = prefix and pq.typing and bool(chunks) and not pq.phrases
+    for idx, chunk in enumerate(chunks):
+        if chunk not in keep:
+            continue
+        if typing_last and idx == len(chunks) - 1:
+            units.append(builder.prefix_unit(chunk, question, body=body))
         else:
-            q = builder.word_query(chunk)
-        if q is None:
-            if mode == "and" and not is_stop(chunk):
-                return None
-            continue
-        (optional if is_stop(chunk) and len(words) > 1 else required).append(q)
+            units.append(builder.chunk_unit(chunk, question))
     for phrase in pq.phrases:
-        q = builder.phrase_query(phrase)
-        if q is None:
-            if mode == "and":
-                return None
-            continue
-        required.append(q)
+        units.append(builder.phrase_unit(phrase))
+    if len(keep) > 1:
+        units.extend(builder.reverse_acronyms(keep))
+    live = [u for u in units if u.query is not None]
     filters = [builder.filter_query(n, v) for n, v in pq.filters]
-    if mode == "or" and required:
-        required = [wq.Or(required)]
-    if not required and optional:
-        required, optional = [wq.Or(optional)], []
-    parts = required + filters
+    main: wq.Query | None = None
+    if len(live) == 1:
+        main = live[0].query
+    elif live:
+        main = _Or([Bonus(u.query, BONUS * u.idf) for u in live])
+    if pq.phrases and not pq.words and any(u.query is None for u in units):
+        return Plan(None, units)  # a phrase-only query is exact
+    if (pq.words or pq.phrases) and main is None:
+        return Plan(None, units)
+    parts = ([main] if main is not None else []) + filters
     if not parts:
-        return None
-    main = parts[0] if len(parts) == 1 else wq.And(parts)
-    if optional:
-        main = wq.AndMaybe(main, wq.Or(optional))
-    return main
+        return Plan(None, units)
+    q = parts[0] if len(parts) == 1 else wq.And(parts)
+    return Plan(q, units)
 
 
 def highlight_words(pq: ParsedQuery, replacements: dict[str, str] | None = None) -> list[str]:

@@ -213,6 +213,18 @@ def spawn(data_dir: Path) -> None:
 # -- server ------------------------------------------------------------------------
 
 
+def _alive(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        try:
+            probe.connect(str(path))
+            return True
+        except OSError:
+            return False
+
+
 def _bind(path: Path) -> socket.socket | None:
     """A listening socket at path, or None when a live server already has it."""
     if path.exists():
@@ -285,13 +297,18 @@ def serve(data_dir: Path, open_library: Callable[[Path], Any], idle: float = IDL
     path = socket_path(data_dir)
     if path is None:
         return 1
-    srv = _bind(path)
-    if srv is None:
-        return 0
+    if _alive(path):
+        return 0  # someone answers already
     stamp = code_stamp()
     lib = open_library(data_dir)
     with contextlib.suppress(Exception):
-        lib.search.prefix_search("rbdesk", limit=1)  # open every index before the first ask
+        # Open (or build) every index *before* listening: a client never waits
+        # on a warming server (it answers in-process until the socket exists).
+        lib.search.prefix_search("rbdesk", limit=1)
+    srv = _bind(path)
+    if srv is None:
+        lib.search.close()
+        return 0
     stop = threading.Event()
     slots = threading.BoundedSemaphore(MAX_CLIENTS)
     last = time.monotonic()

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from rbdesk.core.search.store import BuildProgress, BuildStats
 
 FINGERPRINT_TTL = 30.0  # s a folder root's file-list hash is trusted (then refreshed aside)
-CANCEL_CHECK_EVERY = 256  # matched documents between two cancel checks
 
 
 class CancelToken(Protocol):
@@ -32,6 +31,7 @@ class _Opened:
     index_dir: Path
     ix: Any
     searcher: Any
+    engine: Any = None
 
 
 def _safe_name(name: str) -> str:
@@ -151,9 +151,8 @@ class SearchService:
                 opened.searcher.close()
 
     def _searcher(self, root: LibraryRoot) -> Any:
-        from whoosh.scoring import BM25F
-
         from rbdesk.core.search.store import IndexUnavailable, open_index
+        from rbdesk.core.search.weighting import weighting
 
         dest = self.index_dir_for(root)
         opened = self._opened.get(root.name)
@@ -166,8 +165,17 @@ class SearchService:
             ix = open_index(dest)
         if opened is not None:
             self._forget(root.name)
-        searcher = ix.searcher(weighting=BM25F(B=0.5, K1=1.2))
-        self._opened[root.name] = _Opened(dest, ix, searcher)
+        from rbdesk.core.search.engine import Engine
+        from rbdesk.core.search.snippets import read_text
+
+        searcher = ix.searcher(weighting=weighting())
+        base = Path(root.root)
+
+        def text_of(docnum: int) -> str:
+            info = searcher.stored_fields(docnum).get("info") or {}
+            return read_text(base / info.get("path", "")) if info.get("path") else ""
+
+        self._opened[root.name] = _Opened(dest, ix, searcher, Engine(searcher, text_of))
         return searcher
 
     def close(self) -> None:
@@ -232,50 +240,50 @@ class SearchService:
             hits_out: list[SearchHit] = []
             for score, root, _docnum, info in found[:limit]:
                 _check(cancel)
-                hits_out.append(self._hit(root, info, score, words, snippets, pq.words))
+                hits_out.append(self._hit(root, info, score, words, snippets, pq.words, typing))
         return SearchResult(text, total, corrected, hits_out)
 
-    def _run(self, searcher: Any, q: Any, limit: int, cancel: CancelToken | None):
-        from whoosh.collectors import TopCollector
+    def _run(self, root: LibraryRoot, q: Any, limit: int, cancel: CancelToken | None):
+        """(total, [(score, docnum, info)]) of the top ``limit`` documents (see .engine)."""
+        from rbdesk.core.search.engine import Cancelled
 
-        collector = TopCollector(limit=max(1, limit), usequality=False)
-        if cancel is not None:
-            collector = _cancellable(collector, cancel)
-        searcher.search_with_collector(q, collector)
-        results = collector.results()
-        return len(results), [(hit.score, hit.docnum, hit["info"]) for hit in results]
+        opened = self._opened[root.name]
+        try:
+            total, best = opened.engine.top(q, limit, cancel=cancel)
+        except Cancelled:
+            raise SearchCancelled() from None
+        stored = opened.searcher.stored_fields
+        return total, [(score, docnum, stored(docnum)["info"]) for score, docnum in best]
 
     def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
         from rbdesk.core.search import query as qm
+        from rbdesk.core.search import text as tx
 
         searcher = self._searcher(root)
         builder = qm.QueryBuilder(searcher.reader())
-        words = qm.highlight_words(pq)
-        for mode in ("and", "or"):
-            q = qm.build(builder, pq, prefix=typing, mode=mode)
-            if q is not None:
-                n, hits = self._run(searcher, q, limit, cancel)
-                if n:
-                    return n, None, hits, words
-            if mode == "and":
-                # Nothing found: try spelling corrections before loosening to "or".
-                fixed = self._corrections(builder, pq, typing)
-                if fixed:
-                    corr_q = qm.build(builder, pq, prefix=typing, mode="and", replacements=fixed)
-                    if corr_q is not None:
-                        n, hits = self._run(searcher, corr_q, limit, cancel)
-                        if n:
-                            return (
-                                n,
-                                _corrected_text(pq, fixed),
-                                hits,
-                                qm.highlight_words(pq, fixed),
-                            )
-            _check(cancel)
-        return 0, None, [], words
+        fixed = self._corrections(builder, pq, typing)
+        words = qm.highlight_words(pq, fixed)
+        plan = qm.build(builder, pq, prefix=typing, replacements=fixed)
+        if plan.query is None:
+            return 0, None, [], words
+        n, hits = self._run(root, plan.query, limit, cancel)
+        if (
+            n < limit
+            and not typing
+            and any(len(tx.word_terms(w)) > 1 for c in pq.words for w in tx.words(c))
+        ):
+            # an exact identifier found fewer runbooks than the page holds: its
+            # parts ("kube pod crash looping") fill the rest, ranked below it
+            builder.widen = True
+            wide = qm.build(builder, pq, prefix=typing, replacements=fixed)
+            if wide.query is not None:
+                n, hits = self._run(root, wide.query, limit, cancel)
+        corrected = _corrected_text(pq, fixed) if fixed and n else None
+        return n, corrected, hits, words
 
     @staticmethod
     def _corrections(builder: Any, pq: Any, typing: bool) -> dict[str, str]:
+        """Words found nowhere in the index -> the closest indexed word."""
         from rbdesk.core.search import query as qm
         from rbdesk.core.search import text as tx
 
@@ -283,7 +291,7 @@ class SearchService:
         for i, chunk in enumerate(pq.words):
             if typing and pq.typing and i == len(pq.words) - 1:
                 continue  # still being typed
-            if builder.known(chunk) or qm.is_stop(chunk):
+            if qm.is_stop(chunk) or builder.known(chunk):
                 continue
             ws = tx.words(chunk)
             if len(ws) != 1:
@@ -301,8 +309,9 @@ class SearchService:
         words: list[str],
         snippets: bool,
         query_chunks: list[str],
+        typing: bool = False,
     ) -> SearchHit:
-        from rbdesk.core.search.snippets import locate
+        from rbdesk.core.search.snippets import locate, locate_by_headings
         from rbdesk.core.search.text import compact
 
         preferred = None
@@ -314,14 +323,19 @@ class SearchService:
             if compact(name) in wanted and anchor:
                 preferred = (section, anchor)
                 break
-        section, anchor, snippet = locate(
-            Path(root.root) / info["path"],
-            info.get("sections", []),
-            words,
-            info.get("title", ""),
-            want_snippet=snippets,
-            preferred=preferred,
-        )
+        if typing and not snippets:
+            section, anchor, snippet = locate_by_headings(
+                info.get("sections", []), words, info.get("title", ""), preferred
+            )
+        else:
+            section, anchor, snippet = locate(
+                Path(root.root) / info["path"],
+                info.get("sections", []),
+                words,
+                info.get("title", ""),
+                want_snippet=snippets,
+                preferred=preferred,
+            )
         return SearchHit(
             source=root.name,
             path=info["path"],
@@ -402,17 +416,3 @@ def _corrected_text(pq: Any, fixed: dict[str, str]) -> str:
 def _check(cancel: CancelToken | None) -> None:
     if cancel is not None and cancel.is_set():
         raise SearchCancelled()
-
-
-def _cancellable(child: Any, cancel: CancelToken) -> Any:
-    from whoosh.collectors import WrappingCollector
-
-    class CancellableCollector(WrappingCollector):
-        def collect_matches(self) -> None:
-            inner = self.child
-            for n, docnum in enumerate(inner.matches()):
-                if n % CANCEL_CHECK_EVERY == 0 and cancel.is_set():
-                    raise SearchCancelled()
-                inner.collect(docnum)
-
-    return CancellableCollector(child)

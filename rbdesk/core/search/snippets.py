@@ -9,6 +9,7 @@ highlighter, no stored body. Matched words are wrapped in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ MARK_START = "«"
 MARK_END = "»"
 SNIPPET_CHARS = 220
 MAX_READ_BYTES = 2 * 1024 * 1024
+MAX_MATCHES_PER_WORD = 300  # per document: enough to rank sections, bounded cost
 
 _MD_STRIP = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
@@ -38,7 +40,7 @@ def term_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
         if not w:
             continue
         s = tx.stem(w)
-        base = s if len(s) >= 3 else w
+        base = s if len(s) >= 3 and w.startswith(s) else w
         alts.add(re.escape(base) + r"\w*" if len(base) >= 3 else r"\b" + re.escape(w) + r"\b")
     if not alts:
         return None
@@ -82,12 +84,72 @@ def _heading_index(lines: list[str], title: str, line: int, start: int) -> int:
     return -1
 
 
+def _literals(pattern: re.Pattern[str]) -> list[tuple[str, bool]] | None:
+    """(lower-case literal, whole word only) for each alternative of a term_pattern."""
+    out = []
+    for alt in pattern.pattern.split("|"):
+        whole = alt.startswith(r"\b")
+        lit = alt.removeprefix(r"\b").removesuffix(r"\w*").removesuffix(r"\b")
+        lit = re.sub(r"\\(.)", r"\1", lit).lower()
+        if not lit:
+            return None
+        out.append((lit, whole))
+    return out
+
+
+def match_lines(lines: list[str], pattern: re.Pattern[str] | None) -> list[int]:
+    """Sorted line index of every match of pattern in lines.
+
+    Substring search (``str.find``, C speed) for each literal word of the
+    pattern instead of the alternation regex, which tries every alternative
+    at every character and was the most expensive part of a query.
+    """
+    if pattern is None or not lines:
+        return []
+    text = "\n".join(lines)
+    lits = _literals(pattern)
+    if lits is None:
+        return _line_numbers(text, [m.start() for m in pattern.finditer(text)])
+    low = text.lower()
+    found: list[int] = []
+    n = len(low)
+    for lit, whole in lits:
+        i = low.find(lit)
+        seen = 0
+        while i >= 0 and seen < MAX_MATCHES_PER_WORD:
+            seen += 1
+            if not whole or (
+                (i == 0 or not low[i - 1].isalnum())
+                and (i + len(lit) >= n or not low[i + len(lit)].isalnum())
+            ):
+                found.append(i)
+            i = low.find(lit, i + len(lit))
+    found.sort()
+    return _line_numbers(text, found)
+
+
+def _line_numbers(text: str, offsets: list[int]) -> list[int]:
+    """0-based line of each (sorted) character offset, counting newlines in C."""
+    out = []
+    line = pos = 0
+    for i in offsets:
+        line += text.count("\n", pos, i)
+        pos = i
+        out.append(line)
+    return out
+
+
 def best_section(
-    lines: list[str], sections: list[list], pattern: re.Pattern[str] | None, title: str
+    lines: list[str],
+    sections: list[list],
+    pattern: re.Pattern[str] | None,
+    title: str,
+    hits: list[int] | None = None,
 ) -> tuple[str, str, int, int]:
     """(section title, anchor, first line, end line) of the best matching section.
 
     ("", "", body start, end) when the title/top of the document matches best.
+    ``hits``: :func:`match_lines` of lines, when already known.
     """
     body_start = _front_matter_end(lines)
     top = ("", "", body_start, len(lines))
@@ -107,10 +169,11 @@ def best_section(
         if level == 1 or stitle.strip() == title.strip():
             continue
         spans.append((stitle, anchor, idx, end))
+    ml = match_lines(lines, pattern) if hits is None else hits
     best, best_score = top, 0.0
     for stitle, anchor, idx, end in spans:
         heading_hits = len(pattern.findall(stitle))
-        body_hits = sum(len(pattern.findall(ln)) for ln in lines[idx + 1 : end])
+        body_hits = bisect_left(ml, end) - bisect_left(ml, idx + 1)
         score = heading_hits * 4 + min(body_hits, 10)
         if score > best_score:
             best, best_score = (stitle, anchor, idx, end), score
@@ -162,18 +225,36 @@ def _unseen_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def snippet(lines: list[str], start: int, end: int, pattern: re.Pattern[str] | None) -> str:
+def snippet(
+    lines: list[str],
+    start: int,
+    end: int,
+    pattern: re.Pattern[str] | None,
+    hits: list[int] | None = None,
+) -> str:
     """Plain text around the densest matches in lines[start:end], marks added."""
-    region = [plain(ln) for ln in _unseen_lines(lines[start:end])]
-    region = [ln for ln in region if ln and not set(ln) <= {"-", "=", "|", " ", ":"}]
+    ml = match_lines(lines, pattern) if hits is None else hits
+    # the window of two lines with most matches (raw lines: only those shown are cleaned)
+    best_i, best_n = start, -1
+    lo, hi = bisect_left(ml, start), bisect_left(ml, end)
+    if pattern is not None and hi > lo:
+        for li in sorted(set(ml[lo:hi])):
+            n = bisect_left(ml, li + 2) - bisect_left(ml, li)
+            if n > best_n:
+                best_i, best_n = li, n
+    region: list[str] = []
+    # what the reader shows: comments and link reference definitions blanked
+    # (same line count, so the match indexes still hold)
+    shown = _unseen_lines(lines[start:end])
+    for ln in shown[best_i - start :]:
+        text_ln = plain(ln)
+        if text_ln and not set(text_ln) <= {"-", "=", "|", " ", ":"}:
+            region.append(text_ln)
+            if len(region) == 4:
+                break
     if not region:
         return ""
-    best_i, best_n = 0, -1
-    if pattern is not None:
-        for i in range(len(region)):
-            n = sum(len(pattern.findall(ln)) for ln in region[i : i + 2])
-            if n > best_n:
-                best_i, best_n = i, n
+    best_i = 0
     text = " ".join(region[best_i : best_i + 4])
     first = pattern.search(text) if pattern is not None else None
     cut = 0
@@ -201,8 +282,30 @@ def locate(
     """(section, anchor, snippet) for one hit; ``preferred`` overrides the section."""
     pattern = term_pattern(words)
     lines = read_text(path).splitlines()
-    sec, anchor, start, end = best_section(lines, sections, pattern, title)
+    hits = match_lines(lines, pattern)
+    sec, anchor, start, end = best_section(lines, sections, pattern, title, hits)
     if preferred is not None:
         sec, anchor = preferred  # an alert's own section, or ("", "") for the top
-    text = snippet(lines, start, end, pattern) if want_snippet else ""
+    text = snippet(lines, start, end, pattern, hits) if want_snippet else ""
     return sec, anchor, text
+
+
+def locate_by_headings(
+    sections: list[list], words: Sequence[str], title: str, preferred: tuple[str, str] | None
+) -> tuple[str, str, str]:
+    """(section, anchor, "") from the stored headings alone (no file read):
+    the keystroke path, where a hit must cost no I/O."""
+    if preferred is not None:
+        return preferred[0], preferred[1], ""
+    pattern = term_pattern(words)
+    if pattern is None:
+        return "", "", ""
+    best, best_n = ("", ""), 0
+    for sec in sections:
+        stitle, anchor, _line, level = [*list(sec), 0, 0, 0, 0][:4]
+        if level == 1 or str(stitle).strip() == title.strip():
+            continue
+        n = len(pattern.findall(str(stitle)))
+        if n > best_n:
+            best, best_n = (str(stitle), str(anchor)), n
+    return best[0], best[1], ""

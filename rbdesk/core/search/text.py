@@ -27,12 +27,25 @@ COMMAND_TOKEN_RE = re.compile(r"[\w\-./:@=~+]+")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_A-Za-z]+")
 _PUNCT_STRIP = "-./:@=~+_"
 
-# English function words: optional in queries (they never have to match).
+# English function words: never searched for when a query has other words
+# (and never indexed as acronym long-form words' initials).
 STOP_WORDS = frozenset(
     """a an and are as at be by can for from have if in is it may not of on or
     that the this to us we when will with yet you your i me my do does did how
     what why where which who whom there their then than so am was were been has
     had should would could into about over our its""".split()
+)
+# Words of a question ("how do I …", "what counts as …", "what does X mean")
+# that say nothing about the runbook wanted: dropped like STOP_WORDS.
+QUESTION_WORDS = frozenset(
+    """happens happened happen mean means meant counts count counted anyone
+    someone something get getting got go going need needs want wants tell
+    please there's what's whats how's it's i'm can't cannot won't don't
+    doesn't isn't aren't""".split()
+)
+# Only dropped when they start a query or follow a question word.
+_QUESTION_LEAD = frozenset(
+    "how what why where which who when is are do does did can should".split()
 )
 
 # What on-call engineers type vs what runbooks say: a query word also matches
@@ -99,18 +112,123 @@ def word_terms(word: str) -> tuple[str, ...]:
     return (low, *parts)
 
 
+# Forms Porter leaves apart that on-call text uses for the same thing.
+_STEM_FIX = {
+    "sent": "send",
+    "broke": "break",
+    "broken": "break",
+    "ran": "run",
+    "lost": "lose",
+    "failur": "fail",
+    "hung": "hang",
+    "stuck": "stick",
+}
+
+
 @lru_cache(maxsize=262144)
 def stem(word: str) -> str:
     """Porter stem of a lower-case word (cached; digits stay as they are)."""
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 3 or not word.isalpha():
+        return word
+    if word in _STEM_FIX:
+        return _STEM_FIX[word]
+    if len(word) < 4:
         return word
     from whoosh.lang.porter import stem as porter
 
-    return porter(word)
+    s = porter(word)
+    return _STEM_FIX.get(s, s)
 
 
 def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
+
+
+def is_question(ws: list[str]) -> bool:
+    return bool(ws) and ws[0].lower() in _QUESTION_LEAD
+
+
+def is_function_word(word: str, question: bool) -> bool:
+    w = word.lower()
+    return w in STOP_WORDS or (question and w in QUESTION_WORDS)
+
+
+@lru_cache(maxsize=262144)
+def body_term(term: str) -> str:
+    """The indexed form of a lower-case body word: its Porter stem."""
+    return stem(term)
+
+
+def body_terms(text: str) -> Iterator[tuple[str, int]]:
+    """(stemmed term, position) for body text (see :func:`text_terms`)."""
+    for t, pos in text_terms(text):
+        yield body_term(t), pos
+
+
+# "Recovery Time Objective (RTO)" and "RTO (recovery time objective)".
+_ACRO_AFTER_RE = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})\)")
+_ACRO_BEFORE_RE = re.compile(r"\b([A-Z][A-Z0-9]{1,7}s?)\s*\(([^()\n]{3,80})\)")
+_SMALL = frozenset("of and the for to a an in on with by at de".split())
+
+
+def _acronym_letters(acr: str) -> str | None:
+    up = sum(c.isupper() for c in acr)
+    if up < 2 or not acr[0].isalpha():
+        return None
+    a = acr[:-1] if acr.endswith("s") and acr[:-1].isupper() else acr
+    return "".join(c for c in a.lower() if c.isalpha()) or None
+
+
+def _acronym_key(acr: str) -> str:
+    """ "PRs" -> "pr", "KEP" -> "kep"."""
+    return acr[:-1].lower() if acr.endswith("s") and acr[:-1].isupper() else acr.lower()
+
+
+def _long_form(letters: str, ws: list[str]) -> list[str] | None:
+    """The shortest tail of ws whose significant words' initials spell letters."""
+    n = len(letters)
+    for k in range(n, min(len(ws), n + 3) + 1):
+        tail = ws[-k:]
+        if tail[0].lower() in _SMALL:
+            continue
+        sig = [w for w in tail if w.lower() not in _SMALL]
+        if len(sig) == n and "".join(w[0].lower() for w in sig) == letters:
+            return [w.lower() for w in tail]
+    return None
+
+
+def acronyms(text: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(acronym, long form) pairs defined in text, lower case, first of each."""
+    found: dict[str, str] = {}
+    for m in _ACRO_AFTER_RE.finditer(text):
+        letters = _acronym_letters(m.group(1))
+        if not letters or _acronym_key(m.group(1)) in found:
+            continue
+        before = WORD_RE.findall(text[max(0, m.start() - 120) : m.start()])
+        lf = _long_form(letters, before)
+        if lf:
+            found[_acronym_key(m.group(1))] = " ".join(lf)
+        if len(found) >= limit:
+            break
+    for m in _ACRO_BEFORE_RE.finditer(text):
+        acr = m.group(1)
+        letters = _acronym_letters(acr)
+        key = _acronym_key(acr)
+        if not letters or key in found:
+            continue
+        inner = WORD_RE.findall(m.group(2))
+        if not inner or inner[0][0].lower() != letters[0]:
+            continue
+        # the long form must start the parenthesis
+        for k in range(len(letters), min(len(inner), len(letters) + 3) + 1):
+            head = inner[:k]
+            sig = [w for w in head if w.lower() not in _SMALL]
+            if len(sig) == len(letters) and "".join(w[0].lower() for w in sig) == letters:
+                found[key] = " ".join(w.lower() for w in head)
+                break
+        if len(found) >= limit:
+            break
+    return sorted(found.items())
 
 
 def text_terms(text: str) -> Iterator[tuple[str, int]]:
@@ -141,7 +259,10 @@ def _name_word_terms(word: str) -> tuple[tuple[str, int], ...]:
         if s != part:
             out.append((s, i))
         if 0 < i < n - 1:
-            out.append(("".join(parts[i:]), i))  # "crashlooping", "podcrashlooping"
+            join = "".join(parts[i:])  # "crashlooping", "podcrashlooping"
+            out.append((join, i))
+            if stem(join) != join:
+                out.append((stem(join), i))
     return tuple(dict.fromkeys(out))
 
 

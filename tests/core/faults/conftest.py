@@ -84,3 +84,18 @@ def cli_factory(capsys: pytest.CaptureFixture[str]):
         return CLI(data_dir, capsys)
 
     return make
+
+
+@pytest.fixture()
+def sync_ops(cli, tmp_path):
+    """make(files) -> a served git repo "ops" with those files, added and synced."""
+    from tests.core.sync.gitfixtures import Repo
+
+    def make(files: dict[str, str]) -> Repo:
+        repo = Repo(tmp_path / "served" / "ops")
+        repo.set_files(files, "first")
+        assert cli("source", "add", "ops", repo.url)[0] == 0
+        assert cli("sync")[0] == 0
+        return repo
+
+    return make

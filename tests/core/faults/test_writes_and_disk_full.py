@@ -16,12 +16,8 @@ RUNBOOK = "# Disk full\n\nowner: sre\n\n## Checklist\n\n- [ ] free space\n- [ ] 
 
 
 @pytest.fixture()
-def synced(cli, tmp_path) -> Repo:
-    repo = Repo(tmp_path / "served" / "ops")
-    repo.set_files({"disk.md": RUNBOOK}, "first")
-    assert cli("source", "add", "ops", repo.url)[0] == 0
-    assert cli("sync")[0] == 0
-    return repo
+def synced(sync_ops) -> Repo:
+    return sync_ops({"disk.md": RUNBOOK})
 
 
 def _snapshots(data_dir: Path) -> list[str]:

@@ -151,6 +151,17 @@ def test_drill_sheet_covers_prerequisites_verification_and_post_incident(data_di
         assert f"Step {s.number}: {s.title}" in text
 
 
+def test_drill_sheet_names_each_procedure_once_though_steps_have_checks():
+    md = (
+        "# Failover\n\n## Procedure\n\n### Step 1: Drain\n\nVerification:\n- [ ] drained\n\n"
+        "### Step 2: Switch\n\nVerification:\n- [ ] switched\n\n"
+        "## Rollback\n\n### Step 3: Undo\n\n- [ ] undone\n"
+    )
+    html = drill_sheet_html(parse_text(md, "f.md"), ORIGIN, TODAY)
+    sections = [part.split("<", 1)[0] for part in html.split('class="section" colspan="')[1:]]
+    assert [s.split(">", 1)[1] for s in sections] == ["Procedure", "Rollback"]
+
+
 def test_empty_drill_sheet_says_so():
     rb = parse_text("# Notes only\n\nNothing to do.\n", "n.md")
     assert "no checklist items and no numbered steps" in drill_sheet_html(rb, ORIGIN, TODAY)

@@ -316,9 +316,11 @@ def drill_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
     rows: list[str] = []
     section = None
     for row, (number, kind, text, sec, _line) in enumerate(drill, 1):
-        if sec != section and sec and not _STEP_SECTION_RE.match(sec):
-            rows.append(f'<tr><td class="section" colspan="{cols}">{escape(sec)}</td></tr>')
-        section = sec
+        # A step's own heading is no section row: its checks stay under the procedure.
+        shown = sec if sec and not _STEP_SECTION_RE.match(sec) else section
+        if shown != section and shown:
+            rows.append(f'<tr><td class="section" colspan="{cols}">{escape(shown)}</td></tr>')
+        section = shown
         cls = ' class="step"' if kind == "step" else ""
         item = f'<td class="muted">{number}</td>' if differs else ""
         rows.append(

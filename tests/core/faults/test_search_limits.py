@@ -3,10 +3,7 @@ and a slow or silent client never makes the next one wait."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rbdesk.core.search import server
+from tests.core.search.test_server import start_server
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets only")
 
@@ -24,15 +22,8 @@ def running(data_dir, tmp_path, monkeypatch, repo_root):
     run.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
     monkeypatch.setenv(server.ENV_SWITCH, "1")
-    env = dict(os.environ, PYTHONPATH=str(repo_root), **{server.ENV_IDLE: "60"})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rbdesk.core.usecases.searchd", str(data_dir)], env=env
-    )
+    proc = start_server(data_dir, repo_root, idle=60)
     path = server.socket_path(data_dir)
-    deadline = time.monotonic() + 30
-    while not (path and path.exists()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert path and path.exists()
     assert server.ask(data_dir, {"op": "search", "query": "redis", "limit": 1}, timeout=30)
     yield data_dir, path
     proc.terminate()

@@ -42,6 +42,7 @@ MAX_PREFIX_TERMS = 6  # most frequent expansions kept per field
 MAX_PREFIX_SCAN = 3000  # lexicon entries looked at per field and prefix
 SYNONYM_WEIGHT = 0.5  # a synonym counts half as much as the word typed
 ACRONYM_WEIGHT = 0.6  # a defined acronym's long form (or the reverse)
+ANY_PART_WEIGHT = 0.1  # one part of an identifier, in the last widening pass
 MAX_ACRONYM_FORMS = 2
 # Coordination: a matching unit adds BONUS * idf; a word's own BM25 score is
 # about idf * (0..2.2), so a unit more mostly outranks a better tf.
@@ -250,9 +251,11 @@ class QueryBuilder:
         except Exception:
             self.doc_count = 1
         self._defs: dict[str, list[str]] = {}
-        # also match an identifier's parts when its whole form is indexed
-        # (a second pass when the exact name found fewer hits than the page)
-        self.widen = False
+        # 0: an identifier is matched whole (or by all its parts when nobody
+        # writes it whole); 1: also by all its telling parts (a second pass
+        # when the exact name found fewer hits than the page); 2: also by any
+        # of them (a last pass, so that related runbooks fill the page)
+        self.widen = 0
 
     # -- terms --------------------------------------------------------------
     def has(self, fieldname: str, term: str) -> bool:
@@ -341,6 +344,16 @@ class QueryBuilder:
             if parts_q is not None:
                 qs.append(parts_q)
                 df = max(df, 1)
+            if self.widen >= 2:
+                telling = [
+                    t
+                    for t in terms[1:]
+                    if len(t) > 1 and not t.isdigit() and t not in tx.STOP_WORDS
+                ]
+                for part in telling:
+                    part_qs, part_df = self._term_alts(part, ANY_PART_WEIGHT)
+                    qs.extend(part_qs)
+                    df = max(df, min(part_df, 1))
         for syn in tx.SYNONYMS.get(whole, ()):
             sq, sdf = self._term_alts(syn, SYNONYM_WEIGHT)
             qs.extend(sq)

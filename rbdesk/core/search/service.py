@@ -267,14 +267,12 @@ class SearchService:
         if plan.query is None:
             return 0, None, [], words
         n, hits = self._run(root, plan.query, limit, cancel)
-        if (
-            n < limit
-            and not typing
-            and any(len(tx.word_terms(w)) > 1 for c in pq.words for w in tx.words(c))
-        ):
-            # an exact identifier found fewer runbooks than the page holds: its
-            # parts ("kube pod crash looping") fill the rest, ranked below it
-            builder.widen = True
+        identifier = any(len(tx.word_terms(w)) > 1 for c in pq.words for w in tx.words(c))
+        while n < limit and not typing and identifier and builder.widen < 2:
+            # an exact identifier found fewer runbooks than the page holds: all
+            # its parts ("kube pod crash looping"), then any of them, fill the
+            # rest, ranked below it
+            builder.widen += 1
             wide = qm.build(builder, pq, prefix=typing, replacements=fixed)
             if wide.query is not None:
                 n, hits = self._run(root, wide.query, limit, cancel)

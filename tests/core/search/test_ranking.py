@@ -23,6 +23,7 @@ FILES = {
     "Restart the renderer.\n",
     "tls/cert-renewal.md": "# Certificate renewal\n\nAfter a certificate is renewed, clients may "
     "see TLS handshake errors until the new chain is deployed.\n",
+    "alerts/HandshakeStalled.md": "# HandshakeStalled\n\nThe TLS handshake stalled.\n",
     "misc/errors.md": "# Errors overview\n\nA generic page about errors and renewals of "
     "contracts.\n",
 }
@@ -84,6 +85,15 @@ def test_partial_matches_fill_the_page(svc):
     # the page is full whenever there are that many partial matches
     res = svc.search("how do I fix handshake errors in the renderer", limit=10)
     assert len(res.hits) == 10
+
+
+def test_an_alert_name_with_few_runbooks_is_filled_by_its_parts(svc):
+    # only one runbook holds the name (and all of its parts); the page fills
+    # with runbooks that share one part ("handshake"), ranked below it
+    res = svc.search("HandshakeStalled", limit=10)
+    assert len(res.hits) == 10 and res.total >= 25
+    assert paths(res)[0] == "alerts/HandshakeStalled.md"
+    assert res.hits[0].score > 2 * res.hits[1].score
 
 
 def test_documents_matching_all_words_rank_first(svc):

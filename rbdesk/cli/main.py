@@ -1,9 +1,11 @@
 """Entry point: ``rbdesk [--data-dir DIR] COMMAND ...``; ``main(argv) -> int``.
 
 Each subcommand lives in its own module ``rbdesk.cli.cmd_<name>`` exposing
-``HELP`` (one line), ``configure(parser)`` and ``run(args) -> int``. Modules
-are imported only to build the parser; they must keep heavy imports inside
-``run``. With no command, the desktop app opens.
+``HELP`` (one line), ``configure(parser)`` and ``run(args) -> int``. A command
+line that names its command imports only that module (``rbdesk search`` starts
+without the other fifteen); ``--help`` and a mistyped command build the whole
+parser. Modules keep heavy imports inside ``run``. With no command, the
+desktop app opens.
 """
 
 from __future__ import annotations
@@ -43,7 +45,24 @@ def _command_module(name: str):
     return importlib.import_module(modname)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: list[str]) -> str | None:
+    """The COMMAND of ``argv`` when it names one (skipping ``--data-dir DIR``), else None."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--data-dir":
+            i += 2
+            continue
+        if arg.startswith("--data-dir="):
+            i += 1
+            continue
+        return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``only``) one with just that command: a command
+    line that names its command imports no other command's module."""
     parser = argparse.ArgumentParser(
         prog="rbdesk",
         description="Runbooks for on-call engineers: synced offline, searched instantly.",
@@ -55,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="data folder for every command (default: $RBDESK_DATA_DIR or the user data dir)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         mod = _command_module(name)
         if mod is None:
             continue
@@ -67,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(chosen_command(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "gui"])

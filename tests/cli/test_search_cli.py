@@ -90,3 +90,35 @@ def test_search_in_a_fresh_process(data_dir, repo_root, samples_dir):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] >= 1
+
+
+def test_named_command_imports_only_its_own_module(repo_root):
+    from rbdesk.cli.main import chosen_command
+
+    assert chosen_command(["--data-dir", "/x", "search", "kafka"]) == "search"
+    assert chosen_command(["--data-dir=/x", "sync"]) == "sync"
+    assert chosen_command(["serach", "kafka"]) is None  # a typo: the whole parser
+    assert chosen_command(["--help"]) is None and chosen_command([]) is None
+    code = (
+        "import sys\n"
+        "from rbdesk.cli.main import build_parser\n"
+        "build_parser('search').parse_args(['search', 'kafka', 'lag'])\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('rbdesk.cli.cmd_'))))\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(('whoosh', 'rbdesk.core.sync')))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    commands, heavy = proc.stdout.splitlines()
+    assert commands == "rbdesk.cli.cmd_search"
+    assert heavy == ""  # building the parser imports neither Whoosh nor sync
+
+
+def test_mistyped_command_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["serach", "kafka"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'serach'" in err and "'search'" in err

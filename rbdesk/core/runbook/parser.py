@@ -90,9 +90,11 @@ def parse_text(
     file_path: Path | None = None,
     today: _dt.date | None = None,
     stale_days: int = 180,
+    checks: bool = True,
     _pre_problems: list[Problem] | None = None,
 ) -> Runbook:
-    """Parse Markdown text. ``file_path`` (the file on disk) enables link checks."""
+    """Parse Markdown text. ``file_path`` (the file on disk) enables link checks;
+    ``checks=False`` skips the quality checks (the search index needs none)."""
     walker = _Walker(text, path)
     walker.problems.extend(_pre_problems or [])
     try:
@@ -102,9 +104,12 @@ def parse_text(
             Problem(1, "RB109", WARNING, "nesting too deep to read completely: content is cut")
         )
     rb = walker.finish()
-    rb.problems.extend(
-        quality_problems(rb, walker.facts, file_path=file_path, today=today, stale_days=stale_days)
-    )
+    if checks:
+        rb.problems.extend(
+            quality_problems(
+                rb, walker.facts, file_path=file_path, today=today, stale_days=stale_days
+            )
+        )
     rb.problems.sort(key=lambda p: (p.line, p.code))
     return rb
 

@@ -179,5 +179,5 @@ def prepare_file(
     from rbdesk.core.runbook.parser import parse_file
 
     digest = digest_bytes(Path(path).read_bytes())
-    rb = parse_file(path, relpath=relpath)
+    rb = parse_file(path, relpath=relpath, checks=False)
     return prepare(rb, relpath, source, digest, nav_title)

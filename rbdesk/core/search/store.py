@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from rbdesk.core.library.roots import iter_runbook_files
-from rbdesk.core.search.documents import digest_bytes, prepare_file
 from rbdesk.core.search.mkdocs import MKDOCS_FILES, nav_titles
 from rbdesk.core.search.schema import FORMAT_VERSION, build_schema
 
@@ -120,6 +119,8 @@ def root_fingerprint(root: Path) -> str:
 
 
 def _file_digests(files: list[tuple[str, Path]]) -> dict[str, str]:
+    from rbdesk.core.search.documents import digest_bytes
+
     out = {}
     for rel, p in files:
         try:
@@ -130,6 +131,8 @@ def _file_digests(files: list[tuple[str, Path]]) -> dict[str, str]:
 
 
 def _prepare_one(args: tuple[Path, str, str, str | None]) -> dict[str, Any] | None:
+    from rbdesk.core.search.documents import prepare_file  # the parser: builds only
+
     path, rel, source, nav = args
     try:
         return prepare_file(path, rel, source, nav)

@@ -10,41 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rbdesk.core.sync import store
 from rbdesk.core.sync.git import GitFailure, GitRunner, classify_failure
-from rbdesk.core.sync.models import ProgressCallback, SyncProgress
+from rbdesk.core.sync.models import ProgressCallback, SyncFailure, SyncProgress, _Target
 from rbdesk.core.sync.urls import SourceURL, redact
 
 _TIP_REF = "refs/rbdesk/tip"
 _CURRENT_REF = "refs/rbdesk/current"
-
-
-class SyncFailure(Exception):
-    """One source's sync failed: kind + one line for the user."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = redact(message)
-
-
-@dataclass(slots=True)
-class _Target:
-    """The snapshot a sync wants to publish."""
-
-    snapshot_id: str
-    commit: str
-    commit_date: str
-    commit_subject: str | None
-    export: Callable[[Path], int | None]  # writes the file tree; may return the runbook count
-    forced: bool = False
-    notices: tuple[str, ...] = ()
-    skipped: list[str] = field(default_factory=list)  # set by export: "path (why)"
 
 
 class _GitSession:

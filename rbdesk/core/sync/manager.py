@@ -19,9 +19,14 @@ from typing import TYPE_CHECKING, Any
 from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.sync import store
 from rbdesk.core.sync.freshness import is_stale
-from rbdesk.core.sync.git import GitFailure, GitRunner
-from rbdesk.core.sync.gitsession import SyncFailure, _GitSession, _Target
-from rbdesk.core.sync.models import ProgressCallback, SourceStatus, SyncOutcome, SyncProgress
+from rbdesk.core.sync.models import (
+    ProgressCallback,
+    SourceStatus,
+    SyncFailure,
+    SyncOutcome,
+    SyncProgress,
+    _Target,
+)
 from rbdesk.core.sync.urls import (
     UnsafeURLError,
     redact,
@@ -467,6 +472,11 @@ class SyncManager:
         settings: store.Settings,
         progress: ProgressCallback,
     ) -> SyncOutcome:
+        # git's runner and session are imported here: reading the library
+        # (search, show) needs neither
+        from rbdesk.core.sync.git import GitFailure, GitRunner
+        from rbdesk.core.sync.gitsession import _GitSession
+
         # Checked again here: the config file may have been edited by hand.
         surl = validate_url(source.url)
         branch = validate_branch(source.branch)

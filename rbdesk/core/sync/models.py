@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rbdesk.core.sync.freshness import status_line
+from rbdesk.core.sync.urls import redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +68,26 @@ class SyncOutcome:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
+
+
+class SyncFailure(Exception):
+    """One source's sync failed: kind + one line for the user."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = redact(message)
+
+
+@dataclass(slots=True)
+class _Target:
+    """The snapshot a sync wants to publish."""
+
+    snapshot_id: str
+    commit: str
+    commit_date: str
+    commit_subject: str | None
+    export: Callable[[Path], int | None]  # writes the file tree; may return the runbook count
+    forced: bool = False
+    notices: tuple[str, ...] = ()
+    skipped: list[str] = field(default_factory=list)  # set by export: "path (why)"

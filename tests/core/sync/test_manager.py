@@ -311,22 +311,22 @@ def test_disk_full_keeps_last_good_snapshot(manager, repo, monkeypatch):
     manager.add_source("ops", repo.url)
     good = only(manager.sync()).commit
     repo.set_files({"new.md": "# new\n"}, "new")
-    from rbdesk.core.sync import manager as manager_module
+    from rbdesk.core.sync.gitsession import _GitSession
 
-    real = manager_module._GitSession._export
+    real = _GitSession._export
 
     def full(self, treeish, tree):
         real(self, treeish, tree)  # files written, then the disk fills up
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(manager_module._GitSession, "_export", full)
+    monkeypatch.setattr(_GitSession, "_export", full)
     out = only(manager.sync())
     assert not out.ok and out.error == "disk_full"
     assert out.message.startswith("disk full: no space left under ")
     assert manager.current_roots()[0].commit == good
     leftovers = [p.name for p in (manager.data_dir / "sources/ops/snapshots").iterdir()]
     assert leftovers == [good]
-    monkeypatch.setattr(manager_module._GitSession, "_export", real)
+    monkeypatch.setattr(_GitSession, "_export", real)
     assert only(manager.sync()).commit == repo.head()
 
 

@@ -7,11 +7,18 @@ import argparse
 from rbdesk.cli.common import echo
 
 HELP = "search the runbooks (alert names, error text, commands; typos are forgiven)"
+# A query is often a pasted command: `rbdesk search journalctl -u kubelet`.
+TAKES_DASHED_WORDS = True
+_OPTIONS_WITH_VALUE = ("--limit", "--source")
+_FLAGS = ("--json",)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "query", nargs="+", help='words, "phrases", tag: owner: severity: source: alert:'
+        "query",
+        nargs="*",
+        help='words, "phrases", tag: owner: severity: source: alert: (a pasted '
+        "command's -x options are words too)",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
@@ -25,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise RbdeskError("--limit must be at least 1", hint="e.g. --limit 20")
-    result = _search(args, " ".join(args.query))
+    query = query_text(getattr(args, "_words", None), args.query)
+    if not query.strip():
+        raise RbdeskError("nothing to search for", hint="e.g. rbdesk search kafka consumer lag")
+    result = _search(args, query)
     if args.json:
         from rbdesk.cli.common import print_json
 
@@ -48,6 +58,26 @@ def run(args: argparse.Namespace) -> int:
     if result["total"] > shown:
         echo(f"({shown} of {result['total']} runbooks; --limit N shows more)")
     return 0
+
+
+def query_text(typed: list[str] | None, words: list[str]) -> str:
+    """The query as typed (``typed``: the words after ``search``): all but the
+    command's own options, ``-u`` and ``--all-namespaces`` included, in order."""
+    if not typed:
+        return " ".join(words)
+    out: list[str] = []
+    tail = iter(typed)
+    for word in tail:
+        if word == "--":
+            out.extend(tail)
+            break
+        if word in _OPTIONS_WITH_VALUE:
+            next(tail, None)
+        elif word in _FLAGS or word.startswith(tuple(f"{o}=" for o in _OPTIONS_WITH_VALUE)):
+            continue
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def _search(args: argparse.Namespace, query: str) -> dict:

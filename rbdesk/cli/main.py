@@ -1,7 +1,9 @@
 """Entry point: ``rbdesk [--data-dir DIR] COMMAND ...``; ``main(argv) -> int``.
 
 Each subcommand lives in its own module ``rbdesk.cli.cmd_<name>`` exposing
-``HELP`` (one line), ``configure(parser)`` and ``run(args) -> int``. A command
+``HELP`` (one line), ``configure(parser)`` and ``run(args) -> int`` (a module
+with ``TAKES_DASHED_WORDS`` reads unknown ``-x`` words itself from
+``args._words``: ``rbdesk search journalctl -u kubelet``). A command
 line that names its command imports only that module (``rbdesk search`` starts
 without the other fifteen); ``--help`` and a mistyped command build the whole
 parser. Modules keep heavy imports inside ``run``. With no command, the
@@ -45,8 +47,8 @@ def _command_module(name: str):
     return importlib.import_module(modname)
 
 
-def chosen_command(argv: list[str]) -> str | None:
-    """The COMMAND of ``argv`` when it names one (skipping ``--data-dir DIR``), else None."""
+def command_index(argv: list[str]) -> int | None:
+    """Where ``argv`` names its COMMAND (after ``--data-dir DIR``), else None."""
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -56,8 +58,14 @@ def chosen_command(argv: list[str]) -> str | None:
         if arg.startswith("--data-dir="):
             i += 1
             continue
-        return arg if arg in COMMANDS else None
+        return i if arg in COMMANDS else None
     return None
+
+
+def chosen_command(argv: list[str]) -> str | None:
+    """The COMMAND of ``argv`` when it names one, else None."""
+    i = command_index(argv)
+    return None if i is None else argv[i]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -87,7 +95,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(chosen_command(argv))
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(getattr(args, "_module", None), "TAKES_DASHED_WORDS", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    at = command_index(argv)
+    args._words = argv[at + 1 :] if at is not None else []  # what follows COMMAND
     if args.command is None:
         args = parser.parse_args([*argv, "gui"])
     from rbdesk.core.errors import RbdeskError

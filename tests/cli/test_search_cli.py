@@ -122,3 +122,33 @@ def test_mistyped_command_lists_the_commands(capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'serach'" in err and "'search'" in err
+
+
+def test_a_pasted_command_with_dashed_options_is_the_query(data_dir, samples_dir, capsys):
+    # `-n` and `-A` are kubectl's, not rbdesk's: they stay words of the query,
+    # in their place; --json and --limit are still rbdesk's own options
+    argv = ["search", "kubectl", "-n", "checkout", "get", "pods", "-A", "--json", "--limit", "2"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["query"] == "kubectl -n checkout get pods -A"
+    assert 1 <= len(out["hits"]) <= 2
+
+
+def test_query_text_keeps_order_and_drops_own_options():
+    from rbdesk.cli.cmd_search import query_text
+
+    typed = ["journalctl", "--limit=3", "-u", "--source", "ops", "kubelet", "--", "--json"]
+    assert query_text(typed, ["ignored"]) == "journalctl -u kubelet --json"
+    assert query_text(None, ["a", "b"]) == "a b"
+
+
+def test_other_commands_still_refuse_unknown_options(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["status", "--bogus"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_only_options_is_a_clear_error(data_dir, capsys):
+    assert main(["search", "--json"]) == 2
+    assert "nothing to search for" in capsys.readouterr().err

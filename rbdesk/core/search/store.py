@@ -35,6 +35,7 @@ from rbdesk.core.search.schema import FORMAT_VERSION, build_schema
 MARKER = "rbdesk-index.json"
 INDEX_NAME = "MAIN"
 PARALLEL_MIN_FILES = 200  # below this, parsing in-process is faster than spawning
+HEARTBEAT_S = 2.0  # progress while the parallel writer's workers finish
 MAX_SEGMENTS = 8  # more than this after an incremental update: rebuild in full
 STALE_TEMP_SECONDS = 3600
 
@@ -180,6 +181,43 @@ def _parallel_writer(ix, procs: int, limitmb: int):
     return PrepareMpWriter(ix, procs=procs, batchsize=32, multisegment=True, limitmb=limitmb)
 
 
+def _commit_reporting(writer, merge: bool, say: Callable[[str], None]) -> None:
+    """Commit a parallel writer, saying every ``HEARTBEAT_S`` that it still works.
+
+    The commit waits for the worker processes to finish their last files and
+    write their segments (tens of seconds at 10,000 runbooks) and Whoosh tells
+    nothing meanwhile; a silent progress bar looks like a hang. When ``say``
+    raises (a cancelled sync), the workers are stopped and the commit thread
+    is waited for before the exception goes on (the temp dir is then removed).
+    """
+    import threading
+
+    failure: list[BaseException] = []
+
+    def commit() -> None:
+        try:
+            writer.commit(merge=merge)
+        except BaseException as exc:  # handed to the calling thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=commit, name="rbdesk-index-commit", daemon=True)
+    started = time.monotonic()
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(HEARTBEAT_S)
+            if thread.is_alive():
+                say(f"writing the index ({time.monotonic() - started:.0f} s)")
+    except BaseException:
+        for task in getattr(writer, "tasks", []):
+            with contextlib.suppress(Exception):
+                task.terminate()
+        thread.join(30)
+        raise
+    if failure:
+        raise failure[0]
+
+
 def _write(
     ix,
     jobs: list[tuple[Path, str, str, str | None]],
@@ -207,7 +245,9 @@ def _write(
                 report(done, total, f"indexed {done}/{total} runbooks")
         if parallel:
             report(total, total, "writing the index")
-        writer.commit(merge=merge)
+            _commit_reporting(writer, merge, lambda s: report(total, total, s))
+        else:
+            writer.commit(merge=merge)
     except BaseException:
         for task in getattr(writer, "tasks", []):
             with contextlib.suppress(Exception):

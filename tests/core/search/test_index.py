@@ -6,6 +6,8 @@ import json
 import shutil
 import threading
 
+import pytest
+
 from rbdesk.core.facade import Library
 from rbdesk.core.library.roots import LibraryRoot
 from rbdesk.core.search import SearchService, store
@@ -186,3 +188,45 @@ def test_parser_version_covers_the_runbook_layer():
     names = {p.name for p in store.parser_sources()}
     assert {"parser.py", "model.py", "markdown.py", "commands.py", "tree.py"} <= names
     assert len(store.parser_version()) == 12
+
+
+def test_parallel_build_indexes_every_file_and_reports_while_writing(tmp_path, monkeypatch):
+    # enough files for worker processes; each worker writes its own segment
+    files = {
+        f"team{i % 7}/svc{i:03d}.md": f"# Service {i} down\n\nRestart unit{i:03d} with care.\n"
+        for i in range(store.PARALLEL_MIN_FILES + 20)
+    }
+    root = write_tree(tmp_path / "lib", files)
+    monkeypatch.setattr(store, "HEARTBEAT_S", 0.005)
+    events = []
+    stats = store.build(root, "r", tmp_path / "ix", progress=lambda *a: events.append(a), workers=2)
+    assert stats.documents == len(files) and not stats.incremental
+    messages = [m for _, _, m in events]
+    last_indexed = max(i for i, m in enumerate(messages) if m.startswith("indexed "))
+    assert messages[last_indexed + 1] == "writing the index"
+    beats = [m for m in messages[last_indexed + 1 :] if m.startswith("writing the index (")]
+    assert beats, messages[-5:]  # the commit waits for two processes: never instant
+    assert all(done == total == len(files) for done, total, _ in events[last_indexed:])
+    svc = SearchService(FolderLibrary(tmp_path / "data", [LibraryRoot("r", root, kind="folder")]))
+    try:
+        for i in (0, len(files) // 2, len(files) - 1):  # documents from every worker
+            assert _paths(svc.search(f"unit{i:03d}", limit=3))[:1] == [f"team{i % 7}/svc{i:03d}.md"]
+    finally:
+        svc.close()
+
+
+def test_a_failing_progress_callback_stops_the_parallel_build(tmp_path, monkeypatch):
+    files = {
+        f"a/f{i:03d}.md": f"# File {i}\n\nText {i}.\n" for i in range(store.PARALLEL_MIN_FILES)
+    }
+    root = write_tree(tmp_path / "lib", files)
+    monkeypatch.setattr(store, "HEARTBEAT_S", 0.005)
+
+    def progress(done, total, message):
+        if message.startswith("writing the index ("):
+            raise KeyboardInterrupt  # a cancelled sync
+
+    with pytest.raises(KeyboardInterrupt):
+        store.build(root, "r", tmp_path / "ix", progress=progress, workers=2)
+    assert not (tmp_path / "ix").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["lib"]  # no temp dir left behind

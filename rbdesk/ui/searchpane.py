@@ -9,6 +9,7 @@ result is the window's business: the pane emits :attr:`SearchPane.hit_chosen`.
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from rbdesk.core.search import SearchHit
+from rbdesk.core.search.server import query_problem
 from rbdesk.ui import messages
 from rbdesk.ui.searching import (
     SearchAnswer,
@@ -129,7 +131,13 @@ class SearchPane(QWidget):
     def start_search(self, full: bool = True) -> None:
         """Ask the search worker: a keystroke search, or a full one (Enter / pause)."""
         query = self.search_box.text().strip()
-        if not query:
+        problem = query_problem(query)
+        if problem:  # a pasted log or page: the same limit as `rbdesk search`, said here
+            self.searcher.cancel()
+            self.results_title.setText("Query too long")
+            self.corrected_line.setText(html.escape(problem[:1].upper() + problem[1:]))
+            self.corrected_line.setVisible(True)
+        elif not query:
             self.searcher.browse(list(self.win.settings.recent))
         else:
             self.searcher.request(query, full)

@@ -237,3 +237,19 @@ def test_results_follow_the_theme(qtbot, window):
     assert "#5a4a00" in row_html(window, 0)  # the dark highlight
     window.apply_theme("light")
     assert "#fff1a8" in row_html(window, 0)
+
+
+def test_a_pasted_page_is_refused_with_the_limit_not_searched(qtbot, window, monkeypatch):
+    calls = record_calls(monkeypatch, window.lib.search)
+    window.search_box.setText("replica promote")
+    wait_answer(qtbot, window, "replica promote", full=True)
+    calls.clear()
+    window.search_box.setText("error: upstream timed out " * 2500)  # ~65 KB pasted from a log
+    qtbot.waitUntil(lambda: window.results_title.text() == "Query too long", timeout=5000)
+    qtbot.wait(800)  # past the keystroke and pause timers: still nothing searched
+    assert calls == []
+    assert window.corrected_line.isVisible()
+    assert "the limit is 1000" in window.corrected_line.text()
+    window.search_box.setText("replica promote")  # a real query works again
+    qtbot.waitUntil(lambda: window.results_title.text() != "Query too long", timeout=10000)
+    assert window.hits[0].path == "db/postgres-failover.md"

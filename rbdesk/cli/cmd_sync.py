@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 
@@ -42,7 +43,12 @@ class ProgressBar:
             bar = "#" * filled + "-" * (self.WIDTH - filled)
             pct = f"{event.fraction * 100:3.0f}%"
         text = f"{event.source}: {event.phase:<20.20} [{bar}] {pct}"
-        self.stream.write("\r" + text + "\x1b[K")
+        if event.phase == "index" and event.message:
+            # "indexed 4,000/9,990 runbooks", then "writing the index (12 s)": at
+            # 100 % the workers still write for tens of seconds; say so
+            text += f"  {event.message}"
+        width = shutil.get_terminal_size((80, 24)).columns - 1  # one line, or \r breaks
+        self.stream.write("\r" + text[:width] + "\x1b[K")
         self.stream.flush()
         self._shown = True
 

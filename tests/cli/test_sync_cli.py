@@ -94,6 +94,22 @@ def test_progress_bar_renders_phases():
     assert text.endswith("\r\x1b[K")
 
 
+def test_progress_bar_says_the_index_is_still_being_written(monkeypatch):
+    import shutil
+
+    def line_at(columns: int) -> str:
+        size = os.terminal_size((columns, 24))
+        monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=None: size)
+        stream = io.StringIO()
+        ProgressBar(stream)(SyncProgress("ops", "index", 1.0, "writing the index (12 s)"))
+        return stream.getvalue().split("\r")[-1].replace("\x1b[K", "")
+
+    wide = line_at(200)
+    assert "100%" in wide and wide.endswith("  writing the index (12 s)")
+    narrow = line_at(75)  # never wider than the terminal: a wrapped line breaks \r
+    assert len(narrow) == 74 and wide.startswith(narrow)
+
+
 def test_subprocess_sync_with_global_data_dir(tmp_path, repo, repo_root):
     data = tmp_path / "d"
     env = {**os.environ, "PYTHONPATH": str(repo_root)}

@@ -62,12 +62,6 @@ def command_index(argv: list[str]) -> int | None:
     return None
 
 
-def chosen_command(argv: list[str]) -> str | None:
-    """The COMMAND of ``argv`` when it names one, else None."""
-    i = command_index(argv)
-    return None if i is None else argv[i]
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or (``only``) one with just that command: a command
     line that names its command imports no other command's module."""
@@ -94,11 +88,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(chosen_command(argv))
+    at = command_index(argv)
+    parser = build_parser(None if at is None else argv[at])
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(getattr(args, "_module", None), "TAKES_DASHED_WORDS", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    at = command_index(argv)
     args._words = argv[at + 1 :] if at is not None else []  # what follows COMMAND
     if args.command is None:
         args = parser.parse_args([*argv, "gui"])

@@ -396,5 +396,10 @@ def corrected_html(answer: SearchAnswer) -> str:
     )
 
 
+def refused_html(problem: str) -> str:
+    """The line under the title when a query is refused (too long, too many words)."""
+    return escape(problem[:1].upper() + problem[1:])
+
+
 def indexing_text(done: int, total: int) -> str:
     return f"Indexing {done:,}/{total:,}…"

@@ -9,7 +9,6 @@ result is the window's business: the pane emits :attr:`SearchPane.hit_chosen`.
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from rbdesk.ui.searching import (
     SearchController,
     corrected_html,
     indexing_text,
+    refused_html,
     result_html,
     results_title,
 )
@@ -135,7 +135,7 @@ class SearchPane(QWidget):
         if problem:  # a pasted log or page: the same limit as `rbdesk search`, said here
             self.searcher.cancel()
             self.results_title.setText("Query too long")
-            self.corrected_line.setText(html.escape(problem[:1].upper() + problem[1:]))
+            self.corrected_line.setText(refused_html(problem))
             self.corrected_line.setVisible(True)
         elif not query:
             self.searcher.browse(list(self.win.settings.recent))

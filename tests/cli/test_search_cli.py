@@ -93,12 +93,12 @@ def test_search_in_a_fresh_process(data_dir, repo_root, samples_dir):
 
 
 def test_named_command_imports_only_its_own_module(repo_root):
-    from rbdesk.cli.main import chosen_command
+    from rbdesk.cli.main import command_index
 
-    assert chosen_command(["--data-dir", "/x", "search", "kafka"]) == "search"
-    assert chosen_command(["--data-dir=/x", "sync"]) == "sync"
-    assert chosen_command(["serach", "kafka"]) is None  # a typo: the whole parser
-    assert chosen_command(["--help"]) is None and chosen_command([]) is None
+    assert command_index(["--data-dir", "/x", "search", "kafka"]) == 2
+    assert command_index(["--data-dir=/x", "sync"]) == 1
+    assert command_index(["serach", "kafka"]) is None  # a typo: the whole parser
+    assert command_index(["--help"]) is None and command_index([]) is None
     code = (
         "import sys\n"
         "from rbdesk.cli.main import build_parser\n"
@@ -140,6 +140,19 @@ def test_query_text_keeps_order_and_drops_own_options():
     typed = ["journalctl", "--limit=3", "-u", "--source", "ops", "kubelet", "--", "--json"]
     assert query_text(typed, ["ignored"]) == "journalctl -u kubelet --json"
     assert query_text(None, ["a", "b"]) == "a b"
+
+
+def test_query_text_knows_every_option_of_search():
+    import argparse
+
+    from rbdesk.cli import cmd_search
+
+    parser = argparse.ArgumentParser()
+    cmd_search.configure(parser)
+    takes_value = {o for a in parser._actions if a.nargs is None for o in a.option_strings}
+    flags = {o for a in parser._actions if a.nargs == 0 for o in a.option_strings}
+    assert takes_value == set(cmd_search._OPTIONS_WITH_VALUE)
+    assert flags - {"-h", "--help"} == set(cmd_search._FLAGS)
 
 
 def test_other_commands_still_refuse_unknown_options(capsys):

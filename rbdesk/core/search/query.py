@@ -338,19 +338,16 @@ class QueryBuilder:
         if len(terms) > 1 and (not qs or self.widen):
             # an identifier nobody writes as one word: its parts, all of them
             parts = list(terms[1:])
-            if qs:  # widening: the telling parts only (not "t", "4" of ...T4)
-                parts = [t for t in parts if len(t) > 1 and not t.isdigit()] or parts
+            # the telling parts (not "t", "4" of ...T4)
+            telling = [t for t in parts if len(t) > 1 and not t.isdigit()]
+            if qs:  # widening: the telling parts only
+                parts = telling or parts
             parts_q = self._words_and(parts, 0.3 if qs else 0.8)
             if parts_q is not None:
                 qs.append(parts_q)
                 df = max(df, 1)
             if self.widen >= 2:
-                telling = [
-                    t
-                    for t in terms[1:]
-                    if len(t) > 1 and not t.isdigit() and t not in tx.STOP_WORDS
-                ]
-                for part in telling:
+                for part in (t for t in telling if t not in tx.STOP_WORDS):
                     part_qs, part_df = self._term_alts(part, ANY_PART_WEIGHT)
                     qs.extend(part_qs)
                     df = max(df, min(part_df, 1))

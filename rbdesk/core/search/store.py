@@ -181,6 +181,13 @@ def _parallel_writer(ix, procs: int, limitmb: int):
     return PrepareMpWriter(ix, procs=procs, batchsize=32, multisegment=True, limitmb=limitmb)
 
 
+def _stop_workers(writer) -> None:
+    """Terminate a parallel writer's worker processes (none for a plain writer)."""
+    for task in getattr(writer, "tasks", []):
+        with contextlib.suppress(Exception):
+            task.terminate()
+
+
 def _commit_reporting(writer, merge: bool, say: Callable[[str], None]) -> None:
     """Commit a parallel writer, saying every ``HEARTBEAT_S`` that it still works.
 
@@ -209,9 +216,7 @@ def _commit_reporting(writer, merge: bool, say: Callable[[str], None]) -> None:
             if thread.is_alive():
                 say(f"writing the index ({time.monotonic() - started:.0f} s)")
     except BaseException:
-        for task in getattr(writer, "tasks", []):
-            with contextlib.suppress(Exception):
-                task.terminate()
+        _stop_workers(writer)
         thread.join(30)
         raise
     if failure:
@@ -249,9 +254,7 @@ def _write(
         else:
             writer.commit(merge=merge)
     except BaseException:
-        for task in getattr(writer, "tasks", []):
-            with contextlib.suppress(Exception):
-                task.terminate()
+        _stop_workers(writer)
         with contextlib.suppress(Exception):
             writer.cancel()
         raise

@@ -71,6 +71,14 @@ def query_text(typed: list[str] | None, words: list[str]) -> str:
         if word == "--":
             out.extend(tail)
             break
+        if word == "--data-dir" or word.startswith("--data-dir="):
+            # rbdesk's own option, but only before the command: not a query word
+            from rbdesk.core.errors import RbdeskError
+
+            raise RbdeskError(
+                "--data-dir goes before the command",
+                hint="e.g. rbdesk --data-dir DIR search kafka consumer lag",
+            )
         if word in _OPTIONS_WITH_VALUE:
             next(tail, None)
         elif word in _FLAGS or word.startswith(tuple(f"{o}=" for o in _OPTIONS_WITH_VALUE)):

@@ -162,6 +162,13 @@ def test_other_commands_still_refuse_unknown_options(capsys):
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
 
 
+def test_data_dir_after_the_command_is_an_error_not_query_words(data_dir, capsys):
+    # before dashed words were query words this was argparse's error; it must
+    # not become a search for "--data-dir /elsewhere kafka"
+    assert main(["search", "--data-dir", "/elsewhere", "kafka"]) == 2
+    assert "--data-dir goes before the command" in capsys.readouterr().err
+
+
 def test_only_options_is_a_clear_error(data_dir, capsys):
     assert main(["search", "--json"]) == 2
     assert "nothing to search for" in capsys.readouterr().err

@@ -158,6 +158,8 @@ class SyncManager:
     ) -> store.SourceConfig:
         """Replace a source's signer copies and/or its verify mode ("off" turns it off)."""
         paths = store.SourcePaths.of(self.data_dir, name)
+        if not self.config().find(name):
+            raise self._unknown(name)  # before the lock: no folder for an unknown name
         with store.locked(paths.lock, blocking=False), store.editing_config(self.data_dir) as c:
             source = c.find(name)
             if source is None:

@@ -21,7 +21,10 @@ it costs nothing. States:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rbdesk.core.library.roots import LibraryRoot
 
 STATES = ("good", "unsigned", "untrusted", "bad", "off")
 POLICIES = ("require", "warn", "off")
@@ -83,6 +86,13 @@ class Signature:
 
 
 _TEXT_FIELDS = ("signer", "commit", "key", "reason")
+
+
+def root_signature(root: LibraryRoot) -> Signature:
+    """The signature of a root's snapshot (stored at sync time; computed for the rest)."""
+    if root.signature is not None:
+        return root.signature
+    return signature_for(root.kind, root.commit, None)
 
 
 def signature_for(kind: str, commit: str | None, stored: Any) -> Signature:

@@ -74,6 +74,11 @@ class SignerFiles:
     def gnupghome(self) -> Path:
         return self.base / "gnupg"
 
+    @property
+    def gpg_copy(self) -> Path:
+        """The armored keys as given (what the keyring was made from)."""
+        return self.base / "gpg_keys.asc"
+
     def present(self) -> bool:
         return self.allowed.is_file() and self.gnupghome.is_dir()
 
@@ -256,6 +261,7 @@ def install(
             data = read_user_file(gpg_keys, "gpg keys file")
             staged = files.base / f".tmp-gnupg-{uuid.uuid4().hex[:8]}"
             _import_gpg_keys(data, str(gpg_keys), staged)
+            fsutil.atomic_write_bytes(files.gpg_copy, data)
         if new_allowed is not None or not files.allowed.is_file():
             fsutil.atomic_write_bytes(files.allowed, new_allowed or b"")
         if staged is not None or not files.gnupghome.is_dir():
@@ -306,6 +312,77 @@ def _swap_dir(new: Path, final: Path) -> None:
         os.rename(final, old)
     os.rename(new, final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# -- rbdesk doctor -----------------------------------------------------------------------------
+def ssh_keygen_problem() -> str:
+    """Why ssh-keygen cannot verify git's ssh signatures ("" when it can)."""
+    if not shutil.which("ssh-keygen"):
+        return "ssh-keygen is not installed"
+    try:
+        probe = subprocess.run(
+            ["ssh-keygen", "-Y", "check-novalidate", "-n", "git", "-s", os.devnull],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=_TOOL_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"ssh-keygen does not run ({exc})"
+    said = probe.stderr.decode("utf-8", "replace").lower()
+    if any(w in said for w in ("illegal option", "unknown option", "invalid option")):
+        return "ssh-keygen is too old to verify signatures (-Y needs OpenSSH 8.2+)"
+    return ""
+
+
+def check(files: SignerFiles, source: SourceConfig) -> list[tuple[str, str, str]]:
+    """(status "ok"/"warning"/"error", detail, fix) of a source's signer copies."""
+    fix_set = f"rbdesk source set {source.name} --allowed-signers FILE (or --gpg-keys FILE)"
+    if not files.present():
+        return [("error", f"signer files missing from {files.base}", fix_set)]
+    out: list[tuple[str, str, str]] = []
+    found: list[str] = []
+    try:
+        text = files.allowed.read_text(encoding="utf-8")
+        entries = parse_allowed_signers(text, str(files.allowed)) if text.strip() else []
+    except (OSError, UnicodeDecodeError, ConfigError) as exc:
+        out.append(("error", f"allowed signers unusable: {getattr(exc, 'message', exc)}", fix_set))
+        entries = []
+    if entries:
+        found.append(f"{len(entries)} ssh signer(s): {', '.join(e.principals for e in entries)}")
+        if problem := ssh_keygen_problem():
+            out.append(("error", problem, "install OpenSSH's client (apt install openssh-client)"))
+    if files.gpg_copy.is_file():
+        if not shutil.which("gpg"):
+            out.append(("error", "gpg is not installed", "install GnuPG (apt install gnupg)"))
+        elif keys := gpg_key_ids(files.gnupghome):
+            found.append(f"{len(keys)} gpg key(s): {', '.join(u or f for f, u in keys)}")
+        else:
+            out.append(("error", f"no key in the keyring {files.gnupghome}", fix_set))
+    if not found and not out:
+        out.append(("error", "no signer keys: every tip would be refused", fix_set))
+    for copy, original, option in (
+        (files.allowed, source.allowed_signers, "--allowed-signers"),
+        (files.gpg_copy, source.gpg_keys, "--gpg-keys"),
+    ):
+        if original and _differs(Path(original), copy):
+            out.append(
+                (
+                    "warning",
+                    f"{original} changed since it was copied (the copy is still used)",
+                    f"rbdesk source set {source.name} {option} {original}",
+                )
+            )
+    if found and not any(status == "error" for status, _d, _f in out):
+        out.insert(0, ("ok", f"verify={source.policy}: {'; '.join(found)}", ""))
+    return out
+
+
+def _differs(original: Path, copy: Path) -> bool:
+    try:
+        return original.read_bytes() != copy.read_bytes()
+    except OSError:
+        return False  # the original was removed: the copy is what counts
 
 
 # -- verification ---------------------------------------------------------------------------

@@ -329,3 +329,50 @@ def test_signature_from_stored_data_is_tolerant():
     sig = Signature.from_dict({"state": "good", "signer": 3, "policy": "maybe"})
     assert sig == Signature(state="good", signer=None, policy="off")
     assert sig.phrase == "signed" and not sig.warn
+
+
+def test_doctor_checks_the_signer_files(data_dir, signed_repo, allowed, mallory):
+    from rbdesk.core.facade import Library
+    from rbdesk.core.usecases.doctor import check_signers
+
+    lib = Library(data_dir)
+    lib.sync.add_source("ops", signed_repo.url, allowed_signers=str(allowed))
+    lib.sync.add_source("plain", signed_repo.url)
+
+    def seen():
+        return [(c.name, c.status, c.detail, c.fix) for c in check_signers(lib)]
+
+    assert seen() == [
+        ("signers ops", "ok", "verify=require: 1 ssh signer(s): alice@example.com", "")
+    ]
+    allowed.write_text(allowed.read_text() + mallory.allowed_line())
+    (ok, changed) = seen()
+    assert ok[1] == "ok"
+    assert changed[1:] == (
+        "warning",
+        f"{allowed} changed since it was copied (the copy is still used)",
+        f"rbdesk source set ops --allowed-signers {allowed}",
+    )
+    files = SignerFiles.of(store.SourcePaths.of(data_dir, "ops").base)
+    files.allowed.write_text("alice@example.com ssh-ed25519\n")
+    assert seen()[0][1:3] == (
+        "error",
+        f"allowed signers unusable: {files.allowed}:1: no ssh public key on this line",
+    )
+    store.remove_tree(files.base)
+    assert seen()[0][1:3] == ("error", f"signer files missing from {files.base}")
+
+
+def test_doctor_names_an_ssh_keygen_without_signing(tmp_path, monkeypatch):
+    from rbdesk.core.sync.signers import ssh_keygen_problem
+
+    assert ssh_keygen_problem() == ""  # the real one (the fixtures skip without it)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    old = fake / "ssh-keygen"
+    old.write_text("#!/bin/sh\necho 'ssh-keygen: illegal option -- Y' >&2\nexit 1\n")
+    old.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake))
+    assert "too old" in ssh_keygen_problem()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert ssh_keygen_problem() == "ssh-keygen is not installed"

@@ -366,6 +366,9 @@ def test_doctor_checks_the_signer_files(data_dir, signed_repo, allowed, mallory)
 def test_doctor_names_an_ssh_keygen_without_signing(tmp_path, monkeypatch):
     from rbdesk.core.sync.signers import ssh_keygen_problem
 
+    from .signfixtures import need
+
+    need("ssh-keygen")
     assert ssh_keygen_problem() == ""  # the real one (the fixtures skip without it)
     fake = tmp_path / "bin"
     fake.mkdir()

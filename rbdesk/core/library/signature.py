@@ -21,10 +21,7 @@ it costs nothing. States:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rbdesk.core.library.roots import LibraryRoot
+from typing import Any, Protocol
 
 STATES = ("good", "unsigned", "untrusted", "bad", "off")
 POLICIES = ("require", "warn", "off")
@@ -88,7 +85,18 @@ class Signature:
 _TEXT_FIELDS = ("signer", "commit", "key", "reason")
 
 
-def root_signature(root: LibraryRoot) -> Signature:
+class _Root(Protocol):
+    """What :func:`root_signature` reads of a ``roots.LibraryRoot``."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def commit(self) -> str: ...
+    @property
+    def signature(self) -> Signature | None: ...
+
+
+def root_signature(root: _Root) -> Signature:
     """The signature of a root's snapshot (stored at sync time; computed for the rest)."""
     if root.signature is not None:
         return root.signature

@@ -277,11 +277,11 @@ class SourcesDialog(QDialog):
         self.name = QLineEdit(placeholderText="ops")
         self.url = QLineEdit(placeholderText="https://github.com/acme/runbooks.git")
         self.branch = QLineEdit(placeholderText="default branch")
-        self.subdir = QLineEdit(placeholderText="whole repository")
-        self.subdir.setObjectName("sourceSubdir")
-        self.subdir.setToolTip(
+        self.subdir = _line_edit(
+            "whole repository",
+            "sourceSubdir",
             "Only this folder of the repository (e.g. docs/runbooks): fetched as a partial "
-            "clone, as `rbdesk source add --subdir`."
+            "clone, as `rbdesk source add --subdir`.",
         )
         self.docs_url = QLineEdit(placeholderText="only if the repo does not declare it")
         self.docs_url.setObjectName("sourceDocsUrl")
@@ -382,15 +382,15 @@ class SourcesDialog(QDialog):
 
     # -- signer policy (issue 19): allowed signers, gpg keys, verify mode ----------------------
     def _signer_rows(self, form: QFormLayout) -> None:
-        self.allowed_signers = QLineEdit(placeholderText="none: commits are not verified")
-        self.allowed_signers.setObjectName("sourceAllowedSigners")
-        self.allowed_signers.setToolTip(
+        self.allowed_signers = _line_edit(
+            "none: commits are not verified",
+            "sourceAllowedSigners",
             "ssh allowed_signers file (PRINCIPAL KEYTYPE KEY per line, as git's "
-            "gpg.ssh.allowedSignersFile); rbdesk keeps a copy"
+            "gpg.ssh.allowedSignersFile); rbdesk keeps a copy",
         )
-        self.gpg_keys = QLineEdit(placeholderText="none")
-        self.gpg_keys.setObjectName("sourceGpgKeys")
-        self.gpg_keys.setToolTip("armored gpg public keys of the allowed signers (.asc)")
+        self.gpg_keys = _line_edit(
+            "none", "sourceGpgKeys", "armored gpg public keys of the allowed signers (.asc)"
+        )
         self.verify = QComboBox()
         self.verify.setObjectName("sourceVerify")
         self.verify.addItem("require: refuse a tip not signed by an allowed signer", "require")
@@ -442,6 +442,13 @@ class SourcesDialog(QDialog):
         if self.on_changed:
             self.on_changed()
         return True
+
+
+def _line_edit(placeholder: str, name: str, tip: str) -> QLineEdit:
+    edit = QLineEdit(placeholderText=placeholder)
+    edit.setObjectName(name)
+    edit.setToolTip(tip)
+    return edit
 
 
 def _signature_suffix(st) -> str:

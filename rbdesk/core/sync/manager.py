@@ -164,7 +164,12 @@ class SyncManager:
             source = c.find(name)
             if source is None:
                 raise self._unknown(name)
-            if verify == "off" and not (allowed_signers or gpg_keys):
+            if verify == "off":
+                if allowed_signers or gpg_keys:
+                    raise RbdeskError(
+                        "--verify off stops verifying: give it without signer files",
+                        hint=f"run `rbdesk source set {name} --verify off`",
+                    )
                 source.verify = None
             else:
                 from rbdesk.core.sync.signers import install_policy

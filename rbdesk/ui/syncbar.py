@@ -36,7 +36,7 @@ class SyncBar(QObject):
         self.win = win
         self.lib = win.lib
         self.syncing = False
-        self.pending: list[str | None] = []  # syncs asked for while one ran (None: all)
+        self.pending: list[str] = []  # sources to sync once the running sync ends
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setTextFormat(Qt.TextFormat.RichText)

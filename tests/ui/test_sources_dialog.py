@@ -96,3 +96,28 @@ def test_adding_in_the_dialog_syncs_the_source_off_the_ui_thread(
     assert st.commit == mono.head() and st.runbooks == 1
     assert st.signature["state"] == "good"
     assert "signed by alice@example.com" in window.sync_line.text()
+
+
+def test_a_source_added_during_a_sync_is_synced_after_it(qtbot, window, monkeypatch):
+    import threading
+
+    from rbdesk.core.sync import SyncOutcome
+
+    calls = []
+    release = threading.Event()
+
+    def fake_sync(name=None, progress=None):
+        calls.append((name, threading.current_thread() is threading.main_thread()))
+        release.wait(5)
+        return [SyncOutcome(name or "all", True, "abc1234", "synced abc1234", True)]
+
+    monkeypatch.setattr(window.lib.sync, "has_sources", lambda: True)
+    monkeypatch.setattr(window.lib.sync, "sync", fake_sync)
+    window.syncbar.sync_now()
+    window.syncbar.sync_source("new")  # asked while the first sync runs: queued
+    assert window.syncbar.pending == ["new"]
+    with qtbot.waitSignal(window.sync_finished, timeout=5000):
+        release.set()
+    qtbot.waitUntil(lambda: len(calls) == 2 and not window.syncbar.syncing, timeout=5000)
+    assert calls == [(None, False), ("new", False)]
+    assert window.syncbar.pending == []

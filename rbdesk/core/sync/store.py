@@ -227,8 +227,8 @@ class SourceConfig:
 
 
 def added_line(source: SourceConfig) -> str:
-    """ "added source 'ops' (git: URL, branch main, verify require)": the one wording
-    of the CLI and the Sources dialog."""
+    """The one wording of the CLI and the Sources dialog for a new source:
+    added source 'ops' (git: URL, branch main, verify require)."""
     extra = "".join(
         f", {label} {value}"
         for label, value in (

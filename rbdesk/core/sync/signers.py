@@ -433,11 +433,18 @@ def verdict(letter: str, key: str, signer: str, fpr: str, commit: str, policy: s
         "X": "the signature has expired",
         "Y": f"signed with an expired key ({shown})",
         "R": f"signed with a revoked key ({shown})",
-        "E": f"the signature cannot be checked: key {shown} is not among this source's "
-        "signers (or gpg/ssh-keygen is missing)",
+        "E": f"the signature cannot be checked: {_why_unchecked(key_id)}",
     }
     reason = reasons.get(letter, f"signature not accepted by git ({letter or 'no answer'})")
     return Signature("untrusted", None, commit, key_id, reason, policy)
+
+
+def _why_unchecked(key: str | None) -> str:
+    """Why git answered E (cannot check): the tool it needs, or an unknown key."""
+    tool = "ssh-keygen" if (key or "").startswith("SHA256:") else "gpg"
+    if not shutil.which(tool):
+        return f"{tool} is not installed"
+    return f"key {key or 'unknown'} is not among this source's signers"
 
 
 def _principal(signer: str) -> str | None:

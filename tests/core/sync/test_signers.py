@@ -240,7 +240,9 @@ def test_gpg_signed_tips(manager, tmp_path):
         tip = commit(repo, RUNBOOK | {"e.md": "# e\n"}, "eve signs", gpg=eve)
         out = only(manager.sync("ops"))
         assert out.error == "signature" and f"refused {tip[:7]}" in out.message
-        assert "cannot be checked" in out.message
+        eve_key = out.message.split("key ")[1].split(" ")[0]
+        assert f"the signature cannot be checked: key {eve_key} is not among this " in out.message
+        assert len(eve_key) == 16  # gpg's long key id
     finally:
         bob.close()
         eve.close()
@@ -379,3 +381,33 @@ def test_doctor_names_an_ssh_keygen_without_signing(tmp_path, monkeypatch):
     assert "too old" in ssh_keygen_problem()
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert ssh_keygen_problem() == "ssh-keygen is not installed"
+
+
+@pytest.mark.parametrize(
+    ("letter", "state", "reason"),
+    [
+        ("G", "good", ""),
+        ("N", "unsigned", "not signed"),
+        ("B", "bad", "bad signature: the commit was changed after it was signed"),
+        ("U", "untrusted", "signed with key K1, which is not an allowed signer"),
+        ("X", "untrusted", "the signature has expired"),
+        ("Y", "untrusted", "signed with an expired key (K1)"),
+        ("R", "untrusted", "signed with a revoked key (K1)"),
+        ("?", "untrusted", "signature not accepted by git (?)"),
+    ],
+)
+def test_every_git_verdict_has_a_state_and_a_reason(letter, state, reason):
+    from rbdesk.core.sync.signers import verdict
+
+    sig = verdict(letter, "K1", "Alice <alice@example.com>", "", "c0ffee", "require")
+    assert (sig.state, sig.reason, sig.commit) == (state, reason, "c0ffee")
+    assert sig.signer == ("alice@example.com" if letter == "G" else None)
+
+
+def test_cannot_check_names_the_missing_tool(tmp_path, monkeypatch):
+    from rbdesk.core.sync.signers import verdict
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ssh = verdict("E", "SHA256:abc", "", "", "c", "require")
+    assert ssh.reason == "the signature cannot be checked: ssh-keygen is not installed"
+    assert verdict("E", "B569", "", "", "c", "warn").reason.endswith("gpg is not installed")

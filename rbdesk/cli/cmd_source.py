@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rbdesk.cli.common import echo
 
-HELP = "add, list or remove runbook sources (git repositories or folders)"
+HELP = "add, list, change or remove runbook sources (git repositories or folders)"
 
 
 def configure(p) -> None:
@@ -24,33 +24,94 @@ def configure(p) -> None:
         "it (Hugo baseURL / MkDocs site_url are read by themselves); alert links to it "
         "open the local copy",
     )
+    _signer_options(add)
+    _configure_set(sub)
     lst = sub.add_parser("list", help="list the sources")
     lst.add_argument("--json", action="store_true", help="print JSON")
     rm = sub.add_parser("remove", help="forget a source and delete its local copies")
     rm.add_argument("name")
 
 
+def _signer_options(p, off: bool = False) -> None:
+    """--allowed-signers / --gpg-keys / --verify (source add and source set)."""
+    p.add_argument(
+        "--allowed-signers",
+        metavar="FILE",
+        help="ssh allowed_signers file (PRINCIPAL KEYTYPE KEY per line, as git's "
+        "gpg.ssh.allowedSignersFile); copied into rbdesk's data dir",
+    )
+    p.add_argument(
+        "--gpg-keys",
+        metavar="FILE",
+        help="armored gpg public keys of the allowed signers; imported into a private "
+        "keyring of this source",
+    )
+    p.add_argument(
+        "--verify",
+        choices=("require", "warn", "off") if off else ("require", "warn"),
+        help="require (default with signers): refuse a tip not signed by an allowed signer; "
+        "warn: publish it and show it as unsigned" + ("; off: stop verifying" if off else ""),
+    )
+
+
+def _configure_set(sub) -> None:
+    st = sub.add_parser("set", help="change a source's allowed signers, gpg keys or verify mode")
+    st.add_argument("name")
+    _signer_options(st, off=True)
+
+
+def _run_set(args, manager) -> int:
+    if not (args.allowed_signers or args.gpg_keys or args.verify):
+        from rbdesk.core.errors import RbdeskError
+
+        raise RbdeskError(
+            "nothing to change", hint="give --allowed-signers FILE, --gpg-keys FILE or --verify"
+        )
+    source = manager.set_signers(
+        args.name,
+        allowed_signers=args.allowed_signers,
+        gpg_keys=args.gpg_keys,
+        verify=args.verify,
+    )
+    echo(f"source {source.name!r}: verify={source.policy}{_signer_extra(source)}")
+    if source.verify:
+        echo(f"run `rbdesk sync {source.name}` to verify its tip now")
+    return 0
+
+
+def _signer_extra(source) -> str:
+    return "".join(
+        f", {label} {value}"
+        for label, value in (
+            ("allowed signers from", source.allowed_signers),
+            ("gpg keys from", source.gpg_keys),
+        )
+        if value and source.verify
+    )
+
+
 def run(args) -> int:
     from rbdesk.cli.common import library, print_json
+    from rbdesk.core.sync.store import added_line
     from rbdesk.core.sync.urls import redact
 
     manager = library(args).sync
     if args.source_command == "add":
         source = manager.add_source(
-            args.name, args.url, branch=args.branch, subdir=args.subdir, docs_url=args.docs_url
+            args.name,
+            args.url,
+            branch=args.branch,
+            subdir=args.subdir,
+            docs_url=args.docs_url,
+            allowed_signers=args.allowed_signers,
+            gpg_keys=args.gpg_keys,
+            verify=args.verify,
         )
-        extra = "".join(
-            f", {label} {value}"
-            for label, value in (
-                ("branch", source.branch),
-                ("subdir", source.subdir),
-                ("docs", source.docs_url),
-            )
-            if value
-        )
-        echo(f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})")
+        echo(added_line(source))
         echo(f"run `rbdesk sync {source.name}` to fetch it")
         return 0
+    if args.source_command == "set":
+        return _run_set(args, manager)
     if args.source_command == "remove":
         manager.remove_source(args.name)
         echo(f"removed source {args.name!r} and its local copies")
@@ -66,7 +127,9 @@ def run(args) -> int:
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         extra = "".join(
-            f"  {label}={r[label]}" for label in ("branch", "subdir", "docs_url") if r.get(label)
+            f"  {label}={r[label]}"
+            for label in ("branch", "subdir", "docs_url", "verify")
+            if r.get(label)
         )
         echo(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
     return 0

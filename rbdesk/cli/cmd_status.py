@@ -16,10 +16,18 @@ def configure(p) -> None:
 
 def run(args) -> int:
     from rbdesk.cli.common import library, print_json, safe
+    from rbdesk.core.library.signature import SAMPLES_REASON, Signature
 
     statuses = library(args).sync.status()
+    samples_signature = Signature(reason=SAMPLES_REASON).to_dict()
     if args.json:
-        print_json({"sources": [s.to_dict() for s in statuses], "samples_shown": not statuses})
+        print_json(
+            {
+                "sources": [s.to_dict() for s in statuses],
+                "samples_shown": not statuses,
+                **({"samples": {"signature": samples_signature}} if not statuses else {}),
+            }
+        )
         return 0
     if not statuses:
         print(NO_SOURCES)

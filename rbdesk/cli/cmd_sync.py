@@ -14,6 +14,12 @@ HELP = "fetch the sources and switch to their new snapshots"
 def configure(p) -> None:
     p.add_argument("name", nargs="?", help="only this source (default: all)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--accept-rewind",
+        action="store_true",
+        help="with NAME: publish a tip older than the current commit of a source with "
+        "allowed signers (a rollback, refused otherwise)",
+    )
 
 
 class ProgressBar:
@@ -71,7 +77,7 @@ def run(args) -> int:
         )
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        outcomes = manager.sync(args.name, progress=bar)
+        outcomes = manager.sync(args.name, progress=bar, accept_rewind=args.accept_rewind)
     finally:
         if bar is not None:
             bar.clear()

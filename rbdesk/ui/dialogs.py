@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QTextOption
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rbdesk.core.library.signature import Signature
+from rbdesk.core.sync.store import SourceConfig, added_line
 from rbdesk.ui import messages
 
 _SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -258,17 +261,28 @@ class SourcesDialog(QDialog):
     """List, add and remove sources via ``lib.sync``; errors shown in the dialog."""
 
     def __init__(
-        self, lib, parent: QWidget | None = None, on_changed: Callable[[], None] | None = None
+        self,
+        lib,
+        parent: QWidget | None = None,
+        on_changed: Callable[[], None] | None = None,
+        on_added: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.lib = lib
         self.on_changed = on_changed
+        self.on_added = on_added  # starts the new source's sync (SyncBar.sync_source)
         self.setWindowTitle("Sources")
-        self.resize(560, 420)
+        self.resize(620, 560)
         self.list = QListWidget()
         self.name = QLineEdit(placeholderText="ops")
         self.url = QLineEdit(placeholderText="https://github.com/acme/runbooks.git")
         self.branch = QLineEdit(placeholderText="default branch")
+        self.subdir = _line_edit(
+            "whole repository",
+            "sourceSubdir",
+            "Only this folder of the repository (e.g. docs/runbooks): fetched as a partial "
+            "clone, as `rbdesk source add --subdir`.",
+        )
         self.docs_url = QLineEdit(placeholderText="only if the repo does not declare it")
         self.docs_url.setObjectName("sourceDocsUrl")
         self.docs_url.setToolTip(
@@ -280,6 +294,9 @@ class SourcesDialog(QDialog):
         self.error.setObjectName("sourceError")
         self.error.setStyleSheet("color: #cf222e; font-weight: bold;")
         self.error.setWordWrap(True)
+        self.note = QLabel("")
+        self.note.setObjectName("sourceNote")
+        self.note.setWordWrap(True)
         add = QPushButton("Add source")
         add.clicked.connect(self.add)
         remove = QPushButton("Remove selected")
@@ -288,7 +305,9 @@ class SourcesDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Repository URL", self.url)
         form.addRow("Branch", self.branch)
+        form.addRow("Subdir", self.subdir)
         form.addRow("Docs site URL", self.docs_url)
+        self._signer_rows(form)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
@@ -300,6 +319,7 @@ class SourcesDialog(QDialog):
         lay.addWidget(self.list)
         lay.addLayout(form)
         lay.addWidget(self.error)
+        lay.addWidget(self.note)
         lay.addLayout(buttons)
         lay.addWidget(close)
         self.refresh()
@@ -314,7 +334,9 @@ class SourcesDialog(QDialog):
             self.list.addItem(
                 f"{st.name} — {st.url}"
                 + (f" ({st.branch})" if st.branch else "")
+                + (f" · subdir {st.subdir}" if st.subdir else "")
                 + (f" · docs {docs}" if docs else "")
+                + _signature_suffix(st)
             )
             self.list.item(self.list.count() - 1).setData(Qt.ItemDataRole.UserRole, st.name)
         if not self.list.count():
@@ -330,11 +352,13 @@ class SourcesDialog(QDialog):
             self._fail(problem)
             return False
         try:
-            self.lib.sync.add_source(
+            source = self.lib.sync.add_source(
                 name,
                 url,
                 self.branch.text().strip() or None,
+                subdir=self.subdir.text().strip() or None,
                 docs_url=self.docs_url.text().strip() or None,
+                **self._signer_values(),
             )
         except NotImplementedError:
             self._fail("Adding sources is not available in this build yet.")
@@ -343,14 +367,64 @@ class SourcesDialog(QDialog):
             self._fail(messages.dialog_text(exc))
             return False
         self.error.setText("")
-        self.name.clear()
-        self.url.clear()
-        self.branch.clear()
-        self.docs_url.clear()
+        for edit in (self.name, self.url, self.branch, self.subdir, self.docs_url):
+            edit.clear()
+        self._clear_signers()
         self.refresh()
         if self.on_changed:
             self.on_changed()
+        said = added_line(source) if isinstance(source, SourceConfig) else f"added source {name!r}"
+        if self.on_added:
+            self.on_added(name)
+            said += "; syncing it now"
+        self.note.setText(said)
         return True
+
+    # -- signer policy (issue 19): allowed signers, gpg keys, verify mode ----------------------
+    def _signer_rows(self, form: QFormLayout) -> None:
+        self.allowed_signers = _line_edit(
+            "none: commits are not verified",
+            "sourceAllowedSigners",
+            "ssh allowed_signers file (PRINCIPAL KEYTYPE KEY per line, as git's "
+            "gpg.ssh.allowedSignersFile); rbdesk keeps a copy",
+        )
+        self.gpg_keys = _line_edit(
+            "none", "sourceGpgKeys", "armored gpg public keys of the allowed signers (.asc)"
+        )
+        self.verify = QComboBox()
+        self.verify.setObjectName("sourceVerify")
+        self.verify.addItem("require: refuse a tip not signed by an allowed signer", "require")
+        self.verify.addItem("warn: publish it and show it as unsigned", "warn")
+        for label, edit in (("Allowed signers", self.allowed_signers), ("GPG keys", self.gpg_keys)):
+            browse = QPushButton("Browse…")
+            browse.setObjectName(f"{edit.objectName()}Browse")
+            browse.clicked.connect(lambda _c=False, e=edit, t=label: self._pick_file(e, t))
+            edit.textChanged.connect(self._update_verify)
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(browse)
+            form.addRow(label, row)
+        form.addRow("Verify", self.verify)
+        self._update_verify()
+
+    def _pick_file(self, edit: QLineEdit, title: str) -> None:
+        path = ask_open_path(self, f"{title} file", "Key files (*.pub *.asc *signers*);;All (*)")
+        if path:
+            edit.setText(path)
+
+    def _update_verify(self) -> None:
+        self.verify.setEnabled(bool(self.allowed_signers.text().strip() or self.gpg_keys.text()))
+
+    def _signer_values(self) -> dict[str, str | None]:
+        allowed = self.allowed_signers.text().strip() or None
+        keys = self.gpg_keys.text().strip() or None
+        verify = self.verify.currentData() if (allowed or keys) else None
+        return {"allowed_signers": allowed, "gpg_keys": keys, "verify": verify}
+
+    def _clear_signers(self) -> None:
+        self.allowed_signers.clear()
+        self.gpg_keys.clear()
+        self.verify.setCurrentIndex(0)
 
     def remove(self) -> bool:
         item = self.list.currentItem()
@@ -368,6 +442,27 @@ class SourcesDialog(QDialog):
         if self.on_changed:
             self.on_changed()
         return True
+
+
+def _line_edit(placeholder: str, name: str, tip: str) -> QLineEdit:
+    edit = QLineEdit(placeholderText=placeholder)
+    edit.setObjectName(name)
+    edit.setToolTip(tip)
+    return edit
+
+
+def _signature_suffix(st) -> str:
+    """' · signed by alice@example.com (require)' for a source list row ("" when off)."""
+    sig = getattr(st, "signature", None) or {}
+    if sig.get("policy", "off") == "off":
+        return ""
+    return f" · {Signature.from_dict(sig).phrase} ({sig['policy']})"
+
+
+def ask_open_path(parent: QWidget | None, title: str, filters: str) -> str:
+    """A file to read ("" when cancelled). Tests monkeypatch this."""
+    path, _chosen = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return path
 
 
 class ContactsDialog(QDialog):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.facade import Library
 from rbdesk.core.library.roots import RunbookFile
+from rbdesk.core.library.signature import root_signature
 from rbdesk.core.render.reader import HeaderInfo, RenderResult, render_runbook
 from rbdesk.core.runbook.model import Runbook
 from rbdesk.core.runs.store import Run
@@ -74,11 +75,14 @@ def load_and_render(
     """Parse and render one runbook (runs on a worker thread), with run's ticks if given."""
     rb = lib.load(file)
     root = lib.root_for(file)
+    sig = root_signature(root) if root else None
     header = HeaderInfo(
         source=file.source or "file",
         relpath=file.relpath if file.source else str(file.path),
         commit=root.commit if root else "",
         synced_at=time_ago(root.synced_at) if root and root.synced_at else "",
+        signature=sig.phrase if sig else "",
+        signature_warn=bool(sig and sig.warn),
     )
     result = render_runbook(
         rb,

@@ -36,6 +36,7 @@ class SyncBar(QObject):
         self.win = win
         self.lib = win.lib
         self.syncing = False
+        self.pending: list[str] = []  # sources to sync once the running sync ends
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setTextFormat(Qt.TextFormat.RichText)
@@ -89,13 +90,24 @@ class SyncBar(QObject):
         if not self.lib.sync.has_sources():
             messages.info("No source to sync: add your team's repository (File → Sources…).")
             return
+        self._start(None)
+
+    def sync_source(self, name: str) -> None:
+        """Sync one source (a source just added); after the running sync, if one runs."""
+        if self.syncing:
+            self.pending.append(name)
+            return
+        self._start(name)
+
+    def _start(self, name: str | None) -> None:
         self.syncing = True
         self.sync_btn.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        messages.info("Syncing…", 0)
+        messages.info(f"Syncing {name}…" if name else "Syncing…", 0)
         self.win.bg_worker.submit(
             self.lib.sync.sync,
+            name,
             on_done=self._done,
             on_error=self._failed,
             on_progress=self._progress,
@@ -126,6 +138,8 @@ class SyncBar(QObject):
         self.progress.setVisible(False)
         self.refresh()
         self.finished.emit()
+        if self.pending:
+            self._start(self.pending.pop(0))
 
     def set_periodic(self, minutes: int, save: bool = False) -> None:
         self.win.settings.periodic_sync_minutes = minutes
@@ -137,7 +151,9 @@ class SyncBar(QObject):
             self.win.save_settings()
 
     def show_sources(self) -> None:
-        dlg = dialogs.SourcesDialog(self.lib, self.win, on_changed=self._sources_changed)
+        dlg = dialogs.SourcesDialog(
+            self.lib, self.win, on_changed=self._sources_changed, on_added=self.sync_source
+        )
         dlg.exec()
 
     def _sources_changed(self) -> None:

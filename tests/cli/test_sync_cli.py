@@ -30,7 +30,10 @@ def test_fresh_status_explains_samples(data_dir, capsys):
     assert out.strip() == NO_SOURCES
     assert "bundled sample runbooks" in out and "rbdesk source add NAME URL" in out
     assert main(["status", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"sources": [], "samples_shown": True}
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["sources"] == [] and shown["samples_shown"] is True
+    sig = shown["samples"]["signature"]
+    assert sig["state"] == "off" and sig["reason"].startswith("bundled samples: not verifiable")
     assert main(["sync"]) == 1
     assert "no sources are configured" in capsys.readouterr().err
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rbdesk.core.library.signature import Signature, root_signature
+
 if TYPE_CHECKING:
     from rbdesk.core.library.roots import LibraryRoot, RunbookFile
 
@@ -36,6 +38,7 @@ class Origin:
     commit: str  # git commit of the snapshot, "" when there is none
     content_hash: str  # "sha256:<16 hex>" of the file's bytes
     source_label: str  # what a person reads: source name, "bundled samples", "local file"
+    signature: Signature | None = None  # who signed the snapshot (None: a loose file)
 
     @property
     def revision(self) -> str:
@@ -66,7 +69,7 @@ def origin_for(root: LibraryRoot | None, file: RunbookFile) -> Origin:
     if root is None:
         return Origin("", file.relpath, "", digest, "local file")
     label = SAMPLES_LABEL if root.kind == "samples" else root.name
-    return Origin(root.name, file.relpath, root.commit or "", digest, label)
+    return Origin(root.name, file.relpath, root.commit or "", digest, label, root_signature(root))
 
 
 def short_revision(revision: str) -> str:

@@ -10,6 +10,10 @@ import os
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rbdesk.core.library.signature import Signature
 
 SAMPLES_SOURCE = "samples"
 RUNBOOK_SUFFIXES = (".md", ".markdown")  # "*.html.md" ends in .md too
@@ -29,6 +33,8 @@ class LibraryRoot:
     synced_at: str = ""
     # Where this root's search index lives (inside the snapshot for git sources).
     index_dir: Path | None = None
+    # Who signed the snapshot's commit (core/library/signature.py); None: not known.
+    signature: Signature | None = None
 
 
 @dataclass(frozen=True, slots=True)

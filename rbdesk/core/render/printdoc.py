@@ -121,11 +121,21 @@ def footer_text(rb: Runbook, origin: Origin, today: _dt.date) -> str:
             rb.title,
             f"{origin.source_label}: {origin.path}",
             f"commit {short_revision(origin.revision)}",
+            *([signature_text(origin)] if origin.signature else []),
             f"owner {rb.owner or 'not set'}",
             f"last tested {format_date(rb.meta.get('last_tested')) or 'never'}",
             f"printed {format_date(today)}",
         ]
     )
+
+
+def signature_text(origin: Origin) -> str:
+    """'signed by alice@example.com', 'unsigned', 'not verifiable'; marked ⚠ when the
+    source's verify=warn published a tip that is not signed by an allowed signer."""
+    sig = origin.signature
+    if sig is None:
+        return ""
+    return f"⚠ {sig.phrase}" if sig.warn else sig.phrase
 
 
 def _document(title: str, body: str) -> str:
@@ -161,6 +171,7 @@ def _provenance(rb: Runbook, origin: Origin, today: _dt.date) -> list[tuple[str,
     return [
         ("Source", f"{origin.source_label}: {origin.path}"),
         ("Commit", short_revision(origin.revision)),
+        ("Signature", signature_text(origin)),
         ("Owner", rb.owner or "not set"),
         ("Last tested", format_date(rb.meta.get("last_tested")) or "never"),
         ("Printed", format_date(today)),

@@ -83,6 +83,8 @@ class HeaderInfo:
     commit: str = ""
     synced_at: str = ""
     today: _dt.date | None = None  # for tests; default: today
+    signature: str = ""  # "signed by alice@example.com", "unsigned", "not verifiable"
+    signature_warn: bool = False  # shown in warning colour (verify=warn and not good)
 
 
 @dataclass(slots=True)
@@ -678,6 +680,9 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
         where.append(f"<b>Commit</b> <code>{escape(header.commit[:7])}</code>")
     if header.synced_at:
         where.append(f"<b>Synced</b> {escape(header.synced_at)}")
+    if header.signature:
+        cls = "amber" if header.signature_warn else "sig"
+        where.append(f'<span class="{cls}">{escape(header.signature)}</span>')
     sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
     problems = len(rb.problems)
     prob = f'{sep}<span class="amber">{problems} lint problem(s)</span>' if problems else ""

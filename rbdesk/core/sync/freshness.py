@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from rbdesk.core.library.signature import Signature
 from rbdesk.core.timefmt import age_seconds, humanize_age
 
 
@@ -21,6 +22,20 @@ def is_stale(synced_at: str | None, stale_hours: float, now: datetime | None = N
     return age is None or age > stale_hours * 3600
 
 
+def signature_phrase(stored: dict[str, Any] | None) -> str:
+    """What the status line says of a source's signature: 'signed by alice@example.com',
+    'unsigned', 'not verifiable' (plain folder); "" when no signer policy applies."""
+    sig = Signature.from_dict(stored)
+    if sig is None or (sig.state == "off" and sig.phrase != "not verifiable"):
+        return ""
+    return sig.phrase
+
+
+def signature_warns(stored: dict[str, Any] | None) -> bool:
+    sig = Signature.from_dict(stored)
+    return sig is not None and sig.warn
+
+
 def status_line(
     name: str,
     synced_at: str | None,
@@ -29,11 +44,14 @@ def status_line(
     *,
     stale: bool = False,
     now: datetime | None = None,
+    signature: str = "",
 ) -> str:
-    """'ops · synced 3 h ago · commit abc1234 · offline: could not reach git.example.com'."""
+    """'ops · synced 3 h ago · commit abc1234 · signed by alice@example.com · offline: …'."""
     parts = [name, synced_phrase(synced_at, now)]
     if commit:
         parts.append(f"commit {commit[:7]}")
+    if signature:
+        parts.append(signature)
     if stale and synced_at:
         parts.append("stale")
     if last_error:
@@ -60,6 +78,8 @@ class _Status(Protocol):
 
 SAMPLES_LINE = ("samples · bundled sample library (no source yet)", "samples")
 _STATE_RANK = {"ok": 0, "stale": 1, "offline": 2}
+# Failure kinds of a tip refused by the signer policy (core/sync/signers.py).
+REFUSALS = ("signature", "rewind", "signers_missing")
 
 
 def is_offline(synced_at: str | None, last_attempt_at: str | None, last_error: str | None) -> bool:
@@ -82,12 +102,19 @@ def sync_line(statuses: Iterable[_Status], now: datetime | None = None) -> tuple
         synced = "" if age is None else f"synced {humanize_age(max(age, 0.0))}"
         if is_offline(st.synced_at, st.last_attempt_at, st.last_error):
             state = "offline"
-            text = f"{st.name} · offline — showing last good copy ({synced or 'no copy yet'}"
+            word = "refused" if getattr(st, "last_error_kind", None) in REFUSALS else "offline"
+            text = f"{st.name} · {word} — showing last good copy ({synced or 'no copy yet'}"
             text += f" · {commit})" if commit else ")"
         else:
             state = "stale" if st.stale or not synced else "ok"
             text = f"{st.name} · {synced or 'never synced'}"
             text += f" · {commit}" if commit else ""
+        stored = getattr(st, "signature", None)
+        signed = signature_phrase(stored)
+        if signed:
+            text += f" · {signed}"
+            if signature_warns(stored) and state == "ok":
+                state = "stale"  # warning colour: verify=warn published it unsigned/untrusted
         parts.append(text)
         if _STATE_RANK[state] > _STATE_RANK[worst]:
             worst = state

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,25 @@ class _GitSession:
         ancestor = self.git("merge-base", "--is-ancestor", previous, new, check=False)
         return ancestor.returncode == 1
 
+    def rewound(self, previous: str | None, previous_date: str | None, target: _Target) -> bool:
+        """True when the target is older than the published commit (a rollback).
+
+        Older means a strict ancestor of it; where the history cannot tell (the
+        shallow mirror of a --subdir source, a re-cloned mirror that lost the
+        published commit) it means committed earlier (the committer date is
+        part of what a signature covers).
+        """
+        if not previous or previous == target.commit:
+            return False
+        if not self.subdir:
+            known = self.git("cat-file", "-e", f"{previous}^{{commit}}", check=False)
+            if known.returncode == 0:
+                ancestor = self.git(
+                    "merge-base", "--is-ancestor", target.commit, previous, check=False
+                )
+                return ancestor.returncode == 0
+        return _earlier(target.commit_date, previous_date)
+
     def _export(self, treeish: str, tree: Path) -> int:
         """Write the tree of treeish into tree; returns how many runbooks it holds.
 
@@ -285,6 +305,14 @@ class _GitSession:
         if commit:
             with contextlib.suppress(GitFailure):
                 self.git("update-ref", _CURRENT_REF, commit)
+
+
+def _earlier(date: str, than: str | None) -> bool:
+    """date is before than (ISO 8601 with offsets); False when either is unreadable."""
+    try:
+        return datetime.fromisoformat(date) < datetime.fromisoformat(than or "")
+    except ValueError:
+        return False
 
 
 def _remove_stale_git_locks(mirror: Path) -> None:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.errors import NotFoundError, RbdeskError
+from rbdesk.core.library.signature import NO_POLICY_REASON, signature_for
 from rbdesk.core.sync import store
 from rbdesk.core.sync.freshness import is_stale
 from rbdesk.core.sync.models import (
@@ -104,8 +106,16 @@ class SyncManager:
         branch: str | None = None,
         subdir: str | None = None,
         docs_url: str | None = None,
+        *,
+        allowed_signers: str | None = None,
+        gpg_keys: str | None = None,
+        verify: str | None = None,
     ) -> store.SourceConfig:
-        """Validate and store a source; nothing is written when anything is refused."""
+        """Validate and store a source; nothing is written when anything is refused.
+
+        allowed_signers / gpg_keys are copied into the source's folder (see
+        ``signers``); verify ("require" or "warn") defaults to require with them.
+        """
         validate_name(name)
         surl = validate_url(url)
         branch = validate_branch(branch)
@@ -129,8 +139,44 @@ class SyncManager:
                     f"a source named {name!r} already exists",
                     hint=f"pick another name or run `rbdesk source remove {name}` first",
                 )
+            if allowed_signers or gpg_keys or verify:
+                from rbdesk.core.sync.signers import install_policy
+
+                install_policy(
+                    self.data_dir, source, allowed_signers, gpg_keys, verify or "require"
+                )
             config.sources.append(source)
         return source
+
+    def set_signers(
+        self,
+        name: str,
+        *,
+        allowed_signers: str | None = None,
+        gpg_keys: str | None = None,
+        verify: str | None = None,
+    ) -> store.SourceConfig:
+        """Replace a source's signer copies and/or its verify mode ("off" turns it off)."""
+        paths = store.SourcePaths.of(self.data_dir, name)
+        if not self.config().find(name):
+            raise self._unknown(name)  # before the lock: no folder for an unknown name
+        with store.locked(paths.lock, blocking=False), store.editing_config(self.data_dir) as c:
+            source = c.find(name)
+            if source is None:
+                raise self._unknown(name)
+            if verify == "off":
+                if allowed_signers or gpg_keys:
+                    raise RbdeskError(
+                        "--verify off stops verifying: give it without signer files",
+                        hint=f"run `rbdesk source set {name} --verify off`",
+                    )
+                source.verify = None
+            else:
+                from rbdesk.core.sync.signers import install_policy
+
+                mode = verify or source.verify or "require"
+                install_policy(self.data_dir, source, allowed_signers, gpg_keys, mode)
+            return source
 
     def remove_source(self, name: str) -> None:
         """Forget a source and delete its mirror and snapshots."""
@@ -174,6 +220,9 @@ class SyncManager:
             commit_subject=pointer.get("commit_subject"),
             synced_at=pointer.get("synced_at") or "",
             index_dir=store.snapshot_index(snap),
+            signature=signature_for(
+                pointer.get("kind") or "git", pointer.get("commit"), pointer.get("signature")
+            ),
         )
 
     def status(self) -> list[SourceStatus]:
@@ -196,6 +245,9 @@ class SyncManager:
             tree = store.snapshot_tree(paths.snapshot(pointer["snapshot"]))
             runbooks = sum(1 for _ in iter_runbook_files(tree))
         synced_at = pointer.get("synced_at")
+        signature = signature_for(source.kind, pointer.get("commit"), pointer.get("signature"))
+        if source.verify and signature.reason == NO_POLICY_REASON:
+            signature = replace(signature, reason="not verified: synced before the signer policy")
         return SourceStatus(
             name=source.name,
             url=redact(source.url),
@@ -213,14 +265,27 @@ class SyncManager:
             last_error_kind=state.get("last_error_kind"),
             problems=problems,
             docs_url=source.docs_url,
+            signature=signature.to_dict(),
         )
 
     # -- sync ------------------------------------------------------------------------
     def sync(
-        self, name: str | None = None, progress: ProgressCallback | None = None
+        self,
+        name: str | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        accept_rewind: bool = False,
     ) -> list[SyncOutcome]:
         """Sync one source (or all, in order); one outcome per source, never raises
-        for a failed fetch (only for an unknown name or a broken config)."""
+        for a failed fetch (only for an unknown name or a broken config).
+
+        accept_rewind (with a name only): publish a tip older than the current
+        commit of a source with a signer policy (refused otherwise)."""
+        if accept_rewind and name is None:
+            raise RbdeskError(
+                "--accept-rewind needs the name of the source whose rewind you accept",
+                hint="run `rbdesk sync NAME --accept-rewind`",
+            )
         config = self.config()
         if name is not None:
             source = config.find(name)
@@ -230,10 +295,14 @@ class SyncManager:
         else:
             selected = list(config.sources)
         report = progress or _noop_progress
-        return [self._sync_one(s, config.settings, report) for s in selected]
+        return [self._sync_one(s, config.settings, report, accept_rewind) for s in selected]
 
     def _sync_one(
-        self, source: store.SourceConfig, settings: store.Settings, progress: ProgressCallback
+        self,
+        source: store.SourceConfig,
+        settings: store.Settings,
+        progress: ProgressCallback,
+        accept_rewind: bool = False,
     ) -> SyncOutcome:
         paths = store.SourcePaths.of(self.data_dir, source.name)
         attempt_at = store.utc_now_iso()
@@ -255,7 +324,9 @@ class SyncManager:
                 if source.kind == "folder":
                     outcome = self._sync_folder(source, paths, pointer, progress)
                 else:
-                    outcome = self._sync_git(source, paths, pointer, settings, progress)
+                    outcome = self._sync_git(
+                        source, paths, pointer, settings, progress, accept_rewind
+                    )
             except SyncFailure as exc:
                 return self._failed(source, paths, attempt_at, exc, previous)
             except UnsafeURLError as exc:
@@ -316,7 +387,7 @@ class SyncManager:
         previous_id = pointer.get("snapshot") if pointer else None
         previous_commit = pointer.get("commit") if pointer else None
         if previous_id == target.snapshot_id and resolve_id is None:
-            return self._still_current(paths, pointer, source.name, target.commit, now)
+            return self._still_current(paths, pointer, source.name, target, now)
         final = paths.snapshot(target.snapshot_id)
         if not (final / "meta.json").is_file() or resolve_id is not None:
             progress(SyncProgress(source.name, "snapshot", None, "writing the snapshot"))
@@ -329,7 +400,7 @@ class SyncManager:
                     target.snapshot_id = resolve_id(tree)
                     final = paths.snapshot(target.snapshot_id)
                     if previous_id == target.snapshot_id:
-                        return self._still_current(paths, pointer, source.name, target.commit, now)
+                        return self._still_current(paths, pointer, source.name, target, now)
                 meta = {
                     "snapshot": target.snapshot_id,
                     "kind": source.kind,
@@ -339,6 +410,7 @@ class SyncManager:
                     "runbooks": exported if exported is not None else _count_runbooks(tree),
                     "created_at": now,
                     "skipped": list(target.skipped),
+                    **_signature_field(target),
                 }
                 if (final / "meta.json").is_file():
                     store.remove_tree(tmp)
@@ -349,7 +421,12 @@ class SyncManager:
                 store.remove_tree(tmp)
             progress(SyncProgress(source.name, "snapshot", 1.0, "snapshot written"))
         meta = store.read_json(final / "meta.json") or {}
-        new_pointer = {**meta, "snapshot": target.snapshot_id, "synced_at": now}
+        new_pointer = {
+            **meta,
+            "snapshot": target.snapshot_id,
+            "synced_at": now,
+            **_signature_field(target),
+        }
         notices = list(target.notices)
         if target.skipped:
             notices.append(skipped_line(target.skipped))
@@ -422,15 +499,21 @@ class SyncManager:
         )
 
     def _still_current(
-        self, paths: store.SourcePaths, pointer: dict[str, Any], name: str, commit: str, now: str
+        self,
+        paths: store.SourcePaths,
+        pointer: dict[str, Any],
+        name: str,
+        target: _Target,
+        now: str,
     ) -> SyncOutcome:
-        """Nothing changed: refresh synced_at only."""
-        self._write_pointer(paths, {**pointer, "synced_at": now})
+        """Nothing changed: refresh synced_at (and the signature state) only."""
+        self._write_pointer(paths, {**pointer, "synced_at": now, **_signature_field(target)})
+        commit = target.commit
         return SyncOutcome(
             name,
             True,
             commit,
-            f"already up to date at {commit[:7]}",
+            "; ".join([f"already up to date at {commit[:7]}", *target.notices]),
             previous_commit=pointer.get("commit"),
         )
 
@@ -471,11 +554,13 @@ class SyncManager:
         pointer: dict[str, Any] | None,
         settings: store.Settings,
         progress: ProgressCallback,
+        accept_rewind: bool = False,
     ) -> SyncOutcome:
         # git's runner and session are imported here: reading the library
         # (search, show) needs neither
         from rbdesk.core.sync.git import GitFailure, GitRunner
         from rbdesk.core.sync.gitsession import _GitSession
+        from rbdesk.core.sync.signers import check_tip
 
         # Checked again here: the config file may have been edited by hand.
         surl = validate_url(source.url)
@@ -490,6 +575,7 @@ class SyncManager:
                 session.new_mirror(paths.base)
             try:
                 target = session.fetch_target(pointer)
+                target.signature = check_tip(session, source, pointer, target, accept_rewind)
                 outcome = self._publish(source, paths, pointer, target, progress)
             except GitFailure as exc:
                 kind, message = session.classify(exc)
@@ -515,6 +601,11 @@ def skipped_line(skipped: list[str], shown: int = 3) -> str:
     return f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {head}"
 
 
+def _signature_field(target: _Target) -> dict[str, Any]:
+    """{"signature": …} for meta.json and the pointer (None without a signer policy)."""
+    return {"signature": target.signature.to_dict() if target.signature else None}
+
+
 def _runbooks_phrase(meta: dict[str, Any]) -> str:
     n = int(meta.get("runbooks") or 0)
     return f"{n} runbook{'s' if n != 1 else ''}"
@@ -537,6 +628,4 @@ def _os_failure(exc: OSError, where: Path) -> SyncFailure:
 
 
 def _with_notice(outcome: SyncOutcome, notice: str) -> SyncOutcome:
-    from dataclasses import replace
-
     return replace(outcome, message=f"{outcome.message}; {notice}")

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rbdesk.core.sync.freshness import status_line
+from rbdesk.core.library.signature import Signature
+from rbdesk.core.sync.freshness import signature_phrase, status_line
 from rbdesk.core.sync.urls import redact
 
 
@@ -41,6 +42,9 @@ class SourceStatus:
     # Problems of this source's state files and snapshot ("skipped 2 files: …").
     problems: list[str] = field(default_factory=list)
     docs_url: str | None = None  # the docs site given with `rbdesk source add --docs-url`
+    # {"state", "signer", "commit", "key", "reason", "policy"} of the current snapshot
+    # (core/library/signature.py); state "off" when nothing was verified.
+    signature: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,7 +52,13 @@ class SourceStatus:
     def line(self, now: datetime | None = None) -> str:
         """'ops · synced 3 h ago · commit abc1234 · offline: could not reach host'."""
         return status_line(
-            self.name, self.synced_at, self.commit, self.last_error, stale=self.stale, now=now
+            self.name,
+            self.synced_at,
+            self.commit,
+            self.last_error,
+            stale=self.stale,
+            now=now,
+            signature=signature_phrase(self.signature),
         )
 
 
@@ -91,3 +101,4 @@ class _Target:
     forced: bool = False
     notices: tuple[str, ...] = ()
     skipped: list[str] = field(default_factory=list)  # set by export: "path (why)"
+    signature: Signature | None = None  # the signer policy's verdict (None: no policy)

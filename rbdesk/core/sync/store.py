@@ -34,7 +34,13 @@ from typing import IO, Any
 from rbdesk.core import fsutil
 from rbdesk.core.errors import ConfigError, RbdeskError
 from rbdesk.core.library.roots import walk_files
-from rbdesk.core.sync.urls import UnsafeURLError, validate_branch, validate_name, validate_subdir
+from rbdesk.core.sync.urls import (
+    UnsafeURLError,
+    redact,
+    validate_branch,
+    validate_name,
+    validate_subdir,
+)
 
 CONFIG_NAME = "sources.json"
 CONFIG_VERSION = 1
@@ -195,6 +201,11 @@ class SourceConfig:
     branch: str | None = None
     subdir: str | None = None
     docs_url: str | None = None  # where the runbooks are published (rbdesk source add --docs-url)
+    # Signer policy (core/sync/signers.py): "require" or "warn", None when off; the
+    # paths the allowed signers / gpg keys were copied from (the copies are used).
+    verify: str | None = None
+    allowed_signers: str | None = None
+    gpg_keys: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -204,9 +215,31 @@ class SourceConfig:
             "branch": self.branch,
             "subdir": self.subdir,
         }
-        if self.docs_url:
-            d["docs_url"] = self.docs_url
+        for key in ("docs_url", "verify", "allowed_signers", "gpg_keys"):
+            if getattr(self, key):
+                d[key] = getattr(self, key)
         return d
+
+    @property
+    def policy(self) -> str:
+        """The signer policy: "require", "warn" or "off"."""
+        return self.verify or "off"
+
+
+def added_line(source: SourceConfig) -> str:
+    """The one wording of the CLI and the Sources dialog for a new source:
+    added source 'ops' (git: URL, branch main, verify require)."""
+    extra = "".join(
+        f", {label} {value}"
+        for label, value in (
+            ("branch", source.branch),
+            ("subdir", source.subdir),
+            ("docs", source.docs_url),
+            ("verify", source.verify),
+        )
+        if value
+    )
+    return f"added source {source.name!r} ({source.kind}: {redact(source.url)}{extra})"
 
 
 @dataclass(slots=True)
@@ -324,9 +357,12 @@ def _source_from(item: Any, i: int, path: Path) -> SourceConfig:
     for key in ("name", "url", "kind"):
         if key in item and item[key] is not None and not isinstance(item[key], str):
             raise ConfigError(f"{where}: field {key!r} must be text", hint=fix)
-    for key in ("branch", "subdir"):
+    for key in ("branch", "subdir", "allowed_signers", "gpg_keys"):
         if item.get(key) not in (None, "") and not isinstance(item.get(key), str):
             raise ConfigError(f"{where}: field {key!r} must be text or null", hint=fix)
+    verify = item.get("verify") or None
+    if verify not in (None, "require", "warn"):
+        raise ConfigError(f'{where}: field \'verify\' must be "require", "warn" or null', hint=fix)
     kind = item.get("kind") or "git"
     if kind not in ("git", "folder"):
         raise ConfigError(f'{where}: field \'kind\' must be "git" or "folder"', hint=fix)
@@ -338,7 +374,15 @@ def _source_from(item: Any, i: int, path: Path) -> SourceConfig:
         raise ConfigError(f"{where}: {exc.message}", hint=fix) from None
     docs_url = _docs_url_entry(item.get("docs_url"), i, path)
     return SourceConfig(
-        name=name, url=item["url"], kind=kind, branch=branch, subdir=subdir, docs_url=docs_url
+        name=name,
+        url=item["url"],
+        kind=kind,
+        branch=branch,
+        subdir=subdir,
+        docs_url=docs_url,
+        verify=verify,
+        allowed_signers=item.get("allowed_signers") or None,
+        gpg_keys=item.get("gpg_keys") or None,
     )
 
 

@@ -35,6 +35,7 @@ class Check:
 def run_checks(lib: Library, *, check_qt: bool = True) -> list[Check]:
     checks = [check_python(), check_git(), check_data_dir(lib.data_dir), check_samples()]
     checks += check_sources(lib)
+    checks += check_signers(lib)
     checks += check_indexes(lib)
     if check_qt:
         checks.append(check_qt_platform())
@@ -220,6 +221,23 @@ def check_sources(lib: Library) -> list[Check]:
                     f"{s.url}: commit {s.commit[:7]}, {s.runbooks} runbooks, synced {s.synced_at}",
                 )
             )
+    return out
+
+
+def check_signers(lib: Library) -> list[Check]:
+    """Every source with a signer policy: its copies readable, parseable, keys present,
+    the tools git needs installed, the user's original files unchanged."""
+    from rbdesk.core.sync import signers, store
+
+    try:
+        sources = [s for s in lib.sync.sources() if s.verify]
+    except Exception:  # a broken config is reported by check_sources
+        return []
+    out = []
+    for source in sources:
+        files = signers.SignerFiles.of(store.SourcePaths.of(lib.data_dir, source.name).base)
+        for status, detail, fix in signers.check(files, source):
+            out.append(Check(f"signers {source.name}", status, detail, fix))
     return out
 
 

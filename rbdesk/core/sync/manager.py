@@ -3,7 +3,8 @@
 A sync of one source, under that source's lock:
 fetch into the private mirror -> export the commit into ``snapshots/.tmp-*``
 -> rename it to ``snapshots/<id>`` -> ``on_snapshot`` hook (search index) ->
-replace ``current.json`` -> prune to the last two snapshots. Any failure
+replace ``current.json`` -> record it in ``history.json`` (``history``) -> prune
+to the last two snapshots (plain folders: and the older ones the history keeps). Any failure
 leaves the previous pointer, and so the previous complete snapshot, current.
 The git commands of one sync (mirror, fetch, export) live in ``gitsession``.
 """
@@ -39,6 +40,7 @@ from rbdesk.core.sync.urls import (
 
 if TYPE_CHECKING:
     from rbdesk.core.library.roots import LibraryRoot
+    from rbdesk.core.sync.history import GitHistory
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +177,22 @@ class SyncManager:
             synced_at=pointer.get("synced_at") or "",
             index_dir=store.snapshot_index(snap),
         )
+
+    def paths(self, name: str) -> store.SourcePaths:
+        return store.SourcePaths.of(self.data_dir, name)
+
+    def git_history(self, source: store.SourceConfig) -> GitHistory:
+        """Read access to the history in source's private mirror (see ``history``)."""
+        from rbdesk.core.sync.git import GitRunner
+        from rbdesk.core.sync.history import GitHistory
+
+        mirror = self.paths(source.name).mirror
+        runner = GitRunner(self.git, stall_timeout=self.config().settings.stall_timeout)
+
+        def git(*args: str, check: bool = True, stdin: bytes | None = None) -> Any:
+            return runner.run(list(args), cwd=mirror, check=check, stdin_data=stdin)
+
+        return GitHistory(mirror, source.subdir, git)
 
     def status(self) -> list[SourceStatus]:
         config = self.config()
@@ -364,7 +382,10 @@ class SyncManager:
             if isinstance(exc, _HookFailed):
                 raise self._index_failure(exc.error, previous_commit) from None
             raise
-        store.prune_snapshots(paths, {target.snapshot_id, *([previous_id] if previous_id else [])})
+        kept = self._record_history(source, paths, new_pointer, pointer) if fresh else set()
+        store.prune_snapshots(
+            paths, {target.snapshot_id, *([previous_id] if previous_id else []), *kept}
+        )
         short = target.commit[:7]
         if target.forced:
             message = f"history rewritten (force push): now at {short}"
@@ -435,6 +456,28 @@ class SyncManager:
         )
 
     @staticmethod
+    def _record_history(
+        source: store.SourceConfig,
+        paths: store.SourcePaths,
+        new_pointer: dict[str, Any],
+        old_pointer: dict[str, Any] | None,
+    ) -> set[str]:
+        """Log the published snapshot (bounded); the older snapshots a folder keeps."""
+        from rbdesk.core.sync import history
+
+        try:
+            entries = history.record(paths, new_pointer, old_pointer)
+            if source.kind != "folder":
+                return set()
+            previous = old_pointer.get("snapshot") if old_pointer else None
+            return history.keep_folder_snapshots(
+                paths, entries, new_pointer["snapshot"], previous
+            )
+        except OSError as exc:  # the sync itself succeeded: history is a bonus
+            log.warning("history of %s not recorded: %s", source.name, exc)
+            return set()
+
+    @staticmethod
     def _write_pointer(paths: store.SourcePaths, pointer: dict[str, Any]) -> None:
         store.write_json_atomic(paths.pointer, pointer)
 
@@ -500,12 +543,22 @@ class SyncManager:
                     continue
                 raise SyncFailure(kind, message) from None
             session.mark_current(outcome.commit)
+            _keep_history_commits(session, paths)
             if attempt == 2 or (existed and not reused):
                 outcome = _with_notice(
                     outcome, "the local mirror was corrupted and has been re-cloned"
                 )
             return outcome
         raise AssertionError("unreachable")
+
+
+def _keep_history_commits(session: Any, paths: store.SourcePaths) -> None:
+    """Refs for the commits the history keeps, so that no gc or force push drops them."""
+    from rbdesk.core.sync import history
+    from rbdesk.core.sync.git import GitFailure
+
+    with contextlib.suppress(GitFailure, OSError):
+        history.sync_history_refs(session.git, (e.commit for e in history.read_history(paths)))
 
 
 def skipped_line(skipped: list[str], shown: int = 3) -> str:

@@ -1,0 +1,88 @@
+"""What this user has looked at: per source and per runbook, the revision last seen.
+
+Kept in ``<data>/seen.json`` (atomic writes). It moves only when the person
+has looked — the Changes view opened or ``rbdesk changes`` read (a source),
+a runbook opened in the app (that runbook) — never when a background sync
+publishes a new snapshot. A revision is a commit (git sources) or a plain
+folder's snapshot id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rbdesk.core import fsutil
+from rbdesk.core.errors import RbdeskError
+
+SEEN_FILE = "seen.json"
+MAX_RUNBOOKS = 5000  # oldest forgotten first
+
+
+@dataclass(slots=True)
+class Seen:
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> revision, at
+    runbooks: dict[str, str] = field(default_factory=dict)  # "source:relpath" -> revision
+
+    def source(self, name: str) -> str | None:
+        return self.sources.get(name, {}).get("revision") or None
+
+    def runbook(self, source: str, relpath: str) -> str | None:
+        return self.runbooks.get(f"{source}:{relpath}") or None
+
+
+def load_seen(data_dir: Path) -> Seen:
+    """What was seen (empty when the file is missing or unreadable)."""
+    try:
+        raw = json.loads((Path(data_dir) / SEEN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Seen()
+    if not isinstance(raw, dict):
+        return Seen()
+    sources = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
+    runbooks = raw.get("runbooks") if isinstance(raw.get("runbooks"), dict) else {}
+    return Seen(
+        {
+            k: {"revision": v["revision"], "at": str(v.get("at") or "")}
+            for k, v in sources.items()
+            if isinstance(v, dict) and isinstance(v.get("revision"), str)
+        },
+        {k: v for k, v in runbooks.items() if isinstance(k, str) and isinstance(v, str)},
+    )
+
+
+def _save(data_dir: Path, seen: Seen) -> None:
+    runbooks = dict(list(seen.runbooks.items())[-MAX_RUNBOOKS:])
+    with contextlib.suppress(
+        OSError, RbdeskError
+    ):  # a read-only data dir: nothing remembered, no failure
+        fsutil.atomic_write_json(
+            Path(data_dir) / SEEN_FILE,
+            {"version": 1, "sources": seen.sources, "runbooks": runbooks},
+        )
+
+
+def mark_source_seen(data_dir: Path, name: str, revision: str) -> None:
+    if not revision:
+        return
+    seen = load_seen(data_dir)
+    seen.sources[name] = {
+        "revision": revision,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _save(data_dir, seen)
+
+
+def mark_runbook_seen(data_dir: Path, source: str, relpath: str, revision: str) -> None:
+    if not revision:
+        return
+    seen = load_seen(data_dir)
+    key = f"{source}:{relpath}"
+    if seen.runbooks.get(key) == revision:
+        return
+    seen.runbooks.pop(key, None)
+    seen.runbooks[key] = revision
+    _save(data_dir, seen)

@@ -222,17 +222,18 @@ def folder_changes(old_tree: Path, new_tree: Path) -> list[FileChange]:
             out.append(("modified", rel, rel))
     removed = sorted(old.keys() - new.keys())
     added = sorted(new.keys() - old.keys())
-    for a in list(added):
-        data = _read(new[a])
-        match = next((r for r in removed if _read(old[r]) == data), None)
-        if match is None:
-            match = _similar(
-                data, [(r, _read(old[r])) for r in removed], same_name=a.rsplit("/", 1)[-1]
-            )
-        if match is not None:
-            removed.remove(match)
-            added.remove(a)
-            out.append(("renamed", match, a))
+    for exact in (True, False):  # identical files first, then the most similar
+        for a in list(added):
+            data = _read(new[a])
+            if exact:
+                match = next((r for r in removed if _read(old[r]) == data), None)
+            else:
+                olds = [(r, _read(old[r])) for r in removed]
+                match = _similar(data, olds, same_name=a.rsplit("/", 1)[-1])
+            if match is not None:
+                removed.remove(match)
+                added.remove(a)
+                out.append(("renamed", match, a))
     out += [("removed", r, None) for r in removed]
     out += [("added", None, a) for a in added]
     return out

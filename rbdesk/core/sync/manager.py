@@ -470,9 +470,7 @@ class SyncManager:
             if source.kind != "folder":
                 return set()
             previous = old_pointer.get("snapshot") if old_pointer else None
-            return history.keep_folder_snapshots(
-                paths, entries, new_pointer["snapshot"], previous
-            )
+            return history.keep_folder_snapshots(paths, entries, new_pointer["snapshot"], previous)
         except OSError as exc:  # the sync itself succeeded: history is a bonus
             log.warning("history of %s not recorded: %s", source.name, exc)
             return set()

@@ -35,8 +35,18 @@ def source_header(sc) -> str:
 
 def file_summary(fc) -> str:
     path = f"{fc.old_path} -> {fc.path}" if fc.old_path else fc.path
-    tail = f" [{fc.diff.summary()}]" if fc.status != "removed" else ""
+    tail = f" [{_summary(fc)}]"
     return safe(f"{_MARK.get(fc.status, '?')} {path} — {fc.title}{tail}")
+
+
+def _summary(fc) -> str:
+    d = fc.diff
+    if fc.status in ("added", "removed"):
+        n = len(d.commands)
+        return f"{n} command{'s' if n != 1 else ''}" if n else "no commands"
+    if d.unchanged:
+        return "same content" if fc.status == "renamed" else "formatting only"
+    return d.summary()
 
 
 def command_lines(change, color: bool, indent: str = "    ", full: bool = True) -> list[str]:
@@ -50,8 +60,11 @@ def command_lines(change, color: bool, indent: str = "    ", full: bool = True) 
     out = [safe(f"{indent}{where}" + (f", line {line}" if line else "") + ":")]
     old = (change.old or "").split("\n")
     new = (change.new or "").split("\n")
-    if not full:
-        old, new = old[:1], new[:1]
+    if not full:  # one line: the first that differs
+        at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
+        if change.old is not None and change.new is not None and at == 0 and old[:1] == new[:1]:
+            at = min(len(old), len(new)) - 1
+        old, new = old[at : at + 1], new[at : at + 1]
     if change.old is not None and change.new is not None:
         from rbdesk.core.runbook.diff import word_diff
 

@@ -145,9 +145,14 @@ def _normal(text: str) -> str:
 
 
 # -- commands ---------------------------------------------------------------------------------
+def _command_key(cmd: Command) -> str:
+    """A command compared without blanks at line ends (they run the same)."""
+    return "\n".join(ln.rstrip() for ln in cmd.text.strip().split("\n"))
+
+
 def _pair_commands(old: list[Command], new: list[Command]) -> list[CommandChange]:
-    keys_old = [c.text.strip() for c in old]
-    keys_new = [c.text.strip() for c in new]
+    keys_old = [_command_key(c) for c in old]
+    keys_new = [_command_key(c) for c in new]
     matcher = difflib.SequenceMatcher(a=keys_old, b=keys_new, autojunk=False)
     left_old: list[int] = []
     left_new: list[int] = []

@@ -207,6 +207,28 @@ def history_bytes(paths: store.SourcePaths, kind: str, current: str | None) -> i
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What ``rbdesk doctor`` says about one source's history."""
+
+    syncs: int  # entries in history.json
+    oldest: str  # synced_at of the oldest entry ("" when none)
+    used: int  # bytes: the mirror (git) or the older snapshots (folder)
+    budget: int  # bytes allowed for older folder snapshots
+    dropped: int  # entries whose files the budget removed (folders)
+
+
+def usage(paths: store.SourcePaths, kind: str, current: str | None) -> Usage:
+    entries = read_history(paths)
+    return Usage(
+        syncs=len(entries),
+        oldest=entries[0].synced_at if entries else "",
+        used=history_bytes(paths, kind, current),
+        budget=budget_bytes(),
+        dropped=sum(1 for e in entries if not e.tree_kept) if kind == "folder" else 0,
+    )
+
+
 # -- reading old versions -------------------------------------------------------------------------
 class HistoryUnavailable(Exception):
     """A version the diff needs is not on disk (and could not be fetched)."""

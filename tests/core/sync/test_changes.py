@@ -12,6 +12,7 @@ from rbdesk.core.errors import RbdeskError
 from rbdesk.core.facade import Library
 from rbdesk.core.sync import history, store
 from rbdesk.core.usecases.changes import changes, mark_seen, parse_since_time, runbook_changes
+from rbdesk.core.usecases.doctor import WARN, check_history
 
 from .gitfixtures import Repo, git
 
@@ -234,6 +235,9 @@ def test_pruning_keeps_the_bound_and_the_disk_budget(tmp_path: Path, data_dir: P
     dropped = [e for e in entries if not e.tree_kept]
     (result,) = changes(lib, since=dropped[-1].commit[:12], source="local")
     assert result.old is not None and "no longer" in result.note
+    (doctor,) = check_history(lib)
+    assert doctor.status == WARN and "21 syncs kept" in doctor.detail
+    assert f"{len(dropped)} older snapshots removed" in doctor.detail
 
 
 def test_parse_since_time():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,10 +66,17 @@ def _save(data_dir: Path, seen: Seen) -> None:
         )
 
 
-def mark_source_seen(data_dir: Path, name: str, revision: str) -> None:
+def mark_source_seen(
+    data_dir: Path, name: str, revision: str, unopened: Iterable[tuple[str, str]] = ()
+) -> None:
+    """name's changes up to revision were looked at (a list of them). unopened:
+    (relpath, older revision) of runbooks in that list: each keeps its own record
+    (if it has none) so that it still shows its changes when it is opened."""
     if not revision:
         return
     seen = load_seen(data_dir)
+    for relpath, older in unopened:
+        seen.runbooks.setdefault(f"{name}:{relpath}", older)
     seen.sources[name] = {
         "revision": revision,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),

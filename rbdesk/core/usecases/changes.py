@@ -192,8 +192,9 @@ class _Source:
         return hits.pop() if len(hits) == 1 else None
 
     # -- comparing ----------------------------------------------------------------------------
-    def compare(self, old: str) -> list[FileChange]:
-        """Every runbook changed from old to the current snapshot (HistoryUnavailable)."""
+    def compare(self, old: str, only: str | None = None) -> list[FileChange]:
+        """Every runbook changed from old to the current snapshot (only: the one now at
+        that path); HistoryUnavailable when old is not on disk."""
         from rbdesk.core.sync import history
 
         if old == self.current:
@@ -205,6 +206,8 @@ class _Source:
         else:
             tree = self._old_tree(old)
             listed = history.folder_changes(tree, self.root.root)
+        if only is not None:
+            listed = [t for t in listed if (t[2] or t[1]) == only]
         return [self._file(status, a, b, old) for status, a, b in listed]
 
     def _old_tree(self, old: str) -> Path:
@@ -336,11 +339,31 @@ def runbook_changes_from(
     src = _Source(lib, root)
     if old == src.current:
         return None
-    if src.git is not None and not src.git.has_tree(old):
-        from rbdesk.core.sync.history import HistoryUnavailable
+    return next(iter(src.compare(old, only=relpath)), None)
 
-        raise HistoryUnavailable(f"commit {old[:7]}")
-    return next((f for f in src.compare(old) if f.path == relpath), None)
+
+def unseen_changes(lib: Library, root: LibraryRoot, relpath: str) -> tuple[FileChange | None, str]:
+    """(the runbook's changes since this person last opened it, "old → new"), and it is
+    marked seen. Without a record for the runbook: since its source was last looked at,
+    else since the previous sync. None when unchanged or the old version is gone."""
+    from rbdesk.core.seen import load_seen, mark_runbook_seen
+    from rbdesk.core.sync.git import GitFailure
+    from rbdesk.core.sync.history import HistoryUnavailable
+
+    if root.kind == "samples" or not root.commit:
+        return None, ""
+    seen = load_seen(lib.data_dir)
+    base = seen.runbook(root.name, relpath) or seen.source(root.name)
+    if base is None:
+        base = _Source(lib, root).resolve(None, datetime.now(UTC))[0]
+    change = None
+    if base and base != root.commit:
+        try:
+            change = runbook_changes_from(lib, root, relpath, base)
+        except (HistoryUnavailable, GitFailure, OSError):
+            change = None
+    mark_runbook_seen(lib.data_dir, root.name, relpath, root.commit)
+    return change, f"{base[:7]} → {root.commit[:7]}" if base else ""
 
 
 def mark_seen(lib: Library, results: list[SourceChanges]) -> None:
@@ -348,4 +371,5 @@ def mark_seen(lib: Library, results: list[SourceChanges]) -> None:
     from rbdesk.core.seen import mark_source_seen
 
     for r in results:
-        mark_source_seen(lib.data_dir, r.source, r.new)
+        unopened = [(f.path, r.old) for f in r.files if r.old and f.status != "removed"]
+        mark_source_seen(lib.data_dir, r.source, r.new, unopened)

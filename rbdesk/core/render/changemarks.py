@@ -1,0 +1,115 @@
+"""A runbook's changes as the reader and the Changes view draw them (pure HTML; no Qt).
+
+* :func:`banner_html` — "Changed since you last opened it": the summary, the
+  sections, and the commands removed (they are no longer in the text below);
+* :func:`mark_commands` — a marker line before every changed or added code
+  block of the reader's HTML (found by its ``<a name="code-N">`` anchor),
+  with the old text of a changed command;
+* :func:`diff_html` — sections and commands old → new with the changed words
+  highlighted, for the Changes view.
+
+Every piece of runbook text is escaped here; styles are inline so that the
+reader's stylesheet does not need to know about changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from rbdesk.core.runbook.diff import ADDED, CHANGED, REMOVED, CommandChange, RunbookDiff, word_diff
+
+BANNER_STYLE = "background:#fff3cd;color:#4a3700;border:1px solid #e0c36a"
+MARK_STYLE = "background:#fff3cd;color:#4a3700;margin:6px 0 0 0"
+DEL_STYLE = "background:#f8c9c9;color:#5a0000;text-decoration:line-through"
+INS_STYLE = "background:#c6efc6;color:#003d00;font-weight:bold"
+CHANGED_CLASS = "changed-cmd"
+_PREVIEW = 90
+
+
+def _first_line(text: str | None) -> str:
+    line = (text or "").strip().split("\n", 1)[0]
+    return line if len(line) <= _PREVIEW else line[:_PREVIEW] + "…"
+
+
+def banner_html(diff: RunbookDiff, span: str, renamed_from: str | None = None) -> str:
+    """The banner over a runbook that changed since the person last opened it."""
+    bits = [f"<b>Changed since you last opened it</b> ({escape(span)}): {escape(diff.summary())}"]
+    if renamed_from:
+        bits.append(f"renamed from {escape(renamed_from)}")
+    titles = [s.title or "(top)" for s in diff.sections]
+    if titles:
+        bits.append("sections: " + escape(", ".join(titles)))
+    if diff.commands:
+        bits.append("changed commands are marked ● below")
+    removed = [c for c in diff.commands if c.status == REMOVED]
+    rows = "".join(
+        f"<br>removed from “{escape(c.section or '(top)')}”: "
+        f"<code style='{DEL_STYLE}'>{escape(_first_line(c.old))}</code>"
+        for c in removed
+    )
+    return (
+        f'<table class="changes-banner" width="100%" cellpadding="6" style="{BANNER_STYLE}">'
+        f"<tr><td>{' · '.join(bits)}{rows}</td></tr></table>\n"
+    )
+
+
+def mark_commands(html: str, diff: RunbookDiff, block_lines: Iterable[tuple[int, int]]) -> str:
+    """html with a marker before every changed or added code block.
+
+    block_lines: (block number, line of its fence) of the reader's code blocks.
+    """
+    by_line = {line: n for n, line in block_lines}
+    for c in diff.commands:
+        n = by_line.get(c.new_line) if c.status in (ADDED, CHANGED) else None
+        anchor = f'<a name="code-{n}"></a>'
+        if n is None or anchor not in html:
+            continue
+        if c.status == CHANGED:
+            what = (
+                f"● changed since you last looked — was: <code>{escape(_first_line(c.old))}</code>"
+            )
+        else:
+            what = "● new since you last looked"
+        mark = f'<p class="{CHANGED_CLASS}" style="{MARK_STYLE}">{what}</p>'
+        html = html.replace(anchor, mark + anchor, 1)
+    return html
+
+
+def words_html(change: CommandChange) -> tuple[str, str]:
+    """(old, new) of a command as HTML, the words that differ highlighted."""
+    if change.old is None or change.new is None:
+        return escape(change.old or ""), escape(change.new or "")
+    old, new = [], []
+    for op, text in word_diff(change.old, change.new):
+        if op == "=":
+            old.append(escape(text))
+            new.append(escape(text))
+        elif op == "-":
+            old.append(f'<span style="{DEL_STYLE}">{escape(text)}</span>')
+        else:
+            new.append(f'<span style="{INS_STYLE}">{escape(text)}</span>')
+    return "".join(old), "".join(new)
+
+
+def diff_html(diff: RunbookDiff, heading: str) -> str:
+    """One runbook's changes for the Changes view: sections, then commands old → new."""
+    out = [f"<h3>{escape(heading)}</h3>", f"<p>{escape(diff.summary())}</p>"]
+    if diff.title_old != diff.title_new and diff.title_old:
+        out.append(f"<p>title: {escape(diff.title_old)} → {escape(diff.title_new)}</p>")
+    if diff.sections:
+        items = []
+        for s in diff.sections:
+            what = ", ".join(
+                b for b, on in (("text", s.prose), (f"{s.commands} commands", s.commands)) if on
+            )
+            items.append(f"<li>{escape(s.status)}: {escape(s.title or '(top)')} ({what})</li>")
+        out.append("<p><b>Sections</b></p><ul>" + "".join(items) + "</ul>")
+    for c in diff.commands:
+        old, new = words_html(c)
+        out.append(f"<p><b>{escape(c.status)}</b> in “{escape(c.section or '(top)')}”</p>")
+        if c.old is not None:
+            out.append(f"<pre>- {old}</pre>")
+        if c.new is not None:
+            out.append(f"<pre>+ {new}</pre>")
+    return "\n".join(out)

@@ -35,18 +35,8 @@ def source_header(sc) -> str:
 
 def file_summary(fc) -> str:
     path = f"{fc.old_path} -> {fc.path}" if fc.old_path else fc.path
-    tail = f" [{_summary(fc)}]"
+    tail = f" [{fc.summary()}]"
     return safe(f"{_MARK.get(fc.status, '?')} {path} — {fc.title}{tail}")
-
-
-def _summary(fc) -> str:
-    d = fc.diff
-    if fc.status in ("added", "removed"):
-        n = len(d.commands)
-        return f"{n} command{'s' if n != 1 else ''}" if n else "no commands"
-    if d.unchanged:
-        return "same content" if fc.status == "renamed" else "formatting only"
-    return d.summary()
 
 
 def command_lines(change, color: bool, indent: str = "    ", full: bool = True) -> list[str]:
@@ -60,23 +50,37 @@ def command_lines(change, color: bool, indent: str = "    ", full: bool = True) 
     out = [safe(f"{indent}{where}" + (f", line {line}" if line else "") + ":")]
     old = (change.old or "").split("\n")
     new = (change.new or "").split("\n")
-    if not full:  # one line: the first that differs
-        at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-        if change.old is not None and change.new is not None and at == 0 and old[:1] == new[:1]:
-            at = min(len(old), len(new)) - 1
-        old, new = old[at : at + 1], new[at : at + 1]
     if change.old is not None and change.new is not None:
-        from rbdesk.core.runbook.diff import word_diff
+        from rbdesk.core.runbook.diff import line_pairs, word_diff
 
-        pieces = word_diff("\n".join(old), "\n".join(new))
-        old_lines = _lines([(t, red_hi if op == "-" else None) for op, t in pieces if op != "+"])
-        new_lines = _lines([(t, green_hi if op == "+" else None) for op, t in pieces if op != "-"])
-        out += [red(f"{indent}  - ") + ln for ln in old_lines]
-        out += [green(f"{indent}  + ") + ln for ln in new_lines]
+        pad = f"{indent}    "
+        rows = line_pairs(change.old, change.new)
+        if not full:  # one line: the first that differs
+            changed = [r for r in rows if r[0] not in ("=", "…")]
+            rows = ([r for r in changed if (r[1] + r[2]).strip()] or changed)[:1]
+        for tag, a, b in rows:
+            if tag == "…":
+                out.append(f"{pad}…")
+            elif tag == "=":
+                out.append(f"{pad}{safe(a)}")
+            elif tag == "-":
+                out.append(red(f"{indent}  - ") + red(safe(a)))
+            elif tag == "+":
+                out.append(green(f"{indent}  + ") + green(safe(b)))
+            else:
+                pieces = word_diff(a, b)
+                old_line = _lines(
+                    [(t, red_hi if op == "-" else None) for op, t in pieces if op != "+"]
+                )
+                new_line = _lines(
+                    [(t, green_hi if op == "+" else None) for op, t in pieces if op != "-"]
+                )
+                out.append(red(f"{indent}  - ") + old_line[0])
+                out.append(green(f"{indent}  + ") + new_line[0])
     elif change.old is not None:
-        out += [red(f"{indent}  - {safe(ln)}") for ln in old]
+        out += [red(f"{indent}  - {safe(ln)}") for ln in (old if full else old[:1])]
     else:
-        out += [green(f"{indent}  + {safe(ln)}") for ln in new]
+        out += [green(f"{indent}  + {safe(ln)}") for ln in (new if full else new[:1])]
     return out
 
 

@@ -120,7 +120,7 @@ class ChangesView(QDialog):
             self.tree.addTopLevelItem(top)
             for f in r.ordered():
                 path = f"{f.old_path} → {f.path}" if f.old_path else f.path
-                what = f.diff.summary() if f.status in ("modified", "renamed") else _MARK[f.status]
+                what = f.summary()
                 item = QTreeWidgetItem([visible(f"{_MARK[f.status]}: {path}"), visible(what)])
                 item.setToolTip(0, visible(f.title))
                 item.setData(0, Qt.ItemDataRole.UserRole, (r.source, f))

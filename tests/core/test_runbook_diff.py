@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rbdesk.core.runbook.diff import diff_runbooks, word_diff
+from rbdesk.core.runbook.diff import diff_runbooks, line_pairs, word_diff
 from rbdesk.core.runbook.parser import parse_text
 
 BASE = """# DB failover
@@ -88,3 +88,37 @@ def test_word_diff_marks_only_changed_words():
         ("+", "staging"),
         ("=", " get pods"),
     ]
+
+
+def test_line_pairs_keep_changed_lines_with_one_line_of_context():
+    old = "\n".join(f"line {i}" for i in range(10))
+    new = old.replace("line 5", "line five").replace("line 9", "line 9\nline 10")
+    assert line_pairs(old, new) == [
+        ("…", "", ""),
+        ("=", "line 4", "line 4"),
+        ("~", "line 5", "line five"),
+        ("=", "line 6", "line 6"),
+        ("…", "", ""),
+        ("=", "line 9", "line 9"),
+        ("+", "", "line 10"),
+    ]
+
+
+def test_change_marks_escape_runbook_text_and_mark_the_right_block():
+    from rbdesk.core.render.changemarks import banner_html, diff_html, mark_commands
+    from rbdesk.core.render.reader import render_runbook
+
+    new_text = BASE.replace("db1", "db1 <b>x</b>").replace("```bash\necho done\n```\n", "")
+    new = parse_text(new_text, "a.md")
+    d = diff_runbooks(parse_text(BASE, "a.md"), new)
+    result = render_runbook(new)
+    blocks = [(b.index, b.line) for b in result.code_blocks]
+    html = mark_commands(result.html, d, blocks)
+    mark = html.index("changed since you last looked — was: <code>pg_isready -h db1</code>")
+    assert html.index('<a name="code-1">') > mark
+    assert html.count("changed since you last looked") == 1
+    banner = banner_html(d, "abc → def")
+    assert "removed from “Promote”" in banner and "echo done" in banner
+    detail = diff_html(d, "DB <failover>")
+    assert "&lt;b&gt;x&lt;/b&gt;" in detail and "<b>x</b>" not in detail
+    assert "DB &lt;failover&gt;" in detail

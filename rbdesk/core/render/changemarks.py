@@ -17,7 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from rbdesk.core.runbook.diff import ADDED, CHANGED, REMOVED, CommandChange, RunbookDiff, word_diff
+from rbdesk.core.runbook.diff import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    CommandChange,
+    RunbookDiff,
+    line_pairs,
+    word_diff,
+)
 
 BANNER_STYLE = "background:#fff3cd;color:#4a3700;border:1px solid #e0c36a"
 MARK_STYLE = "background:#fff3cd;color:#4a3700;margin:6px 0 0 0"
@@ -76,20 +84,37 @@ def mark_commands(html: str, diff: RunbookDiff, block_lines: Iterable[tuple[int,
     return html
 
 
-def words_html(change: CommandChange) -> tuple[str, str]:
-    """(old, new) of a command as HTML, the words that differ highlighted."""
-    if change.old is None or change.new is None:
-        return escape(change.old or ""), escape(change.new or "")
-    old, new = [], []
-    for op, text in word_diff(change.old, change.new):
+def _words(old: str, new: str) -> tuple[str, str]:
+    """(old, new) line as HTML, the words that differ highlighted."""
+    a, b = [], []
+    for op, text in word_diff(old, new):
         if op == "=":
-            old.append(escape(text))
-            new.append(escape(text))
+            a.append(escape(text))
+            b.append(escape(text))
         elif op == "-":
-            old.append(f'<span style="{DEL_STYLE}">{escape(text)}</span>')
+            a.append(f'<span style="{DEL_STYLE}">{escape(text)}</span>')
         else:
-            new.append(f'<span style="{INS_STYLE}">{escape(text)}</span>')
-    return "".join(old), "".join(new)
+            b.append(f'<span style="{INS_STYLE}">{escape(text)}</span>')
+    return "".join(a), "".join(b)
+
+
+def command_html(change: CommandChange) -> str:
+    """A command old → new as preformatted lines: '-' / '+' / context, words highlighted."""
+    if change.old is None or change.new is None:
+        sign, text = ("+", change.new) if change.old is None else ("-", change.old)
+        return "\n".join(f"{sign} {escape(ln)}" for ln in (text or "").split("\n"))
+    lines = []
+    for tag, a, b in line_pairs(change.old, change.new):
+        if tag == "~":
+            old, new = _words(a, b)
+            lines += [f"- {old}", f"+ {new}"]
+        elif tag == "-":
+            lines.append(f'- <span style="{DEL_STYLE}">{escape(a)}</span>')
+        elif tag == "+":
+            lines.append(f'+ <span style="{INS_STYLE}">{escape(b)}</span>')
+        else:
+            lines.append(f"  {escape(a) if tag == '=' else '…'}")
+    return "\n".join(lines)
 
 
 def diff_html(diff: RunbookDiff, heading: str) -> str:
@@ -106,10 +131,6 @@ def diff_html(diff: RunbookDiff, heading: str) -> str:
             items.append(f"<li>{escape(s.status)}: {escape(s.title or '(top)')} ({what})</li>")
         out.append("<p><b>Sections</b></p><ul>" + "".join(items) + "</ul>")
     for c in diff.commands:
-        old, new = words_html(c)
         out.append(f"<p><b>{escape(c.status)}</b> in “{escape(c.section or '(top)')}”</p>")
-        if c.old is not None:
-            out.append(f"<pre>- {old}</pre>")
-        if c.new is not None:
-            out.append(f"<pre>+ {new}</pre>")
+        out.append(f"<pre>{command_html(c)}</pre>")
     return "\n".join(out)

@@ -233,3 +233,34 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
         if j2 > j1:
             out.append(("+", "".join(b[j1:j2])))
     return out
+
+
+def line_pairs(old: str, new: str, context: int = 1) -> list[tuple[str, str, str]]:
+    """A multi-line command's changed lines with ``context`` lines around them.
+
+    (tag, old line, new line): ``=`` unchanged, ``~`` a line changed (old and new),
+    ``-`` removed, ``+`` added, ``…`` unchanged lines left out.
+    """
+    a, b = old.split("\n"), new.split("\n")
+    rows: list[tuple[str, str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            rows += [("=", a[i], b[j1 + i - i1]) for i in range(i1, i2)]
+            continue
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        rows += [("~", a[i1 + k], b[j1 + k]) for k in range(paired)]
+        rows += [("-", a[i], "") for i in range(i1 + paired, i2)]
+        rows += [("+", "", b[j]) for j in range(j1 + paired, j2)]
+    near = {
+        k
+        for i, row in enumerate(rows)
+        if row[0] != "="
+        for k in range(i - context, i + context + 1)
+    }
+    out: list[tuple[str, str, str]] = []
+    for i, row in enumerate(rows):
+        if row[0] != "=" or i in near:
+            out.append(row)
+        elif not out or out[-1][0] != "…":
+            out.append(("…", "", ""))
+    return out

@@ -56,6 +56,16 @@ class FileChange:
         """A runbook that existed before and whose commands changed (what to read first)."""
         return self.status in ("modified", "renamed") and bool(self.diff.commands)
 
+    def summary(self) -> str:
+        """'commands: 1 changed' / 'prose only' / 'formatting only' / '3 commands' (added)."""
+        d = self.diff
+        if self.status in ("added", "removed"):
+            n = len(d.commands)
+            return f"{n} command{'s' if n != 1 else ''}" if n else "no commands"
+        if d.unchanged:
+            return "same content" if self.status == "renamed" else "formatting only"
+        return d.summary()
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"status": self.status, "path": self.path, "title": self.title}
         if self.old_path and self.old_path != self.path:

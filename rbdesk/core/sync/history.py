@@ -294,7 +294,9 @@ class GitHistory:
         return self._git(*args, check=check)
 
     def resolve(self, rev: str) -> str | None:
-        """The full commit rev names in the mirror, or None."""
+        """The full commit rev names in the mirror, or None. A partial (``--subdir``)
+        mirror asks its promisor remote for an object it lacks: online that fetches
+        it, offline it fails (and so does this)."""
         out = self._run(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
         )

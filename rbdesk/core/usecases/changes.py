@@ -156,6 +156,11 @@ class _Source:
     def current(self) -> str:
         return self.root.commit
 
+    @property
+    def _shallow(self) -> bool:
+        """A --subdir source: a shallow, partial mirror (only the synced commits)."""
+        return bool(self.config and self.config.subdir and self.git is not None)
+
     def _entry_when(self, revision: str) -> str:
         return next((e.synced_at for e in self.entries if e.commit == revision), "")
 
@@ -178,10 +183,20 @@ class _Source:
             found = self._commit(since)
             if found:
                 return found, ""
+            if self._shallow and len(since) == 40:  # resolving it asked the remote
+                return None, (
+                    f"commit {since[:7]} is not in the shallow mirror and could not be "
+                    "fetched: connect to the network and run this again"
+                )
         when = parse_since_time(since, now)
         if when is None:
             if _COMMIT_RE.match(since):
-                return None, f"commit {since} is not in this source's history"
+                hint = (
+                    " (a shallow mirror can fetch it by its full 40-digit id)"
+                    if self._shallow
+                    else ""
+                )
+                return None, f"commit {since} is not in this source's history{hint}"
             raise _since_error(since)
         if self.git is not None:
             commit = self.git.commit_before(when, self.current)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -255,3 +256,30 @@ def test_store_layout_names_history(data_dir: Path):
     paths = store.SourcePaths.of(data_dir, "ops")
     assert history.history_path(paths) == paths.base / "history.json"
     assert history.read_history(paths) == []
+
+
+def test_shallow_subdir_mirror_fetches_online_and_says_so_offline(tmp_path: Path, data_dir):
+    repo = Repo(tmp_path / "served" / "mono")
+    base = {"src/app.py": "print()\n", "docs/a.md": "# A\n\n```\necho one-1\n```\n"}
+    first = repo.set_files(base, "first")
+    lib = Library(data_dir)
+    lib.sync.add_source("docs", repo.url, subdir="docs")
+    lib.sync.sync()
+    middle = repo.set_files({**base, "docs/a.md": "# A\n\n```\necho two-2\n```\n"}, "unsynced")
+    other = repo.set_files({**base, "docs/a.md": "# A\n\n```\necho three-3\n```\n"}, "unsynced")
+    last = repo.set_files({**base, "docs/a.md": "# A\n\n```\necho four-4\n```\n"}, "last")
+    lib.sync.sync()
+    (default,) = changes(lib)
+    assert (default.old, default.new) == (first, last)
+    assert default.files[0].diff.commands[0].old == "echo one-1"
+    mirror = lib.sync.paths("docs").mirror
+    assert "shallow" in os.listdir(mirror)
+    (fetched,) = changes(lib, since=middle)  # not in the shallow mirror: fetched online
+    assert fetched.old == middle and fetched.note == ""
+    assert fetched.files[0].diff.commands[0].old == "echo two-2"
+    shutil.rmtree(repo.path)  # offline
+    (offline,) = changes(Library(data_dir), since=other, source="docs")
+    assert offline.old is None and offline.files == []
+    assert "could not be fetched: connect to the network" in offline.note
+    (still,) = changes(Library(data_dir))  # what the syncs fetched stays readable offline
+    assert still.files[0].diff.commands[0].new == "echo four-4"

@@ -35,17 +35,19 @@ class Seen:
         return self.runbooks.get(f"{source}:{relpath}") or None
 
 
-def load_seen(data_dir: Path) -> Seen:
-    """What was seen (empty when the file is missing or unreadable)."""
+def _read(path: Path) -> tuple[Seen, bool]:
+    """(what was seen, whether the file held anything it could not use)."""
     try:
-        raw = json.loads((Path(data_dir) / SEEN_FILE).read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Seen(), False
     except (OSError, ValueError):
-        return Seen()
+        return Seen(), True
     if not isinstance(raw, dict):
-        return Seen()
+        return Seen(), True
     sources = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
     runbooks = raw.get("runbooks") if isinstance(raw.get("runbooks"), dict) else {}
-    return Seen(
+    seen = Seen(
         {
             k: {"revision": v["revision"], "at": str(v.get("at") or "")}
             for k, v in sources.items()
@@ -53,16 +55,28 @@ def load_seen(data_dir: Path) -> Seen:
         },
         {k: v for k, v in runbooks.items() if isinstance(k, str) and isinstance(v, str)},
     )
+    lost = (
+        len(seen.sources) != len(raw.get("sources") or {})
+        or len(seen.runbooks) != len(raw.get("runbooks") or {})
+        or not isinstance(raw.get("sources", {}), dict)
+        or not isinstance(raw.get("runbooks", {}), dict)
+    )
+    return seen, lost
+
+
+def load_seen(data_dir: Path) -> Seen:
+    """What was seen (empty when the file is missing or unreadable)."""
+    return _read(Path(data_dir) / SEEN_FILE)[0]
 
 
 def _save(data_dir: Path, seen: Seen) -> None:
+    path = Path(data_dir) / SEEN_FILE
+    if _read(path)[1]:  # not ours to lose: a copy is kept before it is replaced
+        fsutil.keep_corrupt_copy(path)
     runbooks = dict(list(seen.runbooks.items())[-MAX_RUNBOOKS:])
-    with contextlib.suppress(
-        OSError, RbdeskError
-    ):  # a read-only data dir: nothing remembered, no failure
+    with contextlib.suppress(OSError, RbdeskError):  # a read-only data dir: nothing remembered
         fsutil.atomic_write_json(
-            Path(data_dir) / SEEN_FILE,
-            {"version": 1, "sources": seen.sources, "runbooks": runbooks},
+            path, {"version": 1, "sources": seen.sources, "runbooks": runbooks}
         )
 
 

@@ -128,12 +128,25 @@ def record(
     """Append the newly published snapshot (and, on the first record, the one it
     replaced), apply the bound, write history.json atomically; the kept entries."""
     entries = read_history(paths)
+    _keep_if_corrupt(history_path(paths), len(entries))
     if not entries and old:
         entries.append(_entry(old))
     entries = [e for e in entries if e.snapshot != new.get("snapshot")] + [_entry(new)]
     entries = retained(entries, now or datetime.now(UTC))
     write_history(paths, entries)
     return entries
+
+
+def _keep_if_corrupt(path: Path, usable: int) -> None:
+    """A history.json with anything unusable is copied aside before it is rewritten."""
+    if not path.exists():
+        return
+    data = store.read_json(path)
+    items = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) != usable:
+        from rbdesk.core import fsutil
+
+        fsutil.keep_corrupt_copy(path)
 
 
 def write_history(paths: store.SourcePaths, entries: list[Entry]) -> None:

@@ -283,3 +283,17 @@ def test_shallow_subdir_mirror_fetches_online_and_says_so_offline(tmp_path: Path
     assert "could not be fetched: connect to the network" in offline.note
     (still,) = changes(Library(data_dir))  # what the syncs fetched stays readable offline
     assert still.files[0].diff.commands[0].new == "echo four-4"
+
+
+def test_a_bad_history_file_is_kept_aside_and_replaced(synced):
+    lib, repo, _first, _second = synced
+    path = history.history_path(lib.sync.paths("ops"))
+    bad = b'{"entries": [{"snapshot": "../x", "commit": 5}]}'
+    path.write_bytes(bad)
+    (result,) = changes(lib)
+    assert result.old is None and result.note == "no earlier sync recorded yet"
+    repo.set_files({**AFTER, "z.md": "# Z\n"}, "third")
+    lib.sync.sync()
+    kept = list(path.parent.glob("history.json.corrupt-*"))
+    assert [p.read_bytes() for p in kept] == [bad]
+    assert len(history.read_history(lib.sync.paths("ops"))) == 2

@@ -122,3 +122,9 @@ def test_change_marks_escape_runbook_text_and_mark_the_right_block():
     detail = diff_html(d, "DB <failover>")
     assert "&lt;b&gt;x&lt;/b&gt;" in detail and "<b>x</b>" not in detail
     assert "DB &lt;failover&gt;" in detail
+
+
+def test_a_prompt_added_is_not_a_command_change():
+    # seen in openshift/runbooks: 17 commands of one runbook got a "$ " prompt
+    d = _diff(BASE, BASE.replace("pg_isready -h db1", "$ pg_isready -h db1   "))
+    assert d.commands == []

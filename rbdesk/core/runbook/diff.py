@@ -4,7 +4,8 @@ Not a line diff: the two parsed :class:`Runbook` s are compared section by
 section and command by command, so a prose-only edit is visibly harmless and a
 changed command stands out.
 
-Commands are paired in three passes: identical text in the same order
+Commands are compared on what they run (their copy text: a ``$`` prompt
+added is no change) and paired in three passes: identical text in the same order
 (``difflib`` over the command texts), identical text anywhere (a moved
 command is not a change), then the most similar remaining old/new pair
 (same section preferred) above :data:`PAIR_RATIO`; what is left is added or
@@ -146,8 +147,10 @@ def _normal(text: str) -> str:
 
 # -- commands ---------------------------------------------------------------------------------
 def _command_key(cmd: Command) -> str:
-    """A command compared without blanks at line ends (they run the same)."""
-    return "\n".join(ln.rstrip() for ln in cmd.text.strip().split("\n"))
+    """What a command runs: its copy text (prompts like ``$ `` removed), without
+    blanks at line ends. A prompt added or blanks trimmed is not a change."""
+    text = cmd.clean if cmd.clean.strip() else cmd.text
+    return "\n".join(ln.rstrip() for ln in text.strip().split("\n"))
 
 
 def _pair_commands(old: list[Command], new: list[Command]) -> list[CommandChange]:

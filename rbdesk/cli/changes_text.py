@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from rbdesk.cli.common import safe
 
+SINCE_HELP = (
+    "from when: a commit, a date (2026-12-01), a duration (3d, 12h, 2w) or last-seen "
+    "(default: the snapshot before the latest sync that changed something)"
+)
 _MARK = {"added": "A", "modified": "M", "renamed": "R", "removed": "D"}
 _SECTION_MARK = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def use_color(choice: str) -> bool:
+    """--color always / never / auto (auto: colour only on a terminal)."""
+    import sys
+
+    return choice == "always" or (choice == "auto" and sys.stdout.isatty())
 
 
 def _paint(code: str, color: bool):

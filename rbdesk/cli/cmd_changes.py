@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-HELP = "what changed in the runbooks since the previous sync (or --since COMMIT|DATE|DURATION)"
+from rbdesk.cli.changes_text import SINCE_HELP
 
-SINCE_HELP = (
-    "from when: a commit, a date (2026-12-01), a duration (3d, 12h, 2w) or last-seen "
-    "(default: the snapshot before the latest sync that changed something)"
-)
+HELP = "what changed in the runbooks since the previous sync (or --since COMMIT|DATE|DURATION)"
 
 
 def configure(p) -> None:
@@ -20,9 +17,7 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    import sys
-
-    from rbdesk.cli.changes_text import file_lines, source_header
+    from rbdesk.cli.changes_text import file_lines, source_header, use_color
     from rbdesk.cli.common import echo, library, print_json
     from rbdesk.core.usecases.changes import changes, mark_seen
 
@@ -31,7 +26,7 @@ def run(args) -> int:
     if args.json:
         print_json([r.to_dict() for r in results])
         return 0
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    color = use_color(args.color)
     for r in results:
         echo(source_header(r))
         for f in r.ordered():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rbdesk.cli.cmd_changes import SINCE_HELP
+from rbdesk.cli.changes_text import SINCE_HELP
 
 HELP = "one runbook's changes since the previous sync (or --since …): sections, commands"
 
@@ -17,9 +17,7 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    import sys
-
-    from rbdesk.cli.changes_text import file_lines, revision_label
+    from rbdesk.cli.changes_text import file_lines, revision_label, use_color
     from rbdesk.cli.common import echo, library, print_json
     from rbdesk.core.settings import load_settings
     from rbdesk.core.usecases.changes import runbook_changes
@@ -39,7 +37,7 @@ def run(args) -> int:
             }
         )
         return 0
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    color = use_color(args.color)
     echo(res.label())
     if span.old is None:
         echo(f"  {span.note}")

@@ -128,3 +128,18 @@ def test_a_prompt_added_is_not_a_command_change():
     # seen in openshift/runbooks: 17 commands of one runbook got a "$ " prompt
     d = _diff(BASE, BASE.replace("pg_isready -h db1", "$ pg_isready -h db1   "))
     assert d.commands == []
+
+
+def test_marker_of_a_multi_line_command_quotes_its_first_changed_line():
+    from rbdesk.core.render.changemarks import mark_commands
+    from rbdesk.core.render.reader import render_runbook
+
+    script = "set -e\nkubectl -n prod scale deploy/api --replicas=0\nkubectl -n prod get pods"
+    old = f"# S\n\n```bash\n{script}\n```\n\n```bash\necho a\n```\n"
+    new_text = old.replace("--replicas=0", "--replicas=1").replace("echo a", "echo a\n\necho b")
+    new = parse_text(new_text, "s.md")
+    d = diff_runbooks(parse_text(old, "s.md"), new)
+    result = render_runbook(new)
+    html = mark_commands(result.html, d, [(b.index, b.line) for b in result.code_blocks])
+    assert "was: <code>kubectl -n prod scale deploy/api --replicas=0</code>" in html
+    assert "added: <code>echo b</code>" in html

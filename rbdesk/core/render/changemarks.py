@@ -62,6 +62,17 @@ def banner_html(diff: RunbookDiff, span: str, renamed_from: str | None = None) -
     )
 
 
+def _first_change(c: CommandChange) -> str:
+    """'was: <old line>' (or 'added: <new line>') for the first line that differs."""
+    rows = [
+        r for r in line_pairs(c.old or "", c.new or "") if r[0] in "~-+" and (r[1] + r[2]).strip()
+    ]
+    tag, old, new = rows[0] if rows else ("~", c.old or "", "")
+    if tag == "+":
+        return f"added: <code>{escape(_first_line(new))}</code>"
+    return f"was: <code>{escape(_first_line(old))}</code>"
+
+
 def mark_commands(html: str, diff: RunbookDiff, block_lines: Iterable[tuple[int, int]]) -> str:
     """html with a marker before every changed or added code block.
 
@@ -74,9 +85,7 @@ def mark_commands(html: str, diff: RunbookDiff, block_lines: Iterable[tuple[int,
         if n is None or anchor not in html:
             continue
         if c.status == CHANGED:
-            what = (
-                f"● changed since you last looked — was: <code>{escape(_first_line(c.old))}</code>"
-            )
+            what = f"● changed since you last looked — {_first_change(c)}"
         else:
             what = "● new since you last looked"
         mark = f'<p class="{CHANGED_CLASS}" style="{MARK_STYLE}">{what}</p>'

@@ -20,7 +20,7 @@ from rbdesk.core import fsutil
 from rbdesk.core.errors import RbdeskError
 
 SEEN_FILE = "seen.json"
-MAX_RUNBOOKS = 5000  # oldest forgotten first
+MAX_RUNBOOKS = 5000  # at most this many runbook records are kept
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -31,6 +32,8 @@ from typing import Any
 
 from rbdesk.core.library.roots import is_runbook_name, iter_runbook_files
 from rbdesk.core.sync import store
+
+log = logging.getLogger(__name__)
 
 HISTORY_NAME = "history.json"
 KEEP_DAYS = 30
@@ -147,6 +150,43 @@ def _keep_if_corrupt(path: Path, usable: int) -> None:
         from rbdesk.core import fsutil
 
         fsutil.keep_corrupt_copy(path)
+
+
+def record_published(
+    kind: str, paths: store.SourcePaths, new: dict[str, Any], old: dict[str, Any] | None
+) -> set[str]:
+    """Sync published new (replacing old): log it; the older snapshots a plain folder
+    keeps. Never fails the sync (the history is a bonus): logged and skipped."""
+    try:
+        entries = record(paths, new, old)
+        if kind != "folder":
+            return set()
+        previous = old.get("snapshot") if old else None
+        return keep_folder_snapshots(paths, entries, new["snapshot"], previous)
+    except OSError as exc:
+        log.warning("history of %s not recorded: %s", paths.base.name, exc)
+        return set()
+
+
+def keep_commits(git: Callable[..., Any], paths: store.SourcePaths) -> None:
+    """Refs for the commits the history keeps, so that no gc or force push drops them."""
+    from rbdesk.core.sync.git import GitFailure
+
+    with contextlib.suppress(GitFailure, OSError):
+        sync_history_refs(git, (e.commit for e in read_history(paths)))
+
+
+def open_git_history(
+    mirror: Path, subdir: str | None, git_exe: str, stall_timeout: float
+) -> GitHistory:
+    from rbdesk.core.sync.git import GitRunner
+
+    runner = GitRunner(git_exe, stall_timeout=stall_timeout)
+
+    def git(*args: str, check: bool = True, stdin: bytes | None = None) -> Any:
+        return runner.run(list(args), cwd=mirror, check=check, stdin_data=stdin)
+
+    return GitHistory(mirror, subdir, git)
 
 
 def write_history(paths: store.SourcePaths, entries: list[Entry]) -> None:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.sync import store
 from rbdesk.core.sync.freshness import is_stale
+from rbdesk.core.sync.history import keep_commits as history_keep_commits
+from rbdesk.core.sync.history import record_published as history_record
 from rbdesk.core.sync.models import (
     ProgressCallback,
     SourceStatus,
@@ -183,16 +185,10 @@ class SyncManager:
 
     def git_history(self, source: store.SourceConfig) -> GitHistory:
         """Read access to the history in source's private mirror (see ``history``)."""
-        from rbdesk.core.sync.git import GitRunner
-        from rbdesk.core.sync.history import GitHistory
+        from rbdesk.core.sync.history import open_git_history
 
-        mirror = self.paths(source.name).mirror
-        runner = GitRunner(self.git, stall_timeout=self.config().settings.stall_timeout)
-
-        def git(*args: str, check: bool = True, stdin: bytes | None = None) -> Any:
-            return runner.run(list(args), cwd=mirror, check=check, stdin_data=stdin)
-
-        return GitHistory(mirror, source.subdir, git)
+        stall = self.config().settings.stall_timeout
+        return open_git_history(self.paths(source.name).mirror, source.subdir, self.git, stall)
 
     def status(self) -> list[SourceStatus]:
         config = self.config()
@@ -382,7 +378,7 @@ class SyncManager:
             if isinstance(exc, _HookFailed):
                 raise self._index_failure(exc.error, previous_commit) from None
             raise
-        kept = self._record_history(source, paths, new_pointer, pointer) if fresh else set()
+        kept = history_record(source.kind, paths, new_pointer, pointer) if fresh else set()
         store.prune_snapshots(
             paths, {target.snapshot_id, *([previous_id] if previous_id else []), *kept}
         )
@@ -456,26 +452,6 @@ class SyncManager:
         )
 
     @staticmethod
-    def _record_history(
-        source: store.SourceConfig,
-        paths: store.SourcePaths,
-        new_pointer: dict[str, Any],
-        old_pointer: dict[str, Any] | None,
-    ) -> set[str]:
-        """Log the published snapshot (bounded); the older snapshots a folder keeps."""
-        from rbdesk.core.sync import history
-
-        try:
-            entries = history.record(paths, new_pointer, old_pointer)
-            if source.kind != "folder":
-                return set()
-            previous = old_pointer.get("snapshot") if old_pointer else None
-            return history.keep_folder_snapshots(paths, entries, new_pointer["snapshot"], previous)
-        except OSError as exc:  # the sync itself succeeded: history is a bonus
-            log.warning("history of %s not recorded: %s", source.name, exc)
-            return set()
-
-    @staticmethod
     def _write_pointer(paths: store.SourcePaths, pointer: dict[str, Any]) -> None:
         store.write_json_atomic(paths.pointer, pointer)
 
@@ -541,22 +517,13 @@ class SyncManager:
                     continue
                 raise SyncFailure(kind, message) from None
             session.mark_current(outcome.commit)
-            _keep_history_commits(session, paths)
+            history_keep_commits(session.git, paths)
             if attempt == 2 or (existed and not reused):
                 outcome = _with_notice(
                     outcome, "the local mirror was corrupted and has been re-cloned"
                 )
             return outcome
         raise AssertionError("unreachable")
-
-
-def _keep_history_commits(session: Any, paths: store.SourcePaths) -> None:
-    """Refs for the commits the history keeps, so that no gc or force push drops them."""
-    from rbdesk.core.sync import history
-    from rbdesk.core.sync.git import GitFailure
-
-    with contextlib.suppress(GitFailure, OSError):
-        history.sync_history_refs(session.git, (e.commit for e in history.read_history(paths)))
 
 
 def skipped_line(skipped: list[str], shown: int = 3) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from rbdesk.core import fsutil
 from rbdesk.core.errors import RbdeskError
 
 SEEN_FILE = "seen.json"
+_LOCK = threading.Lock()  # the app marks from its render worker and its UI thread
 MAX_RUNBOOKS = 5000  # at most this many runbook records are kept
 
 
@@ -88,23 +90,24 @@ def mark_source_seen(
     (if it has none) so that it still shows its changes when it is opened."""
     if not revision:
         return
-    seen = load_seen(data_dir)
-    for relpath, older in unopened:
-        seen.runbooks.setdefault(f"{name}:{relpath}", older)
-    seen.sources[name] = {
-        "revision": revision,
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    _save(data_dir, seen)
+    with _LOCK:
+        seen = load_seen(data_dir)
+        for relpath, older in unopened:
+            seen.runbooks.setdefault(f"{name}:{relpath}", older)
+        seen.sources[name] = {
+            "revision": revision,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        _save(data_dir, seen)
 
 
 def mark_runbook_seen(data_dir: Path, source: str, relpath: str, revision: str) -> None:
     if not revision:
         return
-    seen = load_seen(data_dir)
-    key = f"{source}:{relpath}"
-    if seen.runbooks.get(key) == revision:
-        return
-    seen.runbooks.pop(key, None)
-    seen.runbooks[key] = revision
-    _save(data_dir, seen)
+    with _LOCK:
+        seen = load_seen(data_dir)
+        key = f"{source}:{relpath}"
+        if seen.runbooks.get(key) == revision:
+            return
+        seen.runbooks[key] = revision
+        _save(data_dir, seen)

@@ -297,3 +297,15 @@ def test_a_bad_history_file_is_kept_aside_and_replaced(synced):
     kept = list(path.parent.glob("history.json.corrupt-*"))
     assert [p.read_bytes() for p in kept] == [bad]
     assert len(history.read_history(lib.sync.paths("ops"))) == 2
+
+
+def test_refs_follow_the_bounded_history(synced):
+    lib, repo, first, second = synced
+    paths = lib.sync.paths("ops")
+    entries = history.read_history(paths)
+    assert [e.commit for e in entries] == [first, second]
+    history.write_history(paths, entries[1:])  # as if the first had aged out of the bound
+    third = repo.set_files({**AFTER, "t.md": "# T\n"}, "third")
+    lib.sync.sync()
+    refs = git(paths.mirror, "for-each-ref", "--format=%(refname)", "refs/rbdesk/history/")
+    assert refs.split() == [f"refs/rbdesk/history/{c}" for c in sorted([second, third])]

@@ -116,11 +116,8 @@ def file_lines(fc, color: bool, full: bool, indent: str = "  ") -> list[str]:
         out.append(safe(f"{indent}    title: {d.title_old!r} -> {d.title_new!r}"))
     if full:
         for s in d.sections:
-            bits = [
-                b for b, on in (("prose", s.prose), (f"{s.commands} commands", s.commands)) if on
-            ]
             title = s.title or "(top)"
-            what = ", ".join(bits) or s.status
+            what = s.what()
             out.append(safe(f"{indent}    {_SECTION_MARK[s.status]} § {title}  ({what})"))
     for c in d.commands:
         out += command_lines(c, color, indent + "    ", full=full)

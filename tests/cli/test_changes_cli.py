@@ -70,7 +70,7 @@ def test_diff_highlights_words_only_with_color(synced, capsys):
     out = capsys.readouterr().out
     assert "\x1b[32;1;7mprod-eu ␛]0;pwned⟦U+0007⟧\x1b[0m" in out
     assert "\x1b]" not in out and "\x07" not in out
-    assert "~ § Restart  (1 commands)" in out
+    assert "~ § Restart  (1 command)" in out
     assert main(["diff", "api.md"]) == 0  # captured: not a TTY
     plain = capsys.readouterr().out
     assert "\x1b" not in plain and "+ kubectl -n prod-eu" in plain

@@ -134,9 +134,7 @@ def diff_html(diff: RunbookDiff, heading: str) -> str:
     if diff.sections:
         items = []
         for s in diff.sections:
-            what = ", ".join(
-                b for b, on in (("text", s.prose), (f"{s.commands} commands", s.commands)) if on
-            )
+            what = s.what("text")
             items.append(f"<li>{escape(s.status)}: {escape(s.title or '(top)')} ({what})</li>")
         out.append("<p><b>Sections</b></p><ul>" + "".join(items) + "</ul>")
     for c in diff.commands:

@@ -56,6 +56,13 @@ class SectionChange:
     prose: bool  # its text around the commands changed
     commands: int  # how many of its commands changed
 
+    def what(self, prose_word: str = "prose") -> str:
+        """'prose, 2 commands' / '1 command' / the status when neither changed."""
+        bits = [prose_word] if self.prose else []
+        if self.commands:
+            bits.append(f"{self.commands} command{'s' if self.commands != 1 else ''}")
+        return ", ".join(bits) or self.status
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,

@@ -135,15 +135,19 @@ def _show(args, store) -> int:
     from rbdesk.core.runs.store import UNCHANGED, parse_run_id, runbook_change
 
     run = store.get(parse_run_id(args.id))
-    change = runbook_change(library(args).roots(), run)
+    lib = library(args)
+    change = runbook_change(lib.roots(), run)
+    diff = _run_runbook_diff(lib, run) if change != UNCHANGED else None
     if args.json:
-        print_json({**run.to_dict(), "runbook_status": change})
+        extra = {"runbook_changes": diff.to_dict() if diff else None}
+        print_json({**run.to_dict(), "runbook_status": change, **extra})
         return 0
     name = f" {run.name}" if run.name else ""
     echo(f"Run #{run.id}: {run.kind}{name} — {run.title}")
     echo(f"  runbook:  {run.runbook} ({run.source_label}), {short_revision(run.revision)}")
     if change != UNCHANGED:
         echo(f"  WARNING:  the runbook is {change} since this run started")
+        _print_run_diff(diff)
     echo(f"  started:  {run.started_at}" + (f" by {run.initials}" if run.initials else ""))
     echo(f"  finished: {run.finished_at or 'not yet'}   done {run.done}/{run.total}")
     for i in run.items:
@@ -153,6 +157,31 @@ def _show(args, store) -> int:
         if i.note:
             echo(f"        note: {i.note}")
     return 0
+
+
+def _run_runbook_diff(lib, run):
+    """The runbook's changes since the snapshot the run used (None when not known)."""
+    from rbdesk.core.errors import RbdeskError
+    from rbdesk.core.sync.git import GitFailure
+    from rbdesk.core.sync.history import HistoryUnavailable
+    from rbdesk.core.usecases.changes import runbook_changes_from
+
+    root = next((r for r in lib.roots() if r.name == run.source), None)
+    if root is None or not run.commit or root.kind == "samples":
+        return None
+    try:
+        return runbook_changes_from(lib, root, run.path, run.commit)
+    except (HistoryUnavailable, GitFailure, RbdeskError, OSError):
+        return None
+
+
+def _print_run_diff(diff) -> None:
+    if diff is None:
+        return
+    from rbdesk.cli.changes_text import file_lines
+
+    for line in file_lines(diff, color=False, full=True, indent="  "):
+        print(line)  # already terminal-safe (changes_text)
 
 
 def _finish(args, store) -> int:

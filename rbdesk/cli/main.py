@@ -32,6 +32,8 @@ COMMANDS = (
     "source",
     "sync",
     "status",
+    "changes",
+    "diff",
     "runs",
     "print",
     "contacts",

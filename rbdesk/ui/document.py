@@ -33,6 +33,7 @@ from rbdesk.ui.runs import reader_marks
 from rbdesk.ui.workers import BackgroundOp, Generation, Worker
 
 if TYPE_CHECKING:
+    from rbdesk.ui.changes import ReaderChanges
     from rbdesk.ui.mainwindow import MainWindow
 
 
@@ -71,8 +72,10 @@ def load_and_render(
     variables: dict[str, str],
     checked: set[int] | None,
     run: Run | None = None,
+    changes: ReaderChanges | None = None,
 ) -> OpenDoc:
-    """Parse and render one runbook (runs on a worker thread), with run's ticks if given."""
+    """Parse and render one runbook (runs on a worker thread), with run's ticks if given,
+    and (changes) its banner and command marks when it changed since last opened."""
     rb = lib.load(file)
     root = lib.root_for(file)
     sig = root_signature(root) if root else None
@@ -92,6 +95,8 @@ def load_and_render(
         checked=checked,
         run_marks=reader_marks(run, rb) if run is not None and run_is_for(run, file) else None,
     )
+    if changes is not None:
+        changes.decorate(file, result)
     return OpenDoc(file, rb, result)
 
 
@@ -166,6 +171,7 @@ class DocumentController(QObject):
             dict(self.win.settings.variables),
             self.checked_for(file),
             self.win.runs.run,
+            getattr(getattr(self.win, "changes", None), "reader", None),
         ).stale_unless(self.open_gen, gen)
 
     def checked_for(self, file: RunbookFile) -> set[int] | None:

@@ -40,6 +40,7 @@ from rbdesk.core.search import SearchHit
 from rbdesk.core.settings import Settings, clean_initials, load_settings, save_settings
 from rbdesk.core.usecases.alert_runbook import runbook_placeholders
 from rbdesk.ui import alertpaste, dialogs, messages
+from rbdesk.ui.changes import ChangesController
 from rbdesk.ui.copying import CopyActions, placeholders_of
 from rbdesk.ui.document import DocumentController, OpenDoc
 from rbdesk.ui.panels import ContactsPanel, ProblemsPanel, VariablesPanel
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.searcher.ensure_index()
         self.search.start_search(full=True)
         self.runs.offer_resume()
+        self.changes.refresh()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.docs = DocumentController(self)
         self.copier = CopyActions(self)
         self.syncbar = SyncBar(self)
+        self.changes = ChangesController(self)
         self.runs = RunController(self)
         self.printer = PrintActions(self)
         # The parts' widgets, by the names tests and scripts use.
@@ -162,6 +165,7 @@ class MainWindow(QMainWindow):
             outer.addLayout(row)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self.changes.install()
         self.syncbar.install()
         self.resize(1300, 820)
 
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         docs.document_shown.connect(self.document_shown)
         self.syncbar.finished.connect(self.sync_finished)
         self.syncbar.library_changed.connect(self._library_changed)
+        self.syncbar.library_changed.connect(self.changes.refresh)
         self.open_box.returnPressed.connect(lambda: self.open_ref(self.open_box.text()))
         self.back_btn.clicked.connect(docs.go_back)
         self.fwd_btn.clicked.connect(docs.go_forward)
@@ -197,6 +202,7 @@ class MainWindow(QMainWindow):
         self._action(m, "Open pasted alert", "Ctrl+Shift+V", self.alerts.paste_clipboard)
         self._action(m, "Sources…", None, self.syncbar.show_sources)
         self._action(m, "Sync now", "F5", self.syncbar.sync_now)
+        self._action(m, "What changed…", None, self.changes.show_view)
         m.addSeparator()
         pr = self.printer
         for title, slot, shortcut in (

@@ -3,7 +3,8 @@
 A sync of one source, under that source's lock:
 fetch into the private mirror -> export the commit into ``snapshots/.tmp-*``
 -> rename it to ``snapshots/<id>`` -> ``on_snapshot`` hook (search index) ->
-replace ``current.json`` -> prune to the last two snapshots. Any failure
+replace ``current.json`` -> record it in ``history.json`` (``history``) -> prune
+to the last two snapshots (plain folders: and the older ones the history keeps). Any failure
 leaves the previous pointer, and so the previous complete snapshot, current.
 The git commands of one sync (mirror, fetch, export) live in ``gitsession``.
 """
@@ -21,6 +22,8 @@ from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.library.signature import NO_POLICY_REASON, signature_for
 from rbdesk.core.sync import store
 from rbdesk.core.sync.freshness import is_stale
+from rbdesk.core.sync.history import keep_commits as history_keep_commits
+from rbdesk.core.sync.history import record_published as history_record
 from rbdesk.core.sync.models import (
     ProgressCallback,
     SourceStatus,
@@ -41,6 +44,7 @@ from rbdesk.core.sync.urls import (
 
 if TYPE_CHECKING:
     from rbdesk.core.library.roots import LibraryRoot
+    from rbdesk.core.sync.history import GitHistory
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +228,16 @@ class SyncManager:
                 pointer.get("kind") or "git", pointer.get("commit"), pointer.get("signature")
             ),
         )
+
+    def paths(self, name: str) -> store.SourcePaths:
+        return store.SourcePaths.of(self.data_dir, name)
+
+    def git_history(self, source: store.SourceConfig) -> GitHistory:
+        """Read access to the history in source's private mirror (see ``history``)."""
+        from rbdesk.core.sync.history import open_git_history
+
+        stall = self.config().settings.stall_timeout
+        return open_git_history(self.paths(source.name).mirror, source.subdir, self.git, stall)
 
     def status(self) -> list[SourceStatus]:
         config = self.config()
@@ -441,7 +455,10 @@ class SyncManager:
             if isinstance(exc, _HookFailed):
                 raise self._index_failure(exc.error, previous_commit) from None
             raise
-        store.prune_snapshots(paths, {target.snapshot_id, *([previous_id] if previous_id else [])})
+        kept = history_record(source.kind, paths, new_pointer, pointer) if fresh else set()
+        store.prune_snapshots(
+            paths, {target.snapshot_id, *([previous_id] if previous_id else []), *kept}
+        )
         short = target.commit[:7]
         if target.forced:
             message = f"history rewritten (force push): now at {short}"
@@ -586,6 +603,7 @@ class SyncManager:
                     continue
                 raise SyncFailure(kind, message) from None
             session.mark_current(outcome.commit)
+            history_keep_commits(session.git, paths)
             if attempt == 2 or (existed and not reused):
                 outcome = _with_notice(
                     outcome, "the local mirror was corrupted and has been re-cloned"

@@ -37,6 +37,7 @@ def run_checks(lib: Library, *, check_qt: bool = True) -> list[Check]:
     checks += check_sources(lib)
     checks += check_signers(lib)
     checks += check_indexes(lib)
+    checks += check_history(lib)
     if check_qt:
         checks.append(check_qt_platform())
     return checks
@@ -269,6 +270,34 @@ def check_indexes(lib: Library) -> list[Check]:
             )
         else:
             out.append(Check(name, OK, f"{marker.get('documents', '?')} runbooks indexed in {d}"))
+    return out
+
+
+def check_history(lib: Library) -> list[Check]:
+    """Per synced source: how far back `rbdesk changes --since` can go, and its disk use."""
+    from rbdesk.core.sync import history
+
+    out = []
+    for root in lib.sync.current_roots() if lib.sync.has_sources() else []:
+        u = history.usage(lib.sync.paths(root.name), root.kind, root.commit)
+        back = f"{u.syncs} syncs kept, back to {u.oldest}" if u.syncs else "no sync recorded yet"
+        mb = u.used / 1048576
+        if root.kind != "folder":
+            detail = f"{back}; read from the mirror ({mb:.1f} MB)"
+            out.append(Check(f"history {root.name}", OK, detail))
+            continue
+        detail = f"{back}; older snapshots {mb:.1f} MB of {u.budget / 1048576:.0f} MB budget"
+        if u.dropped:
+            out.append(
+                Check(
+                    f"history {root.name}",
+                    WARN,
+                    f"{detail}; {u.dropped} older snapshots removed to stay within the budget",
+                    f"raise ${history.ENV_BUDGET} (MB) to keep more",
+                )
+            )
+        else:
+            out.append(Check(f"history {root.name}", OK, detail))
     return out
 
 

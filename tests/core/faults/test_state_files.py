@@ -91,6 +91,13 @@ CORRUPTIONS = {
     "state: random bytes": ("sources/ops/state.json", b"\x81" * 33),
     "meta: wrong types": ("META", b""),
     "runs db: garbage": ("runs.sqlite3", b"not a database at all" * 50),
+    "history: random bytes": ("sources/ops/history.json", b"\xfe" * 21),
+    "history: wrong types": (
+        "sources/ops/history.json",
+        b'{"entries": [{"snapshot": "../x", "commit": 5}, 7, {"snapshot": 1}]}',
+    ),
+    "seen: wrong types": ("seen.json", b'{"sources": {"ops": {"revision": 5}}, "runbooks": []}'),
+    "seen: random bytes": ("seen.json", b"\x00\xff" * 9),
 }
 COMMANDS = [
     ("show", "disk.md"),
@@ -101,6 +108,8 @@ COMMANDS = [
     ("search", "disk"),
     ("source", "list"),
     ("runs",),
+    ("changes",),
+    ("diff", "disk.md"),
 ]
 
 

@@ -78,7 +78,6 @@ class MainWindow(QMainWindow):
         self._menus()
         self.apply_theme(self.settings.theme)
         self._restore_window()
-        self.syncbar.refresh()
         self.syncbar.set_periodic(self.settings.periodic_sync_minutes)
         self.setWindowTitle(APP_NAME)
         if self.settings.load_error:
@@ -338,6 +337,7 @@ class MainWindow(QMainWindow):
     def apply_theme(self, choice: str, save: bool = False) -> None:
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
+        self.syncbar.refresh()  # the sync line's colours follow the theme
         for banner in (self.banner, self.run_banner):  # links readable on the banner colour
             banner.setText(banner_links(banner.text(), self.dark))
         self.settings.theme = choice

@@ -268,7 +268,56 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     assert state == "stale" and "synced" in text and "ago" in text
     window.syncbar.refresh()
     assert not window.banner.isVisible()
-    assert window.sync_line.text() == text and window.sync_line.property("state") == "stale"
+    assert plain(window.sync_line.text()) == text and window.sync_line.property("state") == "stale"
+
+
+def plain(rich: str) -> str:
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
+
+
+def test_sync_line_colours_only_the_failing_source_and_explains_in_a_tooltip(
+    qtbot, window, monkeypatch
+):
+    from dataclasses import replace
+
+    from rbdesk.core.sync import SourceStatus
+
+    ok = SourceStatus(
+        "ops",
+        "u",
+        "main",
+        "abc1234def",
+        None,
+        None,
+        "2024-01-01T00:00:00+00:00",
+        "2024-01-01T00:00:00+00:00",
+        None,
+        3,
+        False,
+    )
+    bad = replace(
+        ok,
+        name="docs",
+        commit=None,
+        synced_at=None,
+        last_error="the repository at file:///x is corrupted (bad object 0123456); no copy yet",
+        last_error_kind="remote_corrupt",
+    )
+    monkeypatch.setattr(window.lib.sync, "has_sources", lambda: True)
+    monkeypatch.setattr(window.lib.sync, "status", lambda: [ok, bad])
+    window.syncbar.refresh()
+    text = plain(window.sync_line.text())
+    assert "docs · sync failed: remote repository corrupted — no copy yet" in text
+    assert "offline" not in text and "showing last good copy" not in text
+    rich = window.sync_line.text()
+    ok_span, bad_span = rich.split("&nbsp;&nbsp; | &nbsp;&nbsp;")
+    assert "#cf222e" not in ok_span and "#cf222e" in bad_span  # only docs is red
+    tip = window.sync_line.toolTip().splitlines()
+    assert tip[0].startswith("ops · synced ") and tip[0].endswith("· commit abc1234")
+    assert tip[1].startswith("docs · never synced · the repository at file:///x is corrupted")
+    assert window.sync_line.property("state") == "failed"
 
 
 def test_sync_now_runs_off_ui_thread(qtbot, window, monkeypatch):

@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.contacts, "Contacts")
         self.side.addTab(self.problems, "Problems")
         self.run_tab = self.side.addTab(self.run_panel, "Run")
+        # The side column's minimum is fixed now: what a tab shows later (a run's
+        # items, "Run 3/12") never makes the splitter take width from the reader,
+        # whose re-wrap would move the checkbox under the user's next click.
+        self.side.setMinimumWidth(self.side.minimumSizeHint().width())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)

@@ -537,8 +537,7 @@ def _os_failure(exc: OSError, where: Path) -> SyncFailure:
     if store.is_disk_full(exc):
         return SyncFailure(
             "disk_full",
-            f"disk full: no space left under {where}; "
-            "free some space and sync again",
+            f"disk full: no space left under {where}; free some space and sync again",
         )
     return SyncFailure("io", f"cannot write under {where}: {exc.strerror or exc}")
 

@@ -275,3 +275,37 @@ def test_second_click_lands_on_the_second_item_after_the_first_tick(qtbot, windo
     assert ticked[1] and ticked[2], ticked  # the second click ticked item 2, item 1 kept
     timeline = window.lib.runs.get(window.run.id).timeline
     assert [(e.action, e.item) for e in timeline if e.item] == [("checked", 1), ("checked", 2)]
+
+
+@pytest.mark.parametrize("alert", [False, True])
+def test_tick_started_run_is_named_and_records_alert_and_copies(qtbot, window, monkeypatch, alert):
+    import re
+
+    window.settings.initials = "AB"
+    if alert:
+        window.settings.alert_context = {
+            "alert": "DiskFull",
+            "status": "firing",
+            "labels": {"host": "web-1"},
+            "runbook": "samples:disk-full.md",
+        }
+    open_by_search(qtbot, window, "disk")
+    monkeypatch.setattr(dialogs, "confirm_destructive", lambda *a, **k: True)
+    assert window.copier.copy_block(4)  # no run open yet: nothing to record
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        assert window.runs.tick_from_reader(0)
+    run = window.run
+    if alert:
+        assert run.name == "DiskFull" and run.alert == "DiskFull (firing; host=web-1)"
+    else:
+        assert re.fullmatch(r"Disk full on web hosts \d{4}-\d\d-\d\d \d\d:\d\d", run.name)
+        assert run.alert == ""
+    assert window.copier.copy_block(4)
+    timeline = window.lib.runs.get(run.id).timeline
+    assert [(e.action, e.command) for e in timeline] == [
+        ("started", ""),
+        ("checked", ""),
+        ("copied", "systemctl restart nginx"),
+    ]
+    md = window.lib.runs.export_markdown(run.id)
+    assert "| copied | `systemctl restart nginx` |" in md and "- Name: -" not in md

@@ -224,3 +224,31 @@ def variables_from_alert(settings: Settings) -> dict[str, str]:
     values = ctx.get("values") if isinstance(ctx.get("values"), dict) else {}
     labels = ctx.get("from_label") if isinstance(ctx.get("from_label"), dict) else {}
     return {n: str(labels.get(n, n)) for n, v in values.items() if settings.variables.get(n) == v}
+
+
+MAX_ALERT_LABELS = 4  # labels named in a run's alert line
+
+
+def incident_alert(settings: Settings, key: str) -> tuple[str, str]:
+    """(name, one line) of the alert that opened the runbook key ("source:relpath"),
+    from the incident's alert context; ("", "") when another runbook (or none) is its.
+
+    The line is what a run records: 'KubePodCrashLooping (firing since
+    2026-12-05T01:02:03Z; namespace=shop, pod=web-1)'.
+    """
+    ctx = settings.alert_context if isinstance(settings.alert_context, dict) else {}
+    if not ctx.get("runbook") or str(ctx["runbook"]).split("#", 1)[0] != key:
+        return "", ""
+    name = str(ctx.get("alert") or "")
+    labels = ctx.get("labels") if isinstance(ctx.get("labels"), dict) else {}
+    pairs = [f"{k}={v}" for k, v in labels.items() if k != "alertname"][:MAX_ALERT_LABELS]
+    state = str(ctx.get("status") or "")
+    since = f" since {ctx['starts_at']}" if ctx.get("starts_at") else ""
+    bits = "; ".join(b for b in (f"{state}{since}".strip(), ", ".join(pairs)) if b)
+    line = f"{name or '(alert without a name)'}" + (f" ({bits})" if bits else "")
+    return name, " ".join(line.split())
+
+
+def default_run_name(alert_name: str, title: str, local_time: str) -> str:
+    """A run started by a tick is named after its alert, else 'title local_time'."""
+    return alert_name or f"{title} {local_time}"

@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+Right"), self, activated=self.docs.go_forward)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.copier.copy_next_command)
         # Zoom: the View menu's actions carry Ctrl++ / Ctrl+- / Ctrl+0 (shown there).
-        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.docs.zoom(1))
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(1))
 
     def _menus(self) -> None:
         mb = self.menuBar()
@@ -223,9 +223,9 @@ class MainWindow(QMainWindow):
         self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
-        self._action(v, "Zoom in", "Ctrl++", lambda: self.docs.zoom(1))
-        self._action(v, "Zoom out", "Ctrl+-", lambda: self.docs.zoom(-1))
-        self._action(v, "Actual size", "Ctrl+0", lambda: self.docs.zoom(-self.settings.zoom))
+        self._action(v, "Zoom in", "Ctrl++", lambda: self.zoom(1))
+        self._action(v, "Zoom out", "Ctrl+-", lambda: self.zoom(-1))
+        self._action(v, "Actual size", "Ctrl+0", lambda: self.zoom(-self.settings.zoom))
         themes = [(c, c.capitalize()) for c in ("system", "light", "dark")]
         self._choices(
             v.addMenu("Theme"),
@@ -311,6 +311,12 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         if self.settings.zoom:
             self.reader.zoomIn(self.settings.zoom)
+            self.search.set_zoom(self.settings.zoom)
+
+    def zoom(self, steps: int) -> None:
+        """Ctrl++ / Ctrl+- / Ctrl+0: the reader and the results list, together."""
+        self.docs.zoom(steps)
+        self.search.set_zoom(self.settings.zoom)
 
     def closeEvent(self, event) -> None:
         self.qsettings.setValue("geometry", self.saveGeometry())

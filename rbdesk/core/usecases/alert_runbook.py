@@ -83,8 +83,19 @@ def _norm(name: str) -> str:
 
 
 def runbook_placeholders(rb: Runbook) -> list[str]:
-    """Placeholders a runbook's commands use: the parser's, plus bare UPPER ``$NAME``s."""
-    names = list(rb.placeholders)
+    """Placeholders a runbook's commands use: the parser's, plus bare UPPER ``$NAME``s;
+    one entry per name in any case (``[HOSTNAME]`` and ``[hostname]`` are one variable:
+    Copy fills ``<x>``/``[x]``/``${x}``/``{{x}}`` in any case). The UPPER spelling is
+    kept when there is one: only it fills a bare ``$NAME`` (exact, as in the shell)."""
+    names: dict[str, str] = {}  # casefold -> spelling, in order of first use
+
+    def add(n: str) -> None:
+        key = n.casefold()
+        if key not in names or (n.isupper() and not names[key].isupper()):
+            names[key] = n
+
+    for n in rb.placeholders:
+        add(n)
     texts = [c.clean for c in rb.commands if c.kind not in ("diagram", "output")]
     if "$" in rb.source:  # inline `kubectl -n $NAMESPACE …` (the app copies those too)
         texts += _INLINE_CODE_RE.findall(_FENCE_RE.sub("", rb.source))
@@ -93,9 +104,9 @@ def runbook_placeholders(rb: Runbook) -> list[str]:
             continue
         for m in _BARE_VAR_RE.finditer(text):
             n = m.group(1)
-            if n not in names and n not in _SHELL_VARS and not sets_itself(text, n):
-                names.append(n)
-    return names
+            if n not in _SHELL_VARS and not sets_itself(text, n):
+                add(n)
+    return list(names.values())
 
 
 def match_labels(placeholders: list[str], labels: dict[str, str]) -> dict[str, tuple[str, str]]:

@@ -39,6 +39,7 @@ def build_window(data_dir: str | None = None, ref: str | None = None, welcome: b
 
     create_app()
     win = MainWindow(Library(data_dir))
+    win.fit_to_screen()  # a 1.5 scale factor must not open it larger than the screen
     if ref:
         win.open_ref(ref)
     elif welcome and not win.lib.sync.has_sources():

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -312,6 +312,20 @@ class MainWindow(QMainWindow):
         if self.settings.zoom:
             self.reader.zoomIn(self.settings.zoom)
             self.search.set_zoom(self.settings.zoom)
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's free area (1300×820 is 1950×1230 pixels at a
+        1.5 scale factor): shrink to fit and move inside it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, 400), max(height, 300))
+            self.move(area.topLeft())
 
     def zoom(self, steps: int) -> None:
         """Ctrl++ / Ctrl+- / Ctrl+0: the reader and the results list, together."""

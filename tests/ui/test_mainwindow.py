@@ -396,3 +396,25 @@ def test_gui_alert_opens_the_alerts_runbook(qtbot, data_dir):
     win = build_window(str(data_dir), "RedisMemoryHigh", welcome=True)
     qtbot.add_widget(win)
     qtbot.wait_until(lambda: "Redis Memory Pressure" in win.windowTitle(), timeout=10_000)
+
+
+def test_window_never_opens_larger_than_the_screen(qtbot, window):
+    """Issue 23: 1300×820 logical pixels at a 1.5 scale factor were 1950×1230 on screen."""
+    area = window.screen().availableGeometry()
+    window.resize(area.width() + 700, area.height() + 500)
+    window.fit_to_screen()
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert window.width() >= min(area.width(), window.minimumSizeHint().width())
+    small = window.size()
+    window.fit_to_screen()  # a window that fits is left alone
+    assert window.size() == small
+
+
+def test_app_start_fits_the_window_to_the_screen(qtbot, lib, data_dir):
+    from rbdesk.ui.app import build_window
+
+    win = build_window(str(data_dir))
+    qtbot.addWidget(win)
+    area = win.screen().availableGeometry()
+    assert win.width() <= area.width() and win.height() <= area.height()
+    win.close()

@@ -217,7 +217,7 @@ def test_long_code_lines_wrap_with_a_continuation_mark():
     rejoined = lines[0] + " " + " ".join(ln.removeprefix(CONTINUATION) for ln in lines[1:3])
     assert rejoined == cmd  # nothing lost, cut at spaces
     token = "x" * 200  # no space to cut at: cut anyway
-    assert [len(ln) for ln in wrap_code(token).split("\n")][0] == CODE_LINE_CHARS
+    assert len(wrap_code(token).split("\n", 1)[0]) == CODE_LINE_CHARS
     html = runbook_html(parse_text(f"# T\n\n```\n{cmd}\n```\n"), ORIGIN, TODAY)
     assert f"\n{CONTINUATION}--label" in unescape(html)
 

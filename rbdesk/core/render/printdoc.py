@@ -410,7 +410,8 @@ def drill_sheet_html(
         ]
     cuts = [0, *sorted(b for b in set(breaks) if 0 < b < len(rows)), len(rows)]
     tables = "".join(
-        drill_table(rows[a:b], page_break=i > 0) for i, (a, b) in enumerate(itertools.pairwise(cuts))
+        drill_table(rows[a:b], page_break=i > 0)
+        for i, (a, b) in enumerate(itertools.pairwise(cuts))
     )
     head = [("Runbook", rb.id or rb.title), *_provenance(rb, root_info, today)]
     body = (

@@ -250,25 +250,26 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     text, state = sync_line(window.lib.sync.status())
     assert state == "offline"
     assert text.startswith("ops · offline — showing last good copy") and "abc1234" in text
-    ok = SourceStatus(
-        "ops",
-        "u",
-        "main",
-        "abc1234def",
-        None,
-        None,
-        "2024-01-01T00:00:00+00:00",
-        "2024-01-01T00:00:00+00:00",
-        None,
-        3,
-        True,
-    )
+    ok = source_status(stale=True)
     monkeypatch.setattr(window.lib.sync, "status", lambda: [ok])
     text, state = sync_line(window.lib.sync.status())
     assert state == "stale" and "synced" in text and "ago" in text
     window.syncbar.refresh()
     assert not window.banner.isVisible()
     assert plain(window.sync_line.text()) == text and window.sync_line.property("state") == "stale"
+
+
+def source_status(**changes):
+    """A synced source 'ops' (commit abc1234def), with changes."""
+    from dataclasses import replace
+
+    from rbdesk.core.sync import SourceStatus
+
+    synced = "2024-01-01T00:00:00+00:00"
+    base = SourceStatus(
+        "ops", "u", "main", "abc1234def", None, None, synced, synced, None, 3, False
+    )
+    return replace(base, **changes)
 
 
 def plain(rich: str) -> str:
@@ -280,25 +281,8 @@ def plain(rich: str) -> str:
 def test_sync_line_colours_only_the_failing_source_and_explains_in_a_tooltip(
     qtbot, window, monkeypatch
 ):
-    from dataclasses import replace
-
-    from rbdesk.core.sync import SourceStatus
-
-    ok = SourceStatus(
-        "ops",
-        "u",
-        "main",
-        "abc1234def",
-        None,
-        None,
-        "2024-01-01T00:00:00+00:00",
-        "2024-01-01T00:00:00+00:00",
-        None,
-        3,
-        False,
-    )
-    bad = replace(
-        ok,
+    ok = source_status()
+    bad = source_status(
         name="docs",
         commit=None,
         synced_at=None,

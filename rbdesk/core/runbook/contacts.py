@@ -57,13 +57,12 @@ _METHOD_WORDS = frozenset(
 # an on-call section ("watch the #alerts channel for notifications", "Click name.
 # Click Set status.") is not one, even when it mentions a channel.
 MAX_NAME_WORDS = 6
+# First words of instructions and clauses, never of a name or a role.
 _INSTRUCTION_VERBS = frozenset(
     """add ask be check click comment confirm copy create do enable disable ensure
     follow get go join keep leave log make monitor open post read remove review run
-    see select set start stop switch turn type update use verify wait watch write""".split()
-)
-_INSTRUCTION_VERBS |= frozenset(
-    "are can could defaults for if is please should then to when will would".split()
+    see select set start stop switch turn type update use verify wait watch write
+    are can could defaults for if is please should then to when will would""".split()
 )
 _DANGLING_WORDS = frozenset(
     "a an and at by for from in its of on or that the their to with".split()

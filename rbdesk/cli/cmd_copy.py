@@ -99,4 +99,16 @@ def run(args) -> int:
     if sys.stdout.isatty():
         sys.stdout.write("\n")
     sys.stdout.flush()
+    _record_in_open_run(lib.data_dir, res.file, result.text)
     return 0
+
+
+def _record_in_open_run(data_dir, file, text: str) -> None:
+    """An open run of this runbook records the copied command (its postmortem timeline)."""
+    import sys
+
+    from rbdesk.core.runs.store import record_copy_in_open_run
+
+    run_id = record_copy_in_open_run(data_dir, file.source, file.relpath, text)
+    if run_id is not None:
+        echo(f"rbdesk: note: recorded in run #{run_id}", file=sys.stderr)

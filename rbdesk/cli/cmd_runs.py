@@ -90,13 +90,16 @@ def _start(args, store) -> int:
 
     from rbdesk.cli.common import library
     from rbdesk.core.library.origin import origin_for
-    from rbdesk.core.settings import default_initials
+    from rbdesk.core.settings import default_initials, load_settings
+    from rbdesk.core.usecases.alert_runbook import incident_alert
     from rbdesk.core.usecases.printrefs import resolve, root_of
 
     lib = library(args)
     file = resolve(lib, args.ref)
     rb = lib.load(file)
     initials = args.initials if args.initials is not None else default_initials(lib.data_dir)
+    # The alert that opened this runbook (`rbdesk alert - --use`), for the postmortem.
+    _name, alert = incident_alert(load_settings(lib.data_dir), f"{file.source}:{file.relpath}")
     run = store.start(
         rb,
         origin_for(root_of(lib, file), file),
@@ -104,6 +107,7 @@ def _start(args, store) -> int:
         name=args.name,
         initials=initials,
         file=file.path,
+        alert=alert,
     )
     echo(run.id)
     echo(

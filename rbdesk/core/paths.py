@@ -41,3 +41,21 @@ def samples_dir() -> Path:
 def resources_dir() -> Path:
     """Icons and stylesheets."""
     return _bundled("resources")
+
+
+def missing_display(environ: dict[str, str] | None = None, platform: str | None = None) -> str:
+    """Why the desktop app cannot show a window here ("" when it can, as far as we know).
+
+    On X11/Wayland systems with neither DISPLAY nor WAYLAND_DISPLAY (and no
+    QT_QPA_PLATFORM chosen), Qt aborts with "Reinstalling the application may fix
+    this problem" (exit 134); checked before Qt starts so the user gets one line.
+    """
+    import sys
+
+    env = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform.startswith(("win", "darwin", "cygwin")) or env.get("QT_QPA_PLATFORM"):
+        return ""
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return "no display: DISPLAY and WAYLAND_DISPLAY are not set"

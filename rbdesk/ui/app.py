@@ -39,6 +39,7 @@ def build_window(data_dir: str | None = None, ref: str | None = None, welcome: b
 
     create_app()
     win = MainWindow(Library(data_dir))
+    win.fit_to_screen()  # a 1.5 scale factor must not open it larger than the screen
     if ref:
         win.open_ref(ref)
     elif welcome and not win.lib.sync.has_sources():
@@ -47,6 +48,15 @@ def build_window(data_dir: str | None = None, ref: str | None = None, welcome: b
 
 
 def run_app(args: Any = None) -> int:
+    from rbdesk.core import paths
+    from rbdesk.core.errors import RbdeskError
+
+    why = paths.missing_display()
+    if why:  # Qt would abort (exit 134) with advice to reinstall
+        raise RbdeskError(
+            f"{why}; run the app from a desktop session "
+            "(the other commands work in any terminal: rbdesk --help)"
+        )
     app = create_app()
     ref = getattr(args, "alert", None) or getattr(args, "ref", None)
     win = build_window(getattr(args, "data_dir", None), ref, welcome=True)

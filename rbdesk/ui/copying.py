@@ -64,6 +64,7 @@ class CopyActions(QObject):
         if res is None:
             return False
         self.to_clipboard(res, f"command #{n}")
+        self.win.runs.copied(res.text)  # an open run of this runbook records it
         if block.step is not None:
             self.current_step = block.step
         self.next_command = n + 1
@@ -77,6 +78,7 @@ class CopyActions(QObject):
         if res is None:
             return False
         self.to_clipboard(res, "inline code")
+        self.win.runs.copied(res.text)
         return True
 
     def _guarded(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self._menus()
         self.apply_theme(self.settings.theme)
         self._restore_window()
-        self.syncbar.refresh()
         self.syncbar.set_periodic(self.settings.periodic_sync_minutes)
         self.setWindowTitle(APP_NAME)
         if self.settings.load_error:
@@ -145,6 +144,10 @@ class MainWindow(QMainWindow):
         self.side.addTab(self.contacts, "Contacts")
         self.side.addTab(self.problems, "Problems")
         self.run_tab = self.side.addTab(self.run_panel, "Run")
+        # The side column's minimum is fixed now: what a tab shows later (a run's
+        # items, "Run 3/12") never makes the splitter take width from the reader,
+        # whose re-wrap would move the checkbox under the user's next click.
+        self.side.setMinimumWidth(self.side.minimumSizeHint().width())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -193,7 +196,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+Right"), self, activated=self.docs.go_forward)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.copier.copy_next_command)
         # Zoom: the View menu's actions carry Ctrl++ / Ctrl+- / Ctrl+0 (shown there).
-        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.docs.zoom(1))
+        QShortcut(QKeySequence("Ctrl+="), self, activated=lambda: self.zoom(1))
 
     def _menus(self) -> None:
         mb = self.menuBar()
@@ -226,9 +229,9 @@ class MainWindow(QMainWindow):
         self._action(m, "Preferences…", "Ctrl+,", self.show_preferences)
         self._action(m, "Quit", "Ctrl+Q", self.close)
         v = mb.addMenu("&View")
-        self._action(v, "Zoom in", "Ctrl++", lambda: self.docs.zoom(1))
-        self._action(v, "Zoom out", "Ctrl+-", lambda: self.docs.zoom(-1))
-        self._action(v, "Actual size", "Ctrl+0", lambda: self.docs.zoom(-self.settings.zoom))
+        self._action(v, "Zoom in", "Ctrl++", lambda: self.zoom(1))
+        self._action(v, "Zoom out", "Ctrl+-", lambda: self.zoom(-1))
+        self._action(v, "Actual size", "Ctrl+0", lambda: self.zoom(-self.settings.zoom))
         themes = [(c, c.capitalize()) for c in ("system", "light", "dark")]
         self._choices(
             v.addMenu("Theme"),
@@ -314,6 +317,26 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         if self.settings.zoom:
             self.reader.zoomIn(self.settings.zoom)
+            self.search.set_zoom(self.settings.zoom)
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's free area (1300×820 is 1950×1230 pixels at a
+        1.5 scale factor): shrink to fit and move inside it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, 400), max(height, 300))
+            self.move(area.topLeft())
+
+    def zoom(self, steps: int) -> None:
+        """Ctrl++ / Ctrl+- / Ctrl+0: the reader and the results list, together."""
+        self.docs.zoom(steps)
+        self.search.set_zoom(self.settings.zoom)
 
     def closeEvent(self, event) -> None:
         self.qsettings.setValue("geometry", self.saveGeometry())
@@ -344,6 +367,7 @@ class MainWindow(QMainWindow):
     def apply_theme(self, choice: str, save: bool = False) -> None:
         self.dark = apply_theme(QApplication.instance(), choice)
         self.reader.set_dark(self.dark)
+        self.syncbar.refresh()  # the sync line's colours follow the theme
         for banner in (self.banner, self.run_banner):  # links readable on the banner colour
             banner.setText(banner_links(banner.text(), self.dark))
         self.settings.theme = choice

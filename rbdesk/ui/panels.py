@@ -124,12 +124,17 @@ class VariablesPanel(QWidget):
         return item.data(Qt.ItemDataRole.UserRole) or item.text()
 
     def show_placeholders(self, names: list[str]) -> None:
-        missing = [n for n in names if n not in self.settings.variables]
+        have = {k.casefold() for k, v in self.settings.variables.items() if v != ""}
+        missing = [n for n in names if n.casefold() not in have]  # Copy fills any case
         if not names:
             self.hint.setText("")
             return
-        links = " ".join(f'<a href="{n}">{n}</a>' for n in missing) or "all set"
-        self.hint.setText(f"This runbook uses: {', '.join(names)}<br>Not set: {links}")
+        if missing:
+            links = " ".join(f'<a href="{n}">{n}</a>' for n in missing)
+            state = f"Not set: {links}"
+        else:
+            state = "All set ✓"
+        self.hint.setText(f"This runbook uses: {', '.join(names)}<br>{state}")
 
     def _pick_placeholder(self, name: str) -> None:
         self.pick(name)

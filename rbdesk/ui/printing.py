@@ -39,6 +39,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextOption,
+    QTextTable,
 )
 
 from rbdesk.core import fsutil
@@ -85,7 +86,7 @@ class _Pager:
         self.footer_gap = line * 0.8
         self.footer_height = line * 2 + self.footer_gap  # two lines of footer text
         self.body_height = self.height - self.footer_height
-        self.docs = [self._layout(p.html) for p in self.parts]
+        self.docs = [self._paginated(p) for p in self.parts]
         self.total_pages = sum(d.pageCount() for d in self.docs)
 
     def _layout(self, html: str) -> QTextDocument:
@@ -101,6 +102,22 @@ class _Pager:
         doc.setHtml(html)
         _make_code_breakable(doc)
         doc.setPageSize(QSizeF(self.width, self.body_height))
+        return doc
+
+    def _paginated(self, part: PrintPart) -> QTextDocument:
+        """Lay out part; a drill sheet again with its table cut before every row that
+        would cross a page's end (QTextDocument splits table rows; a continuation
+        would have no number and no box)."""
+        doc = self._layout(part.html)
+        if part.paginate is None:
+            return doc
+        breaks: list[int] = []
+        for _ in range(MAX_PAGINATION_PASSES):
+            cut = first_split_row(doc, self.body_height, after=breaks[-1] if breaks else 0)
+            if cut is None:
+                break
+            breaks.append(cut)
+            doc = self._layout(part.paginate(breaks))
         return doc
 
     def paint(self) -> int:
@@ -147,6 +164,50 @@ class _Pager:
         num_rect = QRectF(self.width - number_width, text_top, number_width, text_height)
         painter.drawText(num_rect, int(Qt.AlignmentFlag.AlignRight), number)
         painter.restore()
+
+
+MAX_PAGINATION_PASSES = 200
+
+
+def _row_span(doc: QTextDocument, table: QTextTable, row: int) -> tuple[float, float]:
+    """(top, bottom) of a table row's text in document coordinates."""
+    layout = doc.documentLayout()
+    tops, bottoms = [], []
+    for col in range(table.columns()):
+        cell = table.cellAt(row, col)
+        if not cell.isValid():
+            continue
+        tops.append(layout.blockBoundingRect(cell.firstCursorPosition().block()).top())
+        bottoms.append(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom())
+    return (min(tops), max(bottoms)) if tops else (0.0, 0.0)
+
+
+def first_split_row(doc: QTextDocument, page_height: float, after: int = 0) -> int | None:
+    """The index (over the body rows of every table with headings, in order) of the
+    first row after ``after`` that runs over a page's end, moved back over a section
+    row above it; None when no row splits. A row that starts its page stays (taller
+    than a page, it cannot be helped)."""
+    spans: list[tuple[float, float, bool]] = []  # top, bottom, is a section row
+    frames = list(doc.rootFrame().childFrames())
+    for table in frames:
+        if not isinstance(table, QTextTable) or table.format().headerRowCount() < 1:
+            continue
+        heads = table.format().headerRowCount()
+        for row in range(heads, table.rows()):
+            top, bottom = _row_span(doc, table, row)
+            section = table.cellAt(row, 0).columnSpan() == table.columns() > 1
+            spans.append((top, bottom, section))
+    for i in range(max(after, 1), len(spans)):
+        top, bottom, _section = spans[i]
+        page = int(top // page_height)
+        if bottom <= (page + 1) * page_height:
+            continue
+        if int(spans[i - 1][0] // page_height) != page:
+            continue  # first row of its page
+        if spans[i - 1][2] and i - 1 > after and int(spans[i - 2][0] // page_height) == page:
+            return i - 1  # a section heading goes with its first row
+        return i
+    return None
 
 
 def _make_code_breakable(doc: QTextDocument) -> None:

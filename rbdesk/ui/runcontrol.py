@@ -9,6 +9,7 @@ before the UI changes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from rbdesk.core.library.origin import Origin, origin_for
 from rbdesk.core.library.roots import RunbookFile
 from rbdesk.core.runs.store import Run, runbook_change, write_export
 from rbdesk.core.settings import clean_initials, default_initials
+from rbdesk.core.usecases.alert_runbook import default_run_name, incident_alert
 from rbdesk.ui import dialogs, messages
 from rbdesk.ui import runs as runs_ui
 from rbdesk.ui.document import file_for, run_is_for
@@ -134,14 +136,16 @@ class RunController(QObject):
         if req.initials and clean_initials(req.initials) != settings.initials:
             settings.initials = clean_initials(req.initials)  # remembered for next time
             self.win.save_settings()
+        alert_name, alert = incident_alert(settings, doc.key)
         try:
             run = self.lib.runs.start(
                 doc.runbook,
                 origin_of(self.lib, doc.file),
                 kind=req.kind,
-                name=req.name,
+                name=req.name or alert_name,
                 initials=req.initials,
                 file=doc.file.path,
+                alert=alert,
             )
         except RbdeskError as exc:
             messages.error(exc, prefix="Run not started")
@@ -194,20 +198,35 @@ class RunController(QObject):
                 return None
             initials = settings.initials = clean_initials(asked)
             self.win.save_settings()
+        alert_name, alert = incident_alert(settings, doc.key)
+        now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         try:
             run = self.lib.runs.start(
                 doc.runbook,
                 origin_of(self.lib, doc.file),
                 kind="incident",
-                name="",
+                name=default_run_name(alert_name, doc.runbook.title, now),
                 initials=initials,
                 file=doc.file.path,
+                alert=alert,
             )
         except RbdeskError as exc:
             messages.error(exc, prefix="Not ticked")
             return None
         messages.info(f"Started run #{run.id} ({run.total} items): every tick is saved.")
         return run
+
+    def copied(self, text: str) -> None:
+        """A command was copied from the reader: the open run of this runbook records it."""
+        run, doc = self.run, self.win.docs.current
+        if run is None or run.finished or doc is None or not run_is_for(run, doc.file):
+            return
+        try:
+            self.lib.runs.record_copy(run.id, text)
+        except RbdeskError as exc:
+            messages.error(exc, prefix="Copied, but not recorded in the run")
+            return
+        self.run = self.lib.runs.get(run.id)
 
     def _run_item(self, number: int):
         if self.run is None:

@@ -242,7 +242,11 @@ class RunPanel(QWidget):
         self.note_view = QLabel()
         self.note_view.setWordWrap(True)
         self.note_view.setTextFormat(Qt.TextFormat.PlainText)
-        self.start_btn = QPushButton("Start run…")
+        self.start_btn = QPushButton("Start new run…")
+        # Room for its longer label from the start: the panel's minimum width never
+        # grows when a run starts (it would take width from the reader and re-wrap it).
+        self.start_btn.setMinimumWidth(self.start_btn.sizeHint().width())
+        self.start_btn.setText("Start run…")
         self.start_btn.clicked.connect(self.start_requested)
         self.note_btn = QPushButton("Note…")
         self.note_btn.clicked.connect(lambda: self._note(self.tree.currentItem()))

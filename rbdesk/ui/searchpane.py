@@ -92,6 +92,9 @@ class SearchPane(QWidget):
         self.results = QListWidget()
         self.results.setObjectName("results")
         self.results.setWordWrap(True)
+        # Rows are measured at the list's width; a scroll bar appearing later would
+        # narrow it, re-wrap every row and clip its last line: it is always there.
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.results.setAlternatingRowColors(False)
         self.results.itemActivated.connect(lambda it: self.open_hit(self.results.row(it)))
         self.results.itemClicked.connect(lambda it: self.open_hit(self.results.row(it)))
@@ -200,14 +203,37 @@ class SearchPane(QWidget):
             return False  # still filling the previous list
         self.hits = [new[(h.source, h.path)] for h in self.hits]
         for row, hit in enumerate(self.hits):
-            label = self.results.itemWidget(self.results.item(row))
+            item = self.results.item(row)
+            label = self.results.itemWidget(item)
             if isinstance(label, QLabel):
-                label.setText(self._row_html(hit))
+                self._fit(label, hit, item.sizeHint().height())
         return True
 
-    def _row_html(self, hit: SearchHit) -> str:
+    def _fit(self, label: QLabel, hit: SearchHit, height: int) -> None:
+        """Set the row's text, its snippet cut until the row shows every line of it
+        (the character estimate can wrap to a third line, clipped at the row's end)."""
+        width = self._row_width()
+        chars = self._snippet_chars()
+        label.setText(self._row_html(hit, chars))
+        while hit.snippet and chars > 20 and label.heightForWidth(width) + 2 > height:
+            chars = int(chars * 0.85)
+            label.setText(self._row_html(hit, chars))
+
+    def _row_width(self) -> int:
+        return max(120, self.results.viewport().width() - 4)
+
+    def set_zoom(self, steps: int) -> None:
+        """Ctrl++ / Ctrl+-: the results list's text follows the reader's zoom."""
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(max(6.0, font.pointSizeF() + steps))
+        self.results.setFont(font)
+        self.refill()
+
+    def _row_html(self, hit: SearchHit, chars: int | None = None) -> str:
         reserve = self.shown is not None and bool(self.shown.text)
-        return result_html(hit, self.win.dark, reserve, self._snippet_chars())
+        chars = self._snippet_chars() if chars is None else chars
+        return result_html(hit, self.win.dark, reserve, chars)
 
     def _snippet_chars(self) -> int:
         """About two lines of snippet at the list's width (a row's reserved room)."""
@@ -261,18 +287,21 @@ class SearchPane(QWidget):
         label = QLabel(self._row_html(hit))
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
+        label.setFont(self.results.font())
         label.setContentsMargins(6, 4, 6, 4)
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # A search row keeps room for two snippet lines from its first answer on, so
         # it never grows or moves when the snippet arrives (the snippet is cut to fit).
-        item.setSizeHint(QSize(0, self.row_height(label, hit)))
+        height = self.row_height(label, hit)
+        item.setSizeHint(QSize(0, height))
+        self._fit(label, hit, height)
         item.setToolTip(f"{hit.source}:{hit.path}")
         self.results.addItem(item)
         self.results.setItemWidget(item, label)
 
     def row_height(self, label: QLabel, hit: SearchHit) -> int:
-        width = max(120, self.results.viewport().width() - 4)
+        width = self._row_width()
         if self.shown is None or not self.shown.text:
             return label.heightForWidth(width) + 2  # the browse list: no snippet to wait for
         probe = QLabel(result_html(replace(hit, snippet=""), self.win.dark, reserve=False))

@@ -9,13 +9,14 @@ also shows the first index build ("Indexing 1,234/10,000").
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from rbdesk.core.runbook.safety import terminal_safe as visible
-from rbdesk.core.sync.freshness import SAMPLES_LINE, sync_line
+from rbdesk.core.sync.freshness import SAMPLES_LINE, compact_parts, worst_state
 from rbdesk.ui import dialogs, messages
 
 if TYPE_CHECKING:
@@ -23,6 +24,24 @@ if TYPE_CHECKING:
 
 
 CLOCK_MS = 30_000  # the sync line's "N min ago" is redrawn this often
+# The sync line's colours per state (the themes' greens, ambers, reds, greys);
+# stale and failing sources also bold.
+_LIGHT = {
+    "ok": "#1a7f37",
+    "stale": "#9a6700",
+    "offline": "#cf222e",
+    "failed": "#cf222e",
+    "samples": "#59636e",
+}
+_DARK = {
+    "ok": "#3fb950",
+    "stale": "#d29922",
+    "offline": "#f85149",
+    "failed": "#f85149",
+    "samples": "#9198a1",
+}
+_SEPARATOR = "&nbsp;&nbsp; | &nbsp;&nbsp;"  # rich text: spaces would collapse
+_BOLD = dict.fromkeys(("stale", "offline", "failed"), "; font-weight: bold")
 
 
 class SyncBar(QObject):
@@ -48,6 +67,7 @@ class SyncBar(QObject):
         self.banner.setVisible(not self.lib.sync.has_sources())
         self.sync_line = QLabel()
         self.sync_line.setObjectName("syncLine")
+        self.sync_line.setTextFormat(Qt.TextFormat.RichText)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setVisible(False)
@@ -71,12 +91,23 @@ class SyncBar(QObject):
     def refresh(self) -> None:
         has_sources = self.lib.sync.has_sources()
         statuses = self.lib.sync.status() if has_sources else []
-        text, state = sync_line(statuses) if has_sources else SAMPLES_LINE
+        parts = compact_parts(statuses) if has_sources else [SAMPLES_LINE]
+        state = worst_state(s for _, s in parts)
         problems = problem_lines(statuses)
         if problems:  # skipped files, corrupt state files: visible, never silent
-            text += f"   ⚠ {len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        self.sync_line.setText(visible(text))
-        self.sync_line.setToolTip(visible("\n".join(problems)))
+            n = len(problems)
+            parts.append((f"⚠ {n} problem{'s' if n != 1 else ''}", "stale"))
+        # Each source in its own colour: one failing source does not paint the whole line.
+        colours = _DARK if self.win.dark else _LIGHT
+        self.sync_line.setText(
+            _SEPARATOR.join(
+                f'<span style="color:{colours[st]}{_BOLD.get(st, "")}">'
+                f"{html.escape(visible(text))}</span>"
+                for text, st in parts
+            )
+        )
+        every = [st.line() for st in statuses]  # each source, its commit and its last error
+        self.sync_line.setToolTip(visible("\n".join(every + problems)))
         self.sync_line.setProperty("state", state)
         self.sync_line.style().unpolish(self.sync_line)
         self.sync_line.style().polish(self.sync_line)

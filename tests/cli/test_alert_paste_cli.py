@@ -47,8 +47,6 @@ def test_alert_dash_json_contract(lib, monkeypatch, capsys):
             "NAMESPACE": "payments",
             "POD": "api-7d9f-x2",
             "CONTAINER": "api",
-            "namespace": "payments",
-            "pod": "api-7d9f-x2",
         },
     }
 
@@ -71,8 +69,6 @@ def test_use_then_copy_fills_the_labels(lib, data_dir, monkeypatch, capsys):
         "NAMESPACE",
         "POD",
         "CONTAINER",
-        "namespace",
-        "pod",
     }
     saved = json.loads((data_dir / "settings.json").read_text())
     assert saved["variables"]["POD"] == "api-7d9f-x2"

@@ -128,3 +128,35 @@ def test_subprocess_runs_never_imports_qt(data_dir, repo_root, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["items"][0]["checked"] is True
+
+
+def test_run_records_its_alert_and_commands_copied_with_rbdesk_copy(data_dir, capsys, tmp_path):
+    from rbdesk.core.settings import load_settings, save_settings
+
+    settings = load_settings(data_dir)
+    settings.alert_context = {
+        "alert": "OrdersDBPoolSaturated",
+        "status": "firing",
+        "starts_at": "2026-12-05T01:02:03Z",
+        "labels": {"alertname": "OrdersDBPoolSaturated", "cluster": "prod-eu"},
+        "runbook": "samples:register/RUN-007-orders-db-connection-pool.md#step-1",
+    }
+    save_settings(data_dir, settings)
+    assert main(["copy", "RUN-007", "1", "--allow-unfilled"]) == 0  # no run yet: nothing noted
+    assert "recorded in run" not in capsys.readouterr().err
+    run_id = _start(capsys, "--initials", "AB")
+    assert main(["copy", "RUN-007", "1", "--allow-unfilled"]) == 0
+    copied = capsys.readouterr()
+    assert f"rbdesk: note: recorded in run #{run_id}" in copied.err
+    assert main(["runs", "export", str(run_id), "-o", str(tmp_path / "pm.json")]) == 0
+    data = json.loads((tmp_path / "pm.json").read_text("utf-8"))
+    assert data["alert"] == (
+        "OrdersDBPoolSaturated (firing since 2026-12-05T01:02:03Z; cluster=prod-eu)"
+    )
+    assert [(e["action"], e["command"]) for e in data["timeline"]] == [
+        ("started", ""),
+        ("copied", copied.out),
+    ]
+    assert main(["runs", "finish", str(run_id)]) == 0
+    assert main(["copy", "RUN-007", "1", "--allow-unfilled"]) == 0
+    assert "recorded in run" not in capsys.readouterr().err  # finished: not its timeline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -98,20 +99,34 @@ def test_copy_refuses_lowercase_and_square_placeholders(tmp_path, monkeypatch, c
     assert capsys.readouterr().out == "redis-cli -h <redis-host> -p 6379 info"
 
 
-def test_show_prints_problems_after_the_runbook_on_stderr(rbfile, tmp_path):
+def _show(rbfile, tmp_path, *extra):
     env = {**os.environ, "RBDESK_DATA_DIR": str(tmp_path / "d"), "QT_QPA_PLATFORM": "offscreen"}
     code = (
         "import sys; import rbdesk.core.paths as p; from pathlib import Path;"
         f"p.samples_dir = lambda: Path({str(rbfile.parent)!r});"
-        "from rbdesk.cli.main import main; sys.exit(main(['show', 'cache-flush.md']))"
+        f"from rbdesk.cli.main import main; sys.exit(main(['show', 'cache-flush.md', *{extra!r}]))"
     )
-    r = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
     )
+
+
+def test_show_counts_problems_in_one_short_stderr_line(rbfile, tmp_path):
+    r = _show(rbfile, tmp_path)
     assert r.returncode == 0, r.stderr
     assert "lint" not in r.stdout and "RB2" not in r.stdout
     assert "Cache flush" in r.stdout
-    assert "lint problem(s)" in r.stderr and "lint: cache-flush.md" in r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and len(lines[0]) <= 80
+    assert re.fullmatch(r"rbdesk: \d+ lint problems?: rbdesk show --lint cache-flush\.md", lines[0])
+
+
+def test_show_lint_lists_every_problem_after_the_runbook(rbfile, tmp_path):
+    r = _show(rbfile, tmp_path, "--lint")
+    assert r.returncode == 0, r.stderr
+    assert "Cache flush" in r.stdout and "RB2" not in r.stdout
+    lines = r.stderr.splitlines()
+    assert len(lines) >= 2 and all(x.startswith("lint: cache-flush.md") for x in lines)
 
 
 def test_copy_bad_number_and_bad_var(rbfile, capsys):

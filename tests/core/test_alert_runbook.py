@@ -33,7 +33,9 @@ def test_placeholders_include_bare_dollar_names_but_not_the_shells():
         path="x.md",
     )
     names = runbook_placeholders(rb)
-    assert {"NAMESPACE", "POD", "CONTAINER", "namespace", "pod", "HOST"} <= set(names)
+    # one entry per name in any case (Copy fills <namespace> and $NAMESPACE alike)
+    assert {"namespace", "pod", "container", "host"} <= {n.casefold() for n in names}
+    assert len(names) == len({n.casefold() for n in names})
     assert "HOME" not in names and "X" not in names
 
 
@@ -76,12 +78,10 @@ def test_open_alert_by_runbook_url_fills_variables(lib):
     a = Alert(a.name, a.labels, a.annotations, a.status, a.starts_at, "", HUGO_URL)
     opened = open_alert(lib, a)
     assert (opened.how, opened.resolved.relpath) == ("runbook_url", CRASH)
-    assert opened.variables == {
+    assert opened.variables == {  # <namespace> and $NAMESPACE: one variable (issue 23)
         "NAMESPACE": "payments",
         "POD": "api-7d9f-x2",
         "CONTAINER": "api",
-        "namespace": "payments",
-        "pod": "api-7d9f-x2",
         "HOST": "10.1.2.3",
     }
     assert opened.from_label["HOST"] == "instance"
@@ -118,7 +118,7 @@ def test_use_alert_replaces_the_previous_alerts_values_but_keeps_typed_ones(lib,
     s = Settings()
     s.set_variable("TICKET", "INC-1")
     first = open_alert(lib, Alert("KubePodCrashLooping", {"namespace": "a", "pod": "p1"}))
-    assert set(use_alert(s, first)) == {"NAMESPACE", "POD", "namespace", "pod"}
+    assert set(use_alert(s, first)) == {"NAMESPACE", "POD"}  # <namespace> is NAMESPACE
     s.set_variable("namespace", "edited-by-hand")
     second = open_alert(lib, Alert("TargetDown", {"namespace": "monitoring"}))
     use_alert(s, second)
@@ -178,3 +178,16 @@ def test_the_view_shows_hidden_characters_of_filled_values():
     html = display_code_html("kubectl get node $NODE", {"NODE": "w-7\u202e\x1b[31m<b>"})
     assert "\u202e" not in html and "\x1b" not in html and "<b>" not in html
     assert '<span class="filled">&#x27;w-7<span class="hidden">⟦U+202E⟧</span>' in html
+
+
+def test_runbook_placeholders_one_entry_per_name_in_any_case():
+    from rbdesk.core.runbook.parser import parse_text
+
+    rb = parse_text(
+        "# X\n\n```\ncurl /members/[HOSTNAME]\ncurl /members/[hostname] -H $TOKEN\n"
+        "echo $token_x <Host>\n```\n",
+        "x.md",
+    )
+    assert runbook_placeholders(rb) == ["HOSTNAME", "Host", "TOKEN"]
+    rb = parse_text("# X\n\n```\nkubectl -n <namespace> get pods; echo $NAMESPACE\n```\n", "y.md")
+    assert runbook_placeholders(rb) == ["NAMESPACE"]  # the spelling that fills $NAMESPACE

@@ -90,3 +90,66 @@ def test_contact_tables():
 def test_level_column_holds_the_name():
     got = contacts_from_table(["Level", "Contact"], [["L2 - Team Lead", "#team-lead"]], "E")
     assert [(c.role, c.name, c.chat) for c in got] == [("L2", "Team Lead", "#team-lead")]
+
+
+# Lines as they stand in real runbook repositories (GitLab's on-call checklist and
+# README, openshift's ODF escalation page): prose in an on-call section, not people.
+REAL_PROSE = """# EOC
+
+## Going on call
+
+- *Change Slack Icon*: Click name. Click `Set status`. Click grey smile face.
+- *Join alert slack channels if not already a member*:
+  - `#production`
+  - `#alerts`
+- *Turn off slack channel notifications*: Open notification preferences in monitored Slack channels from the previous checklist and return alerts to the desired values.
+- *Leave noisy alert channels*: `/leave` alert channels (It's good to stay in `#alerts` and `#alerts-general`)
+- watch the [#alerts][a] and [#feed_alerts-general][b] channels for alert notifications; each alert here should point you to the right runbook.
+
+## Escalation contacts
+
+* Open a google chat thread in ODF Managed Services Escalation
+  * @hey odf-cae-team I need engineering assistance with \\<RHOSDFP ticket you created>
+- **Primary:** Alice Example - +1 555 0100
+- **L2:** Database on-call (Slack: #dba-oncall)
+
+[a]: https://example.com/a
+[b]: https://example.com/b
+"""
+
+
+def test_prose_in_an_on_call_section_is_never_a_contact():
+    from rbdesk.core.runbook.parser import parse_text
+
+    rb = parse_text(REAL_PROSE, "eoc.md")
+    names = [c.name for c in rb.contacts]
+    assert names == ["#production", "#alerts", "Alice Example", "Database on-call"]
+    assert rb.contacts[2].phone == "+1 555 0100" and rb.contacts[3].chat == "#dba-oncall"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Click name. Click Set status.",
+        "watch the",
+        "leave alert channels",
+        "send an email to the group.",
+        "defaults to false if not present",
+        "odf-cae-team I need engineering assistance with <ticket>",
+        "Automation merges the PR:",
+    ],
+)
+def test_sentences_are_not_names(name):
+    from rbdesk.core.runbook.contacts import is_sentence
+
+    assert is_sentence(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Alice Example", "DBA on call", "On-call Engineer of the owning team", "#alerts", "Acme Inc."],
+)
+def test_names_roles_and_channels_are_not_sentences(name):
+    from rbdesk.core.runbook.contacts import is_sentence
+
+    assert not is_sentence(name)

@@ -34,11 +34,17 @@ def test_every_placeholder_spelling_is_filled_and_quoted(spelling):
     assert res.filled == ["HOST"]
 
 
-def test_placeholders_are_case_sensitive_and_not_refilled():
+def test_placeholders_any_case_exact_first_and_not_refilled():
+    # Issue 23: one runbook writes [HOSTNAME] and [hostname]: one variable fills both.
     text, fills = fill_placeholders("<host> <HOST> <OTHER>", {"HOST": "<OTHER>", "OTHER": "x"})
-    assert text == "<host> '<OTHER>' x"
-    assert [f.name for f in fills] == ["HOST", "OTHER"]
+    assert text == "'<OTHER>' '<OTHER>' x"
+    assert [f.name for f in fills] == ["HOST", "HOST", "OTHER"]
     assert text[fills[0].start : fills[0].end] == "'<OTHER>'"
+    # Both spellings set: each fills its own; $NAME stays exact, as in the shell.
+    text, _ = fill_placeholders("[host] [HOST] $host $HOST", {"HOST": "a", "host": "b"})
+    assert text == "b a $host a"
+    res = prepare_copy("curl .../members/[hostname]", {"HOSTNAME": "db-1"}, ["hostname"])
+    assert res.text == "curl .../members/db-1" and res.unfilled == []
 
 
 def test_unfilled_placeholders_reported():

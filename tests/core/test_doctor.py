@@ -93,3 +93,32 @@ def test_cli_json_and_exit_code(data_dir, capsys):
     checks = json.loads(capsys.readouterr().out)
     assert {"name", "status", "detail", "fix"} <= set(checks[0])
     assert any(c["name"] == "git" for c in checks)
+
+
+def test_qt_check_without_a_display_says_so_not_libxcb(monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    c = doctor.check_qt_platform()
+    assert c.status == doctor.WARN and c.detail.startswith("no display")
+    assert "apt" not in c.fix and "libxcb" not in c.fix + c.detail
+
+
+def test_missing_display_only_when_nothing_names_one():
+    from rbdesk.core.paths import missing_display
+
+    assert missing_display({}, "linux").startswith("no display")
+    assert missing_display({"DISPLAY": ":0"}, "linux") == ""
+    assert missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") == ""
+    assert missing_display({"QT_QPA_PLATFORM": "offscreen"}, "linux") == ""
+    assert missing_display({}, "darwin") == "" and missing_display({}, "win32") == ""
+
+
+@pytest.mark.parametrize("argv", [[], ["gui"], ["open", "RUN-007"]])
+def test_app_without_a_display_is_one_line_and_exit_2(argv, data_dir, monkeypatch, capsys):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("rbdesk: no display: DISPLAY and WAYLAND")

@@ -194,3 +194,54 @@ def test_print_parts_and_drill_pack(data_dir):
     for (rb_i, _o), part in zip(samples[:3], pack[1:], strict=True):
         assert part.title == rb_i.title and "Drill sheet" in part.html
         assert rb_i.title in _text(pack[0].html)
+
+
+def test_internal_links_print_without_their_anchor():
+    rb = parse_text(
+        "# T\n\nSee [Quick orientation](#quick-orientation) and [docs](https://x.example/d).\n"
+    )
+    text = _text(runbook_html(rb, ORIGIN, TODAY))
+    assert "Quick orientation and docs (https://x.example/d)" in text
+    assert "(#quick-orientation)" not in text
+
+
+def test_long_code_lines_wrap_with_a_continuation_mark():
+    from rbdesk.core.render.printdoc import CODE_LINE_CHARS, CONTINUATION, wrap_code
+
+    cmd = "kubectl -n payments get pods " + " ".join(f"--label=value{i}" for i in range(12))
+    lines = wrap_code(cmd + "\necho short").split("\n")
+    assert len(lines) == 4 and lines[-1] == "echo short"
+    assert all(len(ln) <= CODE_LINE_CHARS for ln in lines)
+    assert not lines[0].startswith(CONTINUATION)
+    assert [ln.startswith(CONTINUATION) for ln in lines[1:3]] == [True, True]
+    rejoined = lines[0] + " " + " ".join(ln.removeprefix(CONTINUATION) for ln in lines[1:3])
+    assert rejoined == cmd  # nothing lost, cut at spaces
+    token = "x" * 200  # no space to cut at: cut anyway
+    assert len(wrap_code(token).split("\n", 1)[0]) == CODE_LINE_CHARS
+    html = runbook_html(parse_text(f"# T\n\n```\n{cmd}\n```\n"), ORIGIN, TODAY)
+    assert f"\n{CONTINUATION}--label" in unescape(html)
+
+
+def test_drill_sheet_one_number_column_and_paragraph_steps_not_all_bold():
+    long = "Record the password in a field of type Password in a secure note for a roll-back"
+    rb = parse_text(
+        f"# T\n\n## Procedure\n\n### Step 1: Drain\n\nx\n\n### Step 2: {long}\n\ny\n\n"
+        "## Verification\n\n- [ ] the service answers\n"
+    )
+    html = drill_sheet_html(rb, ORIGIN, TODAY)
+    assert "Run item" not in html and html.count("<th ") + html.count("<th>") == 6
+    assert "<b>Step 1: Drain</b>" in html
+    assert "<b>Step 2:</b> Record the password" in html  # only the label is bold
+    numbers = [int(n) for n in __import__("re").findall(r'<td class="muted">(\d+)</td>', html)]
+    assert numbers == [1, 2, 3]
+
+
+def test_drill_sheet_breaks_start_new_tables_with_headings():
+    items = "".join(f"- [ ] check {i}\n" for i in range(1, 11))
+    rb = parse_text(f"# T\n\n## Verification\n\n{items}")
+    (part,) = print_parts("checklist", rb, ORIGIN, TODAY)
+    assert part.paginate is not None and part.paginate(()) == part.html
+    cut = part.paginate([4, 8])
+    assert cut.count("<thead>") == 3 and cut.count("page-break-before: always") == 2
+    assert _text(cut).index("check 3") < _text(cut).index("check 4")  # row 0 is the section
+    assert part.html.count("<thead>") == 1

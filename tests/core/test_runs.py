@@ -345,3 +345,68 @@ def test_ticks_survive_sigkill(tmp_path):
         print(f"iteration {iterations}: {len(acked)} ticks acknowledged, {len(checked)} on disk")
     assert iterations >= 20 and killed == iterations
     assert acked_total > 0  # the kills did land between ticks, not only before the first
+
+
+def test_schema_1_database_opens_keeps_its_runs_and_gains_alert_and_copies(tmp_path, run007):
+    """A runs.sqlite3 written by rbdesk before schema 2 (no alert, no copied commands)."""
+    from rbdesk.core.runs import store as store_mod
+
+    old = tmp_path / "old"
+    old.mkdir()
+    con = sqlite3.connect(old / "runs.sqlite3")
+    con.executescript(store_mod._SCHEMA)  # schema 1, exactly as it was
+    con.execute(
+        "INSERT INTO runs (source, path, file, title, runbook_id, source_label, git_commit,"
+        " content_hash, kind, name, initials, started_at) VALUES"
+        " ('samples','a.md','/x/a.md','Old run','','bundled samples','','sha256:00',"
+        " 'incident','INC-1','AB','2026-01-01T00:00:00Z')"
+    )
+    con.execute(
+        "INSERT INTO items (run_id, number, kind, text, section, line) VALUES"
+        " (1, 1, 'check', 'VPN', 'Prerequisites', 3)"
+    )
+    con.execute(
+        "INSERT INTO events (run_id, at, by, action, item, note) VALUES"
+        " (1, '2026-01-01T00:00:00Z', 'AB', 'started', NULL, '')"
+    )
+    con.execute("PRAGMA user_version=1")
+    con.commit()
+    con.close()
+    store = RunStore(old, clock=Clock())
+    run = store.get(1)
+    assert (run.name, run.alert, run.initials, run.total) == ("INC-1", "", "AB", 1)
+    assert store.record_copy(1, "kubectl get pods")
+    assert store.get(1).timeline[-1].command == "kubectl get pods"
+    _lib, _f, rb, origin = run007
+    assert store.start(rb, origin, alert="X firing").alert == "X firing"
+    assert store._db().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    store.close()
+
+
+def test_postmortem_export_has_alert_who_ticks_copies_and_notes(store, run007):
+    _lib, _f, rb, origin = run007
+    run = store.start(
+        rb, origin, name="INC-9", initials="AB", alert="OrdersDBPoolSaturated (firing)"
+    )
+    store.tick(run.id, 1, note="pool at 78/80")
+    assert store.record_copy(run.id, "psql -c 'select 1' | tee out\nexit", by="CD")
+    assert store.open_run_of(origin.source, origin.path).id == run.id
+    store.finish(run.id)
+    assert not store.record_copy(run.id, "late")  # a finished run records nothing more
+    assert store.open_run_of(origin.source, origin.path) is None
+    lines = store.export_markdown(run.id).splitlines()
+    assert "- Name: INC-9" in lines and "- Alert: OrdersDBPoolSaturated (firing)" in lines
+    assert "- Who: AB, CD" in lines
+    assert f"- Done: 1 of {run.total} items; 1 command(s) copied" in lines
+    rows = [ln for ln in lines if ln.startswith("| 2026-")]
+    assert [r.split(" | ")[2] for r in rows] == ["started", "checked", "copied", "finished"]
+    assert rows[1].endswith("| pool at 78/80 |")
+    assert rows[2] == (
+        "| 2026-11-26T10:03:00Z | CD | copied | `psql -c 'select 1' \\| tee out ⏎ exit` |   |"
+    )
+    data = store.export_json(run.id)
+    assert data["alert"] == "OrdersDBPoolSaturated (firing)" and data["name"] == "INC-9"
+    assert [(e["action"], e["command"]) for e in data["timeline"]][2] == (
+        "copied",
+        "psql -c 'select 1' | tee out\nexit",
+    )

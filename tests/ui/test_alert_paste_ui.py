@@ -46,7 +46,7 @@ def test_pasted_webhook_opens_runbook_and_copy_fills_labels(qtbot, window, data_
     assert "From alert KubePodCrashLooping" in note and "POD ← pod" in note
     assert load_settings(data_dir).variables["POD"] == "api-7d9f-x2"
     hint = window.variables.hint.text()  # bare $NAMESPACE / $POD count as placeholders
-    assert "This runbook uses: namespace, pod, HOST, NAMESPACE, POD, CONTAINER" in hint
+    assert "This runbook uses: NAMESPACE, POD, HOST, CONTAINER" in hint  # one per name
     assert 'Not set: <a href="HOST">HOST</a>' in hint  # no instance label in this alert
     QGuiApplication.clipboard().setText("before")
     assert window.copier.copy_block(1)

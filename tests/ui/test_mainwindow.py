@@ -250,25 +250,58 @@ def test_sync_line_states_and_banner(qtbot, window, monkeypatch):
     text, state = sync_line(window.lib.sync.status())
     assert state == "offline"
     assert text.startswith("ops · offline — showing last good copy") and "abc1234" in text
-    ok = SourceStatus(
-        "ops",
-        "u",
-        "main",
-        "abc1234def",
-        None,
-        None,
-        "2024-01-01T00:00:00+00:00",
-        "2024-01-01T00:00:00+00:00",
-        None,
-        3,
-        True,
-    )
+    ok = source_status(stale=True)
     monkeypatch.setattr(window.lib.sync, "status", lambda: [ok])
     text, state = sync_line(window.lib.sync.status())
     assert state == "stale" and "synced" in text and "ago" in text
     window.syncbar.refresh()
     assert not window.banner.isVisible()
-    assert window.sync_line.text() == text and window.sync_line.property("state") == "stale"
+    assert plain(window.sync_line.text()) == text and window.sync_line.property("state") == "stale"
+
+
+def source_status(**changes):
+    """A synced source 'ops' (commit abc1234def), with changes."""
+    from dataclasses import replace
+
+    from rbdesk.core.sync import SourceStatus
+
+    synced = "2024-01-01T00:00:00+00:00"
+    base = SourceStatus(
+        "ops", "u", "main", "abc1234def", None, None, synced, synced, None, 3, False
+    )
+    return replace(base, **changes)
+
+
+def plain(rich: str) -> str:
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
+
+
+def test_sync_line_colours_only_the_failing_source_and_explains_in_a_tooltip(
+    qtbot, window, monkeypatch
+):
+    ok = source_status()
+    bad = source_status(
+        name="docs",
+        commit=None,
+        synced_at=None,
+        last_error="the repository at file:///x is corrupted (bad object 0123456); no copy yet",
+        last_error_kind="remote_corrupt",
+    )
+    monkeypatch.setattr(window.lib.sync, "has_sources", lambda: True)
+    monkeypatch.setattr(window.lib.sync, "status", lambda: [ok, bad])
+    window.syncbar.refresh()
+    text = plain(window.sync_line.text())
+    assert "docs · sync failed: remote repository corrupted — no copy yet" in text
+    assert "offline" not in text and "showing last good copy" not in text
+    rich = window.sync_line.text()
+    ok_span, bad_span = rich.split("&nbsp;&nbsp; | &nbsp;&nbsp;")
+    assert "#cf222e" not in ok_span and "#cf222e" in bad_span  # only docs is red
+    tip = window.sync_line.toolTip().splitlines()
+    assert tip[0].startswith("ops · synced ") and tip[0].endswith("· commit abc1234")
+    assert tip[1].startswith("docs · never synced · the repository at file:///x is corrupted")
+    assert window.sync_line.property("state") == "failed"
 
 
 def test_sync_now_runs_off_ui_thread(qtbot, window, monkeypatch):
@@ -347,3 +380,25 @@ def test_gui_alert_opens_the_alerts_runbook(qtbot, data_dir):
     win = build_window(str(data_dir), "RedisMemoryHigh", welcome=True)
     qtbot.add_widget(win)
     qtbot.wait_until(lambda: "Redis Memory Pressure" in win.windowTitle(), timeout=10_000)
+
+
+def test_window_never_opens_larger_than_the_screen(qtbot, window):
+    """Issue 23: 1300×820 logical pixels at a 1.5 scale factor were 1950×1230 on screen."""
+    area = window.screen().availableGeometry()
+    window.resize(area.width() + 700, area.height() + 500)
+    window.fit_to_screen()
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert window.width() >= min(area.width(), window.minimumSizeHint().width())
+    small = window.size()
+    window.fit_to_screen()  # a window that fits is left alone
+    assert window.size() == small
+
+
+def test_app_start_fits_the_window_to_the_screen(qtbot, lib, data_dir):
+    from rbdesk.ui.app import build_window
+
+    win = build_window(str(data_dir))
+    qtbot.addWidget(win)
+    area = win.screen().availableGeometry()
+    assert win.width() <= area.width() and win.height() <= area.height()
+    win.close()

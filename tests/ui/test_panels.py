@@ -79,7 +79,9 @@ def test_placeholders_hint_links_the_missing_ones(variables):
     panel.hint.linkActivated.emit("NAMESPACE")
     assert panel.name.text() == "NAMESPACE"  # picked: only the value is left to type
     panel.show_placeholders(["HOST"])
-    assert "Not set: all set" in panel.hint.text()
+    assert "All set ✓" in panel.hint.text() and "Not set" not in panel.hint.text()
+    panel.show_placeholders(["host"])  # Copy fills <host> with HOST's value
+    assert "All set ✓" in panel.hint.text()
     panel.show_placeholders([])
     assert panel.hint.text() == ""
 

@@ -22,8 +22,9 @@ TODAY = _dt.date(2026, 11, 26)
 
 
 def squash(text: str) -> str:
-    """NFKC (ligatures), no whitespace: Qt breaks long lines after '-' and '/'."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC (ligatures), no whitespace: Qt breaks long lines after '-' and '/'; no
+    "↪ " continuation marks (a wrapped code line carries one)."""
+    return re.sub(r"\s+|↪", "", unicodedata.normalize("NFKC", text))
 
 
 def pages_text(path: Path) -> list[str]:

@@ -66,15 +66,53 @@ def test_drill_sheet_pdf_whole_steps_every_procedure_ascending_numbers(write_pdf
     assert any("redis-cli -h <replica-host>" in ln for ln in lines)
 
 
-def test_drill_sheet_pdf_explains_run_item_numbers(write_pdf, tmp_path):
+def test_drill_sheet_pdf_has_one_number_column_in_page_order(write_pdf, tmp_path):
+    """Issue 23: "#" 5 beside "Run item" 18 was two numbers; one, down the page."""
     rb = parse_text(
         "# T\n\n## Procedure\n\n1. First step\n2. Second step\n\n## Verification\n\n"
         "- [ ] the service answers\n"
     )
     out = tmp_path / "drill.pdf"
     write_pdf(print_parts("checklist", rb, ORIGIN, TODAY), out)
-    flat = words(" ".join(lines_of(out)))
-    assert "Run item" in flat and "rbdesk runs tick RUN ITEM" in flat
+    lines = lines_of(out)
+    flat = words(" ".join(lines))
+    assert "Run item" not in flat and "runs tick" not in flat
+    assert row_numbers(lines) == [1, 2, 3]
+    assert flat.index("First step") < flat.index("Second step") < flat.index("service answers")
+
+
+def test_drill_sheet_rows_never_split_across_pages(write_pdf, tmp_path, qapp):
+    """Issue 23: a row split over two pages left its continuation without # or box.
+    Rows of 3-9 lines: laid out plainly some row crosses a page's end; printed, the
+    table is cut before it and every row's number and whole text share one page."""
+    from rbdesk.ui.printing import _Pager, first_split_row, pdf_writer
+
+    items = "".join(
+        f"- [ ] item {i} "
+        + " ".join(f"check{i}-{w} carefully" for w in range(4 + 9 * (i % 4)))
+        + "\n"
+        for i in range(1, 41)
+    )
+    rb = parse_text(f"# Long checks\n\n## Verification\n\n{items}")
+    parts = print_parts("checklist", rb, ORIGIN, TODAY)
+    pager = _Pager(pdf_writer(tmp_path / "probe.pdf"), parts)
+    assert first_split_row(pager._layout(parts[0].html), pager.body_height) is not None
+    assert first_split_row(pager.docs[0], pager.body_height) is None
+    out = tmp_path / "drill.pdf"
+    pages = write_pdf(parts, out)
+    assert pages >= 3
+    seen = []
+    for page in PdfReader(str(out)).pages:
+        text = words(page.extract_text() or "")
+        flat = text.replace(" ", "")
+        for i in range(1, 41):
+            last = f"check{i}-{4 + 9 * (i % 4) - 1}carefully"
+            first = f"item{i}check{i}-0"
+            if first in flat:
+                assert last in flat, (i, "continues on the next page")
+                seen.append(i)
+        assert "# ☐ Item" in text or "#☐Item" in flat  # every page has the headings
+    assert seen == list(range(1, 41))
 
 
 def test_contacts_pdf_keeps_every_address_on_one_line(write_pdf, tmp_path):

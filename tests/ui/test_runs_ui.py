@@ -232,3 +232,80 @@ def test_run_marks_follow_text_when_the_checklist_moved():
 
 def test_reader_click_position_helper_finds_run_box(qtbot, started):
     assert anchor_position(started.reader, "rbdesk://run/4") > 0
+
+
+def _box_point(reader, href: str):
+    """Where a user clicks a reader box (viewport coordinates), scrolled into view."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+
+    pos = anchor_position(reader, href)
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(pos)
+    before = reader.cursorRect(cursor)
+    cursor.setPosition(pos + 1)
+    after = reader.cursorRect(cursor)
+    return QPoint((before.center().x() + after.center().x()) // 2, after.center().y())
+
+
+def test_second_click_lands_on_the_second_item_after_the_first_tick(qtbot, window):
+    """Issue 23 item 2: the first tick opens the Run tab and draws step boxes; the
+    reader must not narrow or re-wrap, so a click at the second box's old place
+    ticks the second item (it used to land beside it, or on the first)."""
+    from PySide6.QtGui import QTextCursor
+
+    window.settings.initials = "AB"
+    open_by_search(qtbot, window, "disk")
+    reader = window.reader
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(anchor_position(reader, "rbdesk://check/1"))
+    reader.setTextCursor(cursor)
+    reader.ensureCursorVisible()
+    first, second = _box_point(reader, "rbdesk://check/0"), _box_point(reader, "rbdesk://check/1")
+    width, scroll = reader.width(), reader.verticalScrollBar().value()
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.wait(300)  # the splitter re-lays out on a later turn of the event loop
+    assert window.side.currentWidget() is window.run_panel  # the Run tab opened
+    assert reader.width() == width and reader.verticalScrollBar().value() == scroll
+    assert _box_point(reader, "rbdesk://run/2") == second  # nothing moved under the mouse
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    ticked = {i.number: i.checked for i in window.run.items}
+    assert ticked[1] and ticked[2], ticked  # the second click ticked item 2, item 1 kept
+    timeline = window.lib.runs.get(window.run.id).timeline
+    assert [(e.action, e.item) for e in timeline if e.item] == [("checked", 1), ("checked", 2)]
+
+
+@pytest.mark.parametrize("alert", [False, True])
+def test_tick_started_run_is_named_and_records_alert_and_copies(qtbot, window, monkeypatch, alert):
+    import re
+
+    window.settings.initials = "AB"
+    if alert:
+        window.settings.alert_context = {
+            "alert": "DiskFull",
+            "status": "firing",
+            "labels": {"host": "web-1"},
+            "runbook": "samples:disk-full.md",
+        }
+    open_by_search(qtbot, window, "disk")
+    monkeypatch.setattr(dialogs, "confirm_destructive", lambda *a, **k: True)
+    assert window.copier.copy_block(4)  # no run open yet: nothing to record
+    with qtbot.waitSignal(window.document_shown, timeout=10000):
+        assert window.runs.tick_from_reader(0)
+    run = window.run
+    if alert:
+        assert run.name == "DiskFull" and run.alert == "DiskFull (firing; host=web-1)"
+    else:
+        assert re.fullmatch(r"Disk full on web hosts \d{4}-\d\d-\d\d \d\d:\d\d", run.name)
+        assert run.alert == ""
+    assert window.copier.copy_block(4)
+    timeline = window.lib.runs.get(run.id).timeline
+    assert [(e.action, e.command) for e in timeline] == [
+        ("started", ""),
+        ("checked", ""),
+        ("copied", "systemctl restart nginx"),
+    ]
+    md = window.lib.runs.export_markdown(run.id)
+    assert "| copied | `systemctl restart nginx` |" in md and "- Name: -" not in md

@@ -47,6 +47,9 @@ span.red {{ color: {c["red"]}; font-weight: bold; }}
 span.blocked {{ color: {c["muted"]}; font-style: italic; }}
 p.notice {{ color: {c["amber"]}; font-weight: bold; }}
 a.box {{ color: {c["fg"]}; font-size: x-large; }}
+h1 a.box {{ font-size: x-large; }}
+h2 a.box {{ font-size: large; }}
+h3 a.box, h4 a.box, h5 a.box, h6 a.box {{ font-size: medium; }}
 a.on {{ color: {c["green"]}; }}
 a.step {{ font-weight: bold; }}
 table.md {{ border-color: {c["rule"]}; }}

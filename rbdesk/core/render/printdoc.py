@@ -12,9 +12,11 @@ Three kinds of printout, each a :class:`PrintPart` (HTML + footer text):
 * :func:`drill_sheet_html` — blank fields for drill/incident id, date,
   participants, start/end time; then one table row per checklist item of
   every section and per numbered step, in document order, grouped under
-  section rows, with columns #, ☐, item, Time, Initials, Notes. The # column is
-  the run ITEM number (``rbdesk runs tick ID ITEM``): checklist first, then
-  steps (see :mod:`rbdesk.core.runs.store`).
+  section rows, with columns #, ☐, item, Time, Initials, Notes. The # column
+  numbers the rows down the page; a row never splits across pages (the
+  printing side re-makes the sheet with the table cut before such a row,
+  :attr:`PrintPart.paginate`). A step title that is a whole paragraph prints
+  with only "Step N:" bold; code lines too long for the page wrap with "↪".
 * :func:`contacts_sheet_html` — every contact, plus blank rows.
 
 :func:`footer_text` is the footer every page carries (title, source, commit,
@@ -27,8 +29,9 @@ starts on a new page). Hand parts to ``rbdesk.ui.printing.write_pdf``.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -76,11 +79,17 @@ td.step { font-weight: bold; }
 
 @dataclass(frozen=True, slots=True)
 class PrintPart:
-    """One printed document; a list of parts prints each from a new page."""
+    """One printed document; a list of parts prints each from a new page.
+
+    ``paginate`` (drill sheets): the HTML again with its table split before the
+    given row indexes, each piece on a new page with the headings; the printing
+    side calls it with the rows that would otherwise cross a page's end.
+    """
 
     html: str
     footer: str
     title: str = ""
+    paginate: Callable[[Sequence[int]], str] | None = None
 
 
 # -- small helpers -------------------------------------------------------------------------
@@ -156,8 +165,32 @@ def visible_code(text: str) -> str:
     )
 
 
+# Characters of a code line that surely fit across the page (8 pt DejaVu Sans Mono on
+# A4 or Letter between the margins holds about 100): longer lines are wrapped here,
+# at a space when there is one, and the continuation starts with CONTINUATION so one
+# command never reads as two.
+CODE_LINE_CHARS = 92
+CONTINUATION = "↪ "
+
+
+def wrap_code(text: str, width: int = CODE_LINE_CHARS) -> str:
+    """Lines longer than width split (at a space if possible), continuations marked."""
+    out: list[str] = []
+    room = width - len(CONTINUATION)
+    for line in text.split("\n"):
+        first = True
+        while len(line) > (width if first else room):
+            limit = width if first else room
+            cut = line.rfind(" ", limit // 2, limit + 1)
+            cut = cut + 1 if cut > 0 else limit
+            out.append(("" if first else CONTINUATION) + line[:cut].rstrip())
+            line, first = line[cut:], False
+        out.append(("" if first else CONTINUATION) + line)
+    return "\n".join(out)
+
+
 def code_html(text: str) -> str:
-    return f'<pre class="code">{visible_code(text.rstrip(chr(10)))}</pre>'
+    return f'<pre class="code">{visible_code(wrap_code(text.rstrip(chr(10))))}</pre>'
 
 
 def _header_table(rows: Sequence[tuple[str, str]]) -> str:
@@ -236,7 +269,9 @@ class PrintRenderer(RendererHTML):
     def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         target = tokens[idx].attrGet("href") or ""
         label = _link_label(tokens, idx)
-        env.setdefault("links", []).append("" if label.strip() == target else target)
+        # A link inside the page ("#quick-orientation") means nothing on paper.
+        internal = target.startswith("#")
+        env.setdefault("links", []).append("" if internal or label.strip() == target else target)
         return ""
 
     def link_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -312,58 +347,87 @@ def drill_rows(rb: Runbook) -> list[tuple[int, str, str, str, int]]:
     return [(n, it.kind, it.text, it.section, it.line) for n, it in numbered]
 
 
-def drill_sheet_html(rb: Runbook, root_info: Origin, today: _dt.date) -> str:
-    """Checklist items of every section and every step, with ☐/Time/Initials/Notes columns.
+DRILL_COLUMNS = 6  # #, ☐, Item, Time, Initials, Notes
+# A step title longer than this is a paragraph the parser took as the step's text:
+# only its "Step N:" prints bold.
+STEP_TITLE_BOLD_CHARS = 70
 
-    Rows run in document order under their section (every procedure of the
-    runbook, each with its name), numbered 1, 2, 3 … down the page. A run
-    numbers the checklist first and the steps after it (``rbdesk runs tick
-    RUN ITEM``); when that differs from the row number, a "Run item" column
-    gives it and a note under the table says so.
+
+def drill_table_rows(rb: Runbook) -> list[str]:
+    """The drill sheet's table rows (section rows and item rows), in page order.
+
+    Item rows are numbered 1, 2, 3 … down the page: one number a person can use.
     """
-    drill = drill_rows(rb)
-    differs = any(number != row for row, (number, *_rest) in enumerate(drill, 1))
-    cols = 7 if differs else 6
     rows: list[str] = []
     section = None
-    for row, (number, kind, text, sec, _line) in enumerate(drill, 1):
+    for row, (_number, kind, text, sec, _line) in enumerate(drill_rows(rb), 1):
         # A step's own heading is no section row: its checks stay under the procedure.
         shown = sec if sec and not _STEP_SECTION_RE.match(sec) else section
         if shown != section and shown:
-            rows.append(f'<tr><td class="section" colspan="{cols}">{escape(shown)}</td></tr>')
+            rows.append(
+                f'<tr><td class="section" colspan="{DRILL_COLUMNS}">{escape(shown)}</td></tr>'
+            )
         section = shown
-        cls = ' class="step"' if kind == "step" else ""
-        item = f'<td class="muted">{number}</td>' if differs else ""
         rows.append(
-            f'<tr><td class="muted">{row}</td>{item}<td class="box">{BOX}</td>'
-            f"<td{cls}>{_unbroken_code(text)}</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td>"
+            f'<tr><td class="muted">{row}</td><td class="box">{BOX}</td>'
+            f"<td>{_item_html(kind, text)}</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td>"
             "</tr>"
         )
-    if not rows:
-        rows.append(
-            f'<tr><td colspan="{cols}">This runbook has no checklist items and no numbered '
-            "steps.</td></tr>"
-        )
-    run_col = '<th width="6%">Run item</th>' if differs else ""
-    notes_w = "23%" if differs else "29%"  # the Item column keeps its width
-    table = (
-        '<table class="grid" border="1" cellspacing="0" cellpadding="5" width="100%">'
+    return rows
+
+
+def _item_html(kind: str, text: str) -> str:
+    """A row's item: a step's short title bold; of a paragraph-long one only "Step N:"."""
+    if kind != "step":
+        return _unbroken_code(text)
+    label, sep, title = text.partition(": ")
+    if not sep or not label.startswith("Step"):
+        label, title = "", text
+    html = _unbroken_code(text)
+    if len(title) <= STEP_TITLE_BOLD_CHARS:
+        return f"<b>{html}</b>"
+    prefix = f"{escape(label)}:"
+    return f"<b>{prefix}</b>{html[len(prefix) :]}" if label and html.startswith(prefix) else html
+
+
+def drill_table(rows: Sequence[str], page_break: bool = False) -> str:
+    """One table of drill rows under the column headings (a new page first with
+    page_break: the Qt side splits the table where a row would cross a page)."""
+    style = ' style="page-break-before: always"' if page_break else ""
+    return (
+        f'<table class="grid" border="1" cellspacing="0" cellpadding="5" width="100%"{style}>'
         "<thead><tr>"
-        f'<th width="4%">#</th>{run_col}<th width="4%">{BOX}</th>'
-        '<th width="44%">Item</th>'
-        f'<th width="10%">Time</th><th width="9%">Initials</th><th width="{notes_w}">Notes</th>'
+        f'<th width="5%">#</th><th width="4%">{BOX}</th><th width="47%">Item</th>'
+        '<th width="10%">Time</th><th width="9%">Initials</th><th width="25%">Notes</th>'
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
-    note = (
-        '<p class="muted">Run item: the ITEM number for <code>rbdesk runs tick RUN ITEM</code> '
-        "(a run numbers the checklist items first, then the steps).</p>"
-        if differs
-        else ""
+
+
+def drill_sheet_html(
+    rb: Runbook, root_info: Origin, today: _dt.date, breaks: Sequence[int] = ()
+) -> str:
+    """Checklist items of every section and every step, with #/☐/Item/Time/Initials/Notes.
+
+    Rows run in document order under their section (every procedure of the
+    runbook, each with its name), numbered 1, 2, 3 … down the page. ``breaks``
+    are indexes into :func:`drill_table_rows` where a new page starts with the
+    column headings again (the printing side finds them: a row never splits).
+    """
+    rows = drill_table_rows(rb)
+    if not rows:
+        rows = [
+            f'<tr><td colspan="{DRILL_COLUMNS}">This runbook has no checklist items and no '
+            "numbered steps.</td></tr>"
+        ]
+    cuts = [0, *sorted(b for b in set(breaks) if 0 < b < len(rows)), len(rows)]
+    tables = "".join(
+        drill_table(rows[a:b], page_break=i > 0)
+        for i, (a, b) in enumerate(itertools.pairwise(cuts))
     )
     head = [("Runbook", rb.id or rb.title), *_provenance(rb, root_info, today)]
     body = (
         f"<h1>Drill sheet: {escape(rb.title)}</h1>{_header_table(head)}"
-        f"{_blank_fields()}<p>&nbsp;</p>{table}{note}"
+        f"{_blank_fields()}<p>&nbsp;</p>{tables}"
     )
     return _document(f"Drill sheet: {rb.title}", body)
 
@@ -447,7 +511,14 @@ def print_parts(kind: str, rb: Runbook, origin: Origin, today: _dt.date) -> list
     """The parts for one runbook: kind is "runbook", "checklist" (drill sheet) or "contacts"."""
     if kind not in _BUILDERS:
         raise ValueError(f"unknown print kind {kind!r}; one of {', '.join(KINDS)}")
-    return [PrintPart(_BUILDERS[kind](rb, origin, today), footer_text(rb, origin, today), rb.title)]
+    footer = footer_text(rb, origin, today)
+    if kind == "checklist":
+
+        def paginate(breaks: Sequence[int]) -> str:
+            return drill_sheet_html(rb, origin, today, breaks)
+
+        return [PrintPart(paginate(()), footer, rb.title, paginate)]
+    return [PrintPart(_BUILDERS[kind](rb, origin, today), footer, rb.title)]
 
 
 def _count(n: int) -> str:

@@ -53,6 +53,38 @@ _METHOD_WORDS = frozenset(
         "victorops",
     ]
 )
+# A name is a person, a role or a channel: a few words. Prose that happens to sit in
+# an on-call section ("watch the #alerts channel for notifications", "Click name.
+# Click Set status.") is not one, even when it mentions a channel.
+MAX_NAME_WORDS = 6
+# First words of instructions and clauses, never of a name or a role.
+_INSTRUCTION_VERBS = frozenset(
+    """add ask be check click comment confirm copy create do enable disable ensure
+    follow get go join keep leave log make monitor open post read remove review run
+    see select set start stop switch turn type update use verify wait watch write
+    are can could defaults for if is please should then to when will would""".split()
+)
+_DANGLING_WORDS = frozenset(
+    "a an and at by for from in its of on or that the their to with".split()
+)
+
+
+def is_sentence(name: str) -> bool:
+    """True when a would-be contact name reads as prose or an instruction."""
+    words = name.split()
+    if not words:
+        return False
+    return (
+        len(words) > MAX_NAME_WORDS
+        or bool(re.search(r"[.!?]\s+\S", name))  # more than one sentence
+        or (len(words) >= 3 and name.rstrip().endswith((".", "!", "?")))
+        or words[0].lower() in _INSTRUCTION_VERBS
+        or name.rstrip().endswith(":")
+        or (len(words) >= 4 and name == name.lower())  # roles and names have capitals
+        or (len(words) > 1 and words[-1].lower() in _DANGLING_WORDS)
+    )
+
+
 _LEVEL_RE = re.compile(
     r"^\s*(?P<level>(?:L|P|Tier\s*|Level\s*)\d+)\s*[-–—:]\s*(?P<rest>.+)$", re.IGNORECASE
 )
@@ -103,6 +135,8 @@ def contact_from_text(text: str, label: str, section: str) -> Contact | None:
     elif re.match(r"^who\b", label, re.IGNORECASE):
         role = ""  # "Who to contact" names nobody's role
     name = _clean_name(rest)
+    if is_sentence(name):
+        return None  # prose in an on-call section, not a person, role or channel
     if is_placeholder(name) or name.lower() in _METHOD_WORDS:
         name = "" if is_placeholder(name) else name
     if not name:
@@ -184,7 +218,7 @@ def contacts_from_table(headers: list[str], rows: list[list[str]], section: str)
             m = _LEVEL_RE.match(role)  # "L2 - Team Lead": the level is the role
             if m:
                 role, name = m.group("level"), m.group("rest").strip()
-        if not name or is_placeholder(name):
+        if not name or is_placeholder(name) or is_sentence(name):
             continue
         if is_placeholder(role):
             role = ""

@@ -192,6 +192,11 @@ def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, lis
         patterns.append(placeholder_pattern(n).pattern)
         if _BARE_NAME_RE.match(n) and "$" in text and not sets_itself(text, n):
             patterns.append(bare_pattern(n))
+    # Then any case: one runbook writes [HOSTNAME] and [hostname] for one value (an
+    # exact spelling, tried first, wins; $NAME stays exact, as in the shell).
+    for n in alternatives:
+        if sum(1 for m in alternatives if m.casefold() == n.casefold()) == 1:
+            patterns.append(f"(?i:{placeholder_pattern(n).pattern})")
     combined = re.compile("|".join(f"(?:{p})" for p in patterns))
     out: list[str] = []
     fills: list[Fill] = []
@@ -212,8 +217,12 @@ def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, lis
 
 
 def _name_of(token: str, names: Iterable[str]) -> str:
+    names = list(names)
     for n in names:
         if placeholder_pattern(n).fullmatch(token) or token == f"${n}":
+            return n
+    for n in names:  # matched by its any-case pattern
+        if re.fullmatch(placeholder_pattern(n).pattern, token, re.IGNORECASE):
             return n
     raise ValueError(token)  # unreachable: token was matched by one of the patterns
 

@@ -47,15 +47,16 @@ from typing import TYPE_CHECKING, Any
 
 from rbdesk.core import fsutil
 from rbdesk.core.errors import NotFoundError, RbdeskError
-from rbdesk.core.library.origin import Origin, file_hash, short_revision
+from rbdesk.core.library.origin import Origin, file_hash
 from rbdesk.core.runbook.items import run_items
+from rbdesk.core.runs.timeline import run_markdown
 
 if TYPE_CHECKING:
     from rbdesk.core.library.roots import LibraryRoot
     from rbdesk.core.runbook.model import Runbook
 
 DB_FILE = "runs.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 KINDS = ("incident", "drill")
 MAX_NOTE_CHARS = 4000
 
@@ -65,6 +66,7 @@ CHECKED = "checked"
 UNCHECKED = "unchecked"
 NOTED = "noted"
 FINISHED = "finished"
+COPIED = "copied"  # a command copied (app Copy, `rbdesk copy`) while the run was open
 
 _SCHEMA = """
 CREATE TABLE runs (
@@ -110,6 +112,17 @@ CREATE INDEX events_by_run ON events(run_id, id);
 CREATE INDEX runs_unfinished ON runs(finished_at, id);
 """
 
+# Schema N -> N+1. A new database gets _SCHEMA (version 1) and then every step, so
+# old and new databases have the same tables; old ones keep all their runs.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        # the alert that opened the runbook ("KubePodCrashLooping (firing since …)")
+        "ALTER TABLE runs ADD COLUMN alert TEXT NOT NULL DEFAULT ''",
+        # the command text of a COPIED event
+        "ALTER TABLE events ADD COLUMN command TEXT NOT NULL DEFAULT ''",
+    ),
+}
+
 
 def utc_now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -148,10 +161,11 @@ class RunItem:
 class RunEvent:
     at: str
     by: str
-    action: str  # STARTED, CHECKED, UNCHECKED, NOTED, FINISHED
+    action: str  # STARTED, CHECKED, UNCHECKED, NOTED, FINISHED, COPIED
     item: int | None
-    text: str  # the item's text ("" for started/finished)
+    text: str  # the item's text ("" for started/finished/copied)
     note: str
+    command: str = ""  # what was copied (COPIED)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,6 +175,7 @@ class RunEvent:
             "item": self.item,
             "text": self.text,
             "note": self.note,
+            "command": self.command,
         }
 
 
@@ -184,6 +199,7 @@ class Run:
     timeline: tuple[RunEvent, ...] = field(default=(), repr=False)
     total: int = 0  # number of items (also when items were not loaded)
     done: int = 0  # number of checked items
+    alert: str = ""  # the alert that opened the runbook, one line ("" when none)
 
     @property
     def finished(self) -> bool:
@@ -215,6 +231,7 @@ class Run:
             "path": self.path,
             "kind": self.kind,
             "name": self.name,
+            "alert": self.alert,
             "initials": self.initials,
             "commit": self.revision,
             "git_commit": self.commit,
@@ -284,11 +301,17 @@ class RunStore:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                version = 1
+            while version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
+                version += 1
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -327,8 +350,10 @@ class RunStore:
         name: str = "",
         initials: str = "",
         file: str | os.PathLike[str] = "",
+        alert: str = "",
     ) -> Run:
-        """Start a run of rb (origin: where rb came from). Returns the new run."""
+        """Start a run of rb (origin: where rb came from; alert: the alert that opened
+        it, one line). Returns the new run."""
         if kind not in KINDS:
             raise RbdeskError(f"unknown run kind {kind!r}", hint="use incident or drill")
         items = run_items(rb)
@@ -342,8 +367,8 @@ class RunStore:
         with self._tx() as db:
             cur = db.execute(
                 "INSERT INTO runs (source, path, file, title, runbook_id, source_label,"
-                " git_commit, content_hash, kind, name, initials, started_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " git_commit, content_hash, kind, name, initials, started_at, alert)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     origin.source,
                     origin.path,
@@ -357,6 +382,7 @@ class RunStore:
                     name.strip(),
                     initials,
                     now,
+                    " ".join(alert.split()),
                 ),
             )
             run_id = int(cur.lastrowid)
@@ -427,6 +453,26 @@ class RunStore:
                 self._event(db, run_id, now, who, action, item, note or "")
         return self._items(self._db(), run_id, only=item)[0]
 
+    def record_copy(self, run_id: int, command: str, by: str | None = None) -> bool:
+        """Add a COPIED event (the command's text) to an open run; False when finished."""
+        now = self._clock()
+        if len(command) > MAX_NOTE_CHARS:
+            command = command[:MAX_NOTE_CHARS] + "…"
+        with self._tx() as db:
+            run = self._run_row(db, run_id)
+            if run["finished_at"] is not None:
+                return False
+            who = (by if by is not None else run["initials"]).strip()
+            self._event(db, run_id, now, who, COPIED, None, "", command)
+        return True
+
+    def open_run_of(self, source: str, path: str) -> Run | None:
+        """The newest unfinished run of the runbook source:path (None when none)."""
+        return next(
+            (r for r in self.list(unfinished_only=True) if (r.source, r.path) == (source, path)),
+            None,
+        )
+
     def finish(self, run_id: int, by: str | None = None) -> Run:
         """Close a run (finishing twice is an error: the first time stays recorded)."""
         now = self._clock()
@@ -448,10 +494,12 @@ class RunStore:
         action: str,
         item: int | None,
         note: str,
+        command: str = "",
     ) -> None:
         db.execute(
-            "INSERT INTO events (run_id, at, by, action, item, note) VALUES (?,?,?,?,?,?)",
-            (run_id, at, by, action, item, note),
+            "INSERT INTO events (run_id, at, by, action, item, note, command)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (run_id, at, by, action, item, note, command),
         )
 
     # -- reads ------------------------------------------------------------------------------
@@ -488,13 +536,15 @@ class RunStore:
 
     def _timeline(self, db: sqlite3.Connection, run_id: int) -> list[RunEvent]:
         rows = db.execute(
-            "SELECT e.at, e.by, e.action, e.item, e.note, COALESCE(i.text, '') AS text"
+            "SELECT e.at, e.by, e.action, e.item, e.note, e.command,"
+            " COALESCE(i.text, '') AS text"
             " FROM events e LEFT JOIN items i ON i.run_id = e.run_id AND i.number = e.item"
             " WHERE e.run_id=? ORDER BY e.id",
             (run_id,),
         ).fetchall()
         return [
-            RunEvent(r["at"], r["by"], r["action"], r["item"], r["text"], r["note"]) for r in rows
+            RunEvent(r["at"], r["by"], r["action"], r["item"], r["text"], r["note"], r["command"])
+            for r in rows
         ]
 
     @staticmethod
@@ -514,6 +564,7 @@ class RunStore:
             initials=row["initials"],
             started_at=row["started_at"],
             finished_at=row["finished_at"],
+            alert=row["alert"],
             **extra,
         )
 
@@ -550,49 +601,22 @@ class RunStore:
         return {**run.to_dict(), "timeline": [e.to_dict() for e in run.timeline]}
 
     def export_markdown(self, run_id: int) -> str:
-        return run_markdown(self.get(run_id))
+        return run_markdown(self.get(run_id))  # the postmortem timeline (timeline.py)
+
+
+def record_copy_in_open_run(
+    data_dir: str | os.PathLike[str], source: str, path: str, command: str
+) -> int | None:
+    """`rbdesk copy`: the newest open run of source:path records command; its id, or
+    None when no run of that runbook is open (the database is never created here)."""
+    with RunStore(data_dir) as store:
+        run = store.open_run_of(source, path) if store.path.exists() else None
+        if run is None or not store.record_copy(run.id, command):
+            return None
+        return run.id
 
 
 # -- exports ------------------------------------------------------------------------------------
-
-
-def _md_cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|") or " "
-
-
-def run_markdown(run: Run) -> str:
-    """A Markdown timeline of a run: header, every change in order, final item states."""
-    name = f" {run.name}" if run.name else ""
-    lines = [
-        f"# Run #{run.id}: {run.kind}{name}: {run.title}",
-        "",
-        f"- Runbook: {run.runbook} ({run.source_label})",
-        f"- Revision: {short_revision(run.revision)}",
-        f"- Kind: {run.kind}",
-        f"- Name: {run.name or '-'}",
-        f"- Initials: {run.initials or '-'}",
-        f"- Started: {run.started_at}",
-        f"- Finished: {run.finished_at or 'not finished'}",
-        f"- Done: {run.done} of {run.total} items",
-        "",
-        "## Timeline",
-        "",
-        "| Time (UTC) | By | Action | Item | Note |",
-        "|---|---|---|---|---|",
-    ]
-    for e in run.timeline:
-        item = f"{e.item}. {e.text}" if e.item is not None else ""
-        lines.append(
-            f"| {e.at} | {_md_cell(e.by)} | {e.action} | {_md_cell(item)} | {_md_cell(e.note)} |"
-        )
-    lines += ["", "## Items", ""]
-    for i in run.items:
-        box = "x" if i.checked else " "
-        when = f" — {i.at}" + (f" by {i.by}" if i.by else "") if i.checked else ""
-        note = f" — note: {' '.join(i.note.split())}" if i.note else ""
-        where = f" ({i.section})" if i.section and i.kind == "check" else ""
-        lines.append(f"- [{box}] {i.number}. {i.text}{where}{when}{note}")
-    return "\n".join(lines) + "\n"
 
 
 def write_export(store: RunStore, run_id: int, path: str | os.PathLike[str]) -> Path:

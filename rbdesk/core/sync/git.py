@@ -353,6 +353,20 @@ def _last_meaningful_line(stderr: str) -> str:
     return "git failed without a message"
 
 
+def _corrupt_line(stderr: str, width: int = 90) -> str:
+    """git's first line naming the damage, without prefixes and object paths."""
+    for line in stderr.splitlines():
+        line = line.strip().removeprefix("remote:").strip()
+        for prefix in ("fatal: ", "error: "):
+            line = line.removeprefix(prefix)
+        low = line.lower()
+        if "corrupt" in low or "bad object" in low or "unable to unpack" in low:
+            line = re.sub(r" \(stored in [^)]*\)", "", line)
+            line = re.sub(r"\b([0-9a-f]{7})[0-9a-f]{33}\b", r"\1", line)
+            return line if len(line) <= width else line[: width - 1] + "…"
+    return "git could not read its objects"
+
+
 # -- failure classification ------------------------------------------------------
 # (kind, patterns) in priority order; the message template gets {host}, {url}, {branch}.
 _FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -410,6 +424,22 @@ _FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "offline: could not reach {host}",
     ),
     (
+        # Before connection_lost: a remote that cannot send its objects also hangs up.
+        "remote_corrupt",
+        (
+            "possible repository corruption on the remote side",
+            "bad object",
+            "is corrupt",
+            "unable to unpack",
+            "inflate: data stream error",
+            "did not send all necessary objects",
+            "pack has bad object",
+            "packfile is truncated",
+        ),
+        "the repository at {url} is corrupted ({corrupt_detail}); "
+        "ask its maintainers to repair it (git fsck)",
+    ),
+    (
         "connection_lost",
         (
             "early eof",
@@ -422,7 +452,7 @@ _FAILURES: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "fetch-pack: invalid index-pack output",
             "protocol error: bad pack header",
         ),
-        "connection to {host} lost during the transfer; the previous copy is kept",
+        "connection to {host} lost during the transfer",
     ),
     (
         "not_a_repo",
@@ -449,6 +479,7 @@ def classify_failure(
         "url": redact(url),
         "branch": repr(branch) if branch else "HEAD",
         "host_or_source": f"source {source!r}",
+        "corrupt_detail": _corrupt_line(redact(stderr)),
     }
     for kind, patterns, template in _FAILURES:
         if any(p in low for p in patterns):

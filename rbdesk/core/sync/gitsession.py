@@ -72,8 +72,7 @@ class _GitSession:
             host = self.surl.host or redact(self.surl.url)
             if exc.kind == "stalled":
                 return exc.kind, (
-                    f"stalled: no data from {host} for {self.runner.stall_timeout:g} s; "
-                    "gave up (the previous copy is kept)"
+                    f"stalled: no data from {host} for {self.runner.stall_timeout:g} s; gave up"
                 )
             return exc.kind, exc.message
         if exc.kind == "corrupt":

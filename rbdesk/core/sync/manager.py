@@ -50,6 +50,10 @@ log = logging.getLogger(__name__)
 
 SnapshotHook = Callable[["LibraryRoot", "LibraryRoot | None", ProgressCallback], None]
 
+# Failures whose message says the previous copy is kept, when there is one: the
+# ones that leave a user wondering whether the copy they read is gone.
+_KEEPS_COPY = {"connection_lost", "stalled", "disk_full", "remote_corrupt", "corrupt"}
+
 # Failures caused by the remote or the network: re-cloning the mirror would not help.
 _REMOTE_KINDS = {
     "dns",
@@ -368,6 +372,9 @@ class SyncManager:
         failure: SyncFailure,
         previous: str | None,
     ) -> SyncOutcome:
+        if failure.kind in _KEEPS_COPY:
+            kept = f"the previous copy ({previous[:7]}) is kept" if previous else "no copy yet"
+            failure = SyncFailure(failure.kind, f"{failure.message}; {kept}")
         with contextlib.suppress(OSError):
             store.write_json_atomic(
                 paths.state,
@@ -639,8 +646,7 @@ def _os_failure(exc: OSError, where: Path) -> SyncFailure:
     if store.is_disk_full(exc):
         return SyncFailure(
             "disk_full",
-            f"disk full: no space left under {where}; "
-            "free some space and sync again (the previous copy is kept)",
+            f"disk full: no space left under {where}; free some space and sync again",
         )
     return SyncFailure("io", f"cannot write under {where}: {exc.strerror or exc}")
 

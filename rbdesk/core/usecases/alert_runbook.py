@@ -83,8 +83,19 @@ def _norm(name: str) -> str:
 
 
 def runbook_placeholders(rb: Runbook) -> list[str]:
-    """Placeholders a runbook's commands use: the parser's, plus bare UPPER ``$NAME``s."""
-    names = list(rb.placeholders)
+    """Placeholders a runbook's commands use: the parser's, plus bare UPPER ``$NAME``s;
+    one entry per name in any case (``[HOSTNAME]`` and ``[hostname]`` are one variable:
+    Copy fills ``<x>``/``[x]``/``${x}``/``{{x}}`` in any case). The UPPER spelling is
+    kept when there is one: only it fills a bare ``$NAME`` (exact, as in the shell)."""
+    names: dict[str, str] = {}  # casefold -> spelling, in order of first use
+
+    def add(n: str) -> None:
+        key = n.casefold()
+        if key not in names or (n.isupper() and not names[key].isupper()):
+            names[key] = n
+
+    for n in rb.placeholders:
+        add(n)
     texts = [c.clean for c in rb.commands if c.kind not in ("diagram", "output")]
     if "$" in rb.source:  # inline `kubectl -n $NAMESPACE …` (the app copies those too)
         texts += _INLINE_CODE_RE.findall(_FENCE_RE.sub("", rb.source))
@@ -93,9 +104,9 @@ def runbook_placeholders(rb: Runbook) -> list[str]:
             continue
         for m in _BARE_VAR_RE.finditer(text):
             n = m.group(1)
-            if n not in names and n not in _SHELL_VARS and not sets_itself(text, n):
-                names.append(n)
-    return names
+            if n not in _SHELL_VARS and not sets_itself(text, n):
+                add(n)
+    return list(names.values())
 
 
 def match_labels(placeholders: list[str], labels: dict[str, str]) -> dict[str, tuple[str, str]]:
@@ -224,3 +235,31 @@ def variables_from_alert(settings: Settings) -> dict[str, str]:
     values = ctx.get("values") if isinstance(ctx.get("values"), dict) else {}
     labels = ctx.get("from_label") if isinstance(ctx.get("from_label"), dict) else {}
     return {n: str(labels.get(n, n)) for n, v in values.items() if settings.variables.get(n) == v}
+
+
+MAX_ALERT_LABELS = 4  # labels named in a run's alert line
+
+
+def incident_alert(settings: Settings, key: str) -> tuple[str, str]:
+    """(name, one line) of the alert that opened the runbook key ("source:relpath"),
+    from the incident's alert context; ("", "") when another runbook (or none) is its.
+
+    The line is what a run records: 'KubePodCrashLooping (firing since
+    2026-12-05T01:02:03Z; namespace=shop, pod=web-1)'.
+    """
+    ctx = settings.alert_context if isinstance(settings.alert_context, dict) else {}
+    if not ctx.get("runbook") or str(ctx["runbook"]).split("#", 1)[0] != key:
+        return "", ""
+    name = str(ctx.get("alert") or "")
+    labels = ctx.get("labels") if isinstance(ctx.get("labels"), dict) else {}
+    pairs = [f"{k}={v}" for k, v in labels.items() if k != "alertname"][:MAX_ALERT_LABELS]
+    state = str(ctx.get("status") or "")
+    since = f" since {ctx['starts_at']}" if ctx.get("starts_at") else ""
+    bits = "; ".join(b for b in (f"{state}{since}".strip(), ", ".join(pairs)) if b)
+    line = f"{name or '(alert without a name)'}" + (f" ({bits})" if bits else "")
+    return name, " ".join(line.split())
+
+
+def default_run_name(alert_name: str, title: str, local_time: str) -> str:
+    """A run started by a tick is named after its alert, else 'title local_time'."""
+    return alert_name or f"{title} {local_time}"

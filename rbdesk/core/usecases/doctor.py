@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rbdesk.core import paths
 from rbdesk.core.facade import Library
 
 OK, WARN, FAIL = "ok", "warning", "error"
@@ -140,8 +141,6 @@ def check_data_dir(data_dir: Path) -> Check:
 
 
 def check_samples() -> Check:
-    from rbdesk.core import paths
-
     n = sum(1 for _ in Path(paths.samples_dir()).rglob("*.md"))
     if n == 0:
         return Check(
@@ -309,6 +308,14 @@ _QT_PROBE = (
 
 def check_qt_platform() -> Check:
     env = dict(os.environ)
+    no_display = paths.missing_display(env)
+    if no_display:  # Qt's own failure here reads like missing libraries: it is not
+        return Check(
+            "qt",
+            WARN,
+            f"{no_display}: the app cannot open a window (the other commands work)",
+            "run rbdesk from a desktop session (or ssh -X); rbdesk print needs no display",
+        )
     try:
         r = subprocess.run(
             [sys.executable, "-c", _QT_PROBE], capture_output=True, text=True, timeout=30, env=env

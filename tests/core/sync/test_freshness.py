@@ -77,7 +77,50 @@ def test_sync_line_states_worst_wins():
     # an old error followed by a good sync is not offline
     assert sync_line([_status("ops", fresh, old, "network down")], NOW)[1] == "ok"
     assert sync_line([_status("ops", None, later, "dns", commit=None)], NOW) == (
-        "ops · offline — showing last good copy (no copy yet)",
+        "ops · offline — no copy yet",
         "offline",
     )
     assert sync_line([], NOW) == SAMPLES_LINE
+
+
+def test_sync_line_names_a_failure_that_is_not_offline():
+    from dataclasses import replace
+
+    from rbdesk.core.sync.freshness import sync_line
+
+    old = (NOW - timedelta(days=2)).isoformat()
+    later = (NOW - timedelta(minutes=1)).isoformat()
+    bad = replace(
+        _status("ops", None, later, "corrupt", commit=None), last_error_kind="remote_corrupt"
+    )
+    assert sync_line([bad], NOW) == (
+        "ops · sync failed: remote repository corrupted — no copy yet",
+        "failed",
+    )
+    kept = replace(_status("ops", old, later, "x"), last_error_kind="remote_corrupt")
+    text, state = sync_line([kept], NOW)
+    assert state == "failed" and text.endswith(
+        "— showing last good copy (synced 2 d ago · abc1234)"
+    )
+    lost = replace(_status("ops", old, later, "x"), last_error_kind="connection_lost")
+    assert sync_line([lost], NOW)[0].startswith("ops · offline — showing last good copy")
+
+
+def test_compact_parts_keeps_failures_and_merges_three_healthy_sources():
+    from dataclasses import replace
+
+    from rbdesk.core.sync.freshness import compact_parts, sync_parts
+
+    fresh = (NOW - timedelta(minutes=5)).isoformat()
+    old = (NOW - timedelta(hours=3)).isoformat()
+    later = (NOW - timedelta(minutes=1)).isoformat()
+    bad = replace(_status("x", None, later, "e", commit=None), last_error_kind="remote_corrupt")
+    two = [_status("a", fresh), _status("b", old)]
+    assert compact_parts(two, NOW) == sync_parts(two, NOW)  # two sources: as they are
+    parts = compact_parts([*two, _status("c", fresh), bad], NOW)
+    assert parts == [
+        ("3 sources synced, oldest 3 h ago", "ok"),
+        ("x · sync failed: remote repository corrupted — no copy yet", "failed"),
+    ]
+    stale = compact_parts([*two, _status("c", old, stale=True)], NOW)
+    assert stale == [("3 sources synced, oldest 3 h ago", "stale")]

@@ -95,7 +95,23 @@ def test_received_size():
         (
             "fatal: the remote end hung up unexpectedly\nfatal: early EOF",
             "connection_lost",
-            "connection to git.example.com lost during the transfer; the previous copy is kept",
+            "connection to git.example.com lost during the transfer",
+        ),
+        (
+            "error: inflate: data stream error (incorrect header check)\n"
+            "fatal: loose object 22bbc41374ba0c50f72a595098440c7ec4af4031 (stored in "
+            "./objects/22/bbc41374ba0c50f72a595098440c7ec4af4031) is corrupt\n"
+            "fatal: the remote end hung up unexpectedly",
+            "remote_corrupt",
+            "the repository at https://git.example.com/x.git is corrupted (loose object "
+            "22bbc41 is corrupt); ask its maintainers to repair it (git fsck)",
+        ),
+        (
+            "remote: fatal: bad object 0123456789abcdef0123456789abcdef01234567\n"
+            "fatal: protocol error: bad pack header",
+            "remote_corrupt",
+            "the repository at https://git.example.com/x.git is corrupted (bad object "
+            "0123456); ask its maintainers to repair it (git fsck)",
         ),
         (
             "fatal: remote error: repository not found",

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -198,7 +199,8 @@ def test_server_stopped_mid_fetch_keeps_last_good(manager, repo, daemon):
         out = only(manager.sync())
     assert not out.ok and out.error == "connection_lost", out.message
     assert out.message == (
-        "connection to 127.0.0.1 lost during the transfer; the previous copy is kept"
+        f"connection to 127.0.0.1 lost during the transfer; the previous copy "
+        f"({first.commit[:7]}) is kept"
     )
     assert manager.current_roots()[0].commit == first.commit
     # The server is back: the next sync succeeds.
@@ -522,3 +524,48 @@ def test_user_filter_drivers_never_run_while_exporting(manager, repo, tmp_path, 
     assert only(manager.sync()).ok
     assert not marker.exists()
     assert (manager.current_roots()[0].root / "a.md").read_text() == "# a\n"
+
+
+def _corrupt_bare_clone(repo: Repo, where: Path, pack: bool) -> str:
+    """A bare clone of repo whose objects are damaged (loose objects or the pack)."""
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(where)], check=True)
+    if pack:
+        git(where, "repack", "-adq")
+        for p in (where / "objects" / "pack").glob("*.pack"):
+            p.chmod(0o644)
+            data = bytearray(p.read_bytes())
+            data[100:300] = bytes(200)
+            p.write_bytes(bytes(data))
+    else:
+        for p in (where / "objects").glob("[0-9a-f][0-9a-f]/*"):
+            p.chmod(0o644)
+            p.write_bytes(b"garbage")
+    return f"file://{where}"
+
+
+@pytest.mark.parametrize("pack", [False, True])
+def test_corrupt_remote_is_named_so_not_a_lost_connection(manager, repo, tmp_path, pack):
+    repo.set_files({f"r{i}.md": f"# R{i}\n" + "text\n" * i for i in range(5)}, "five")
+    url = _corrupt_bare_clone(repo, tmp_path / "bad.git", pack)
+    manager.add_source("bad", url)
+    out = only(manager.sync())
+    assert not out.ok and out.error == "remote_corrupt", out.message
+    assert out.message.startswith(f"the repository at {url} is corrupted (")
+    assert "is corrupt" in out.message and "stored in" not in out.message
+    # Nothing was ever synced: no "previous copy is kept" that does not exist.
+    assert "previous copy" not in out.message and out.message.endswith("; no copy yet")
+    assert "lost" not in out.message
+
+
+def test_corrupt_remote_after_a_good_sync_keeps_and_names_the_copy(manager, repo, tmp_path):
+    manager.add_source("ops", repo.url)
+    first = only(manager.sync())
+    repo.set_files({"a.md": "# A\n" * 50, "b.md": "# B\n" * 70}, "two")
+    url = _corrupt_bare_clone(repo, tmp_path / "bad.git", pack=False)
+    with store.editing_config(manager.data_dir) as cfg:
+        cfg.sources[0].url = url
+    out = only(manager.sync())
+    assert out.error == "remote_corrupt", out.message
+    assert out.message.endswith(f"; the previous copy ({first.commit[:7]}) is kept")
+    assert manager.current_roots()[0].commit == first.commit
+    assert manager.status()[0].last_error_kind == "remote_corrupt"

@@ -97,7 +97,7 @@ def test_require_refuses_and_keeps_the_last_good_snapshot(
     st = status(manager)
     assert st["last_error_kind"] == "signature" and st["signature"]["state"] == "good"
     text, state = sync_line(manager.status())
-    assert "refused — showing last good copy" in text and state == "offline"
+    assert "refused — showing last good copy" in text and state == "failed"
 
 
 def test_first_sync_of_an_unsigned_repository_publishes_nothing(manager, tmp_path, allowed):

@@ -41,6 +41,7 @@ class SourceStatus:
     # Problems of this source's state files and snapshot ("skipped 2 files: …").
     problems: list[str] = field(default_factory=list)
     docs_url: str | None = None  # the docs site given with `rbdesk source add --docs-url`
+    rank: int = 0  # 1 = wins over every other source (sources.json order; `rbdesk source move`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

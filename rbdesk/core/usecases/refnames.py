@@ -42,6 +42,7 @@ class NameFinder:
         self.lib = lib
         self._paths: dict[str, list[str]] = {}
         self._indexed: dict[tuple[str, str], list[str] | None] = {}
+        self._stems: dict[tuple[str, bool], dict[str, list[str]]] = {}
 
     # -- candidates -----------------------------------------------------------------
     def _lookup(self, root: LibraryRoot, name: str) -> list[str] | None:
@@ -66,6 +67,20 @@ class NameFinder:
 
             self._paths[root.name] = [rel for rel, _p in iter_runbook_files(root.root)]
         return self._paths[root.name]
+
+    def stems(self, root: LibraryRoot, compact_form: bool) -> dict[str, list[str]]:
+        """root's paths by file stem (``a/KubeDown.md`` → ``kubedown``; compact or only
+        lower-cased), built once: a miss must not touch every path again."""
+        key = (root.name, compact_form)
+        if key not in self._stems:
+            out: dict[str, list[str]] = {}
+            for p in self.paths(root):
+                base = p.rsplit("/", 1)[-1]
+                stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+                norm = compact(stem) if compact_form else stem.strip().lower()
+                out.setdefault(norm, []).append(p)
+            self._stems[key] = out
+        return self._stems[key]
 
     def _file(self, root: LibraryRoot, rel: str) -> RunbookFile | None:
         from rbdesk.core.library.roots import RunbookFile
@@ -107,12 +122,7 @@ class NameFinder:
             near = next((a for a in rb.alerts if norm(a.name) == want), None)
             if near is not None:
                 loose.append((f, near.anchor))
-        stems = [
-            (f, "")
-            for f in self._files(
-                root, [p for p in self.paths(root) if norm(PurePosixPath(p).stem) == want]
-            )
-        ]
+        stems = [(f, "") for f in self._files(root, self.stems(root, compact_form).get(want, []))]
         titles = [(f, "") for f, rb in candidates if norm(rb.title) == want]
         return _first_per_file(exact + loose + stems + titles)
 
@@ -132,6 +142,26 @@ class NameFinder:
             candidates = _mentioning(self._files(root, self.paths(root)), want)
         hits += [(f, "") for f in candidates if self.lib.load(f).id.lower() == want]
         return _first_per_file(hits)
+
+
+def close_names(want: str, keys: list[str], n: int, cutoff: float) -> list[str]:
+    """difflib's closest keys to want; on a large sorted key list only among the keys
+    sharing a prefix with want (the whole list took seconds on 200,000 file names)."""
+    import bisect
+    import difflib
+
+    if len(keys) > 5000:
+        near: list[str] = []
+        for k in range(min(len(want), 12), 2, -1):
+            prefix = want[:k]
+            i = bisect.bisect_left(keys, prefix)
+            while i < len(keys) and keys[i].startswith(prefix) and len(near) < 400:
+                near.append(keys[i])
+                i += 1
+            if len(near) >= 50:
+                break
+        keys = sorted(set(near))
+    return difflib.get_close_matches(want, keys, n=n, cutoff=cutoff)
 
 
 def _first_per_file(hits: list[Hit]) -> list[Hit]:

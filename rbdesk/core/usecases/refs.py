@@ -447,21 +447,20 @@ class RefResolver:
 
     def nearest(self, name: str, n: int = 3) -> list[str]:
         """Up to n ``source:relpath`` whose file name is closest to name."""
-        import difflib
-
-        from rbdesk.core.usecases.refnames import compact
+        from rbdesk.core.usecases.refnames import close_names, compact
 
         want = compact(name)
         if not want:
             return []
         by_key: dict[str, str] = {}
         for r in self.roots:
-            for rel in self.names.paths(r):
-                stem = compact(PurePosixPath(rel).stem)
-                if stem in ("index", "readme"):
-                    stem = compact(PurePosixPath(rel).parent.name)
-                by_key.setdefault(stem, f"{r.name}:{rel}")
-        close = difflib.get_close_matches(want, sorted(by_key), n=n, cutoff=0.5)
+            for stem, rels in self.names.stems(r, compact_form=True).items():
+                for rel in rels:
+                    key = stem
+                    if stem in ("index", "readme"):
+                        key = compact(PurePosixPath(rel).parent.name)
+                    by_key.setdefault(key, f"{r.name}:{rel}")
+        close = close_names(want, sorted(by_key), n=n, cutoff=0.5)
         return [by_key[k] for k in close]
 
     # -- paths ------------------------------------------------------------------------

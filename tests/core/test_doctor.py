@@ -11,6 +11,7 @@ import pytest
 from rbdesk.cli.main import main
 from rbdesk.core.facade import Library
 from rbdesk.core.usecases import doctor
+from tests.core.precedence_fixtures import collided_fixture  # noqa: F401 ("collided")
 
 
 def by_name(checks):
@@ -93,3 +94,16 @@ def test_cli_json_and_exit_code(data_dir, capsys):
     checks = json.loads(capsys.readouterr().out)
     assert {"name", "status", "detail", "fix"} <= set(checks[0])
     assert any(c["name"] == "git" for c in checks)
+
+
+def test_doctor_lists_alert_and_id_collisions_in_rank_order(collided):
+    from tests.core.precedence_fixtures import COMMUNITY_ALERT, COMMUNITY_ID, TEAM_ALERT, TEAM_ID
+
+    checks = by_name(doctor.run_checks(Library(collided), check_qt=False))
+    alert = checks["collision alert KubePodCrashLooping"]
+    assert alert.status == doctor.WARN
+    assert f"team:{TEAM_ALERT}, community:{COMMUNITY_ALERT}; team wins" in alert.detail
+    ident = checks["collision id RUN-042"]
+    assert f"team:{TEAM_ID}, community:{COMMUNITY_ID}; team wins" in ident.detail
+    assert "rbdesk source move" in ident.fix
+    assert not [n for n in checks if n.startswith("collision") and "hijack" in n.lower()]

@@ -53,6 +53,15 @@ def named_paths(searcher: Any, term: str) -> list[str]:
     return sorted(set(out))
 
 
+def id_terms(searcher: Any) -> list[str]:
+    """Compact ids (``run042`` of ``RUN-042``) the ``names`` field holds: every runbook's
+    front-matter ids are there, among other words of that shape."""
+    import re
+
+    shape = re.compile(rb"[a-z]{2,8}\d{1,6}")
+    return [t.decode("ascii") for t in searcher.reader().lexicon("names") if shape.fullmatch(t)]
+
+
 def info_of(searcher: Any, path: str) -> dict:
     """The stored info of the document at path ({} when it is not indexed)."""
     docnum = searcher.document_number(key=path)

@@ -366,6 +366,14 @@ class SearchService:
                 opened.paths = lk.indexed_paths(searcher)
             return lk.NameLookup(opened.paths, lk.named_paths(searcher, compact(name)))
 
+    def id_terms(self, root: LibraryRoot) -> list[str] | None:
+        """Compact id-shaped terms of root's names (``run042``); None without a built index."""
+        from rbdesk.core.search import lookup as lk
+
+        with self._lock:
+            searcher = self._searcher_if_built(root)
+            return None if searcher is None else lk.id_terms(searcher)
+
     def _searcher_if_built(self, root: LibraryRoot) -> Any | None:
         from rbdesk.core.search.store import is_current
 

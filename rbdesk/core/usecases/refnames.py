@@ -19,6 +19,7 @@ can match); otherwise from a walk of the files with a cheap byte pre-filter.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -142,6 +143,55 @@ class NameFinder:
             candidates = _mentioning(self._files(root, self.paths(root)), want)
         hits += [(f, "") for f in candidates if self.lib.load(f).id.lower() == want]
         return _first_per_file(hits)
+
+
+def collisions(resolver) -> list[tuple[str, str, list[str]]]:
+    """(kind, name, ["source:relpath", …] in rank order) for every alert name and id that
+    more than one source holds a runbook for (``rbdesk doctor``). Candidates come from
+    the indexes (alert names, identifier file names, id-shaped names and file names),
+    then each is resolved per source with the resolver's own rules."""
+    from rbdesk.core.search.text import compact as index_compact
+
+    roots = [r for r in resolver.roots if r.kind != "samples"]
+    if len(roots) < 2:
+        return []
+    alert_roots: dict[str, set[str]] = {}
+    written: dict[str, str] = {}
+    try:
+        for root, name, _section, _anchor, _info in resolver.lib.search.alert_names():
+            key = index_compact(name)
+            alert_roots.setdefault(key, set()).add(root.name)
+            written.setdefault(key, name)
+    except Exception:  # no usable index: alert collisions cannot be listed cheaply
+        alert_roots = {}
+    id_roots: dict[str, set[str]] = {}
+    shape = re.compile(r"([a-z]{2,8})-?(\d{1,6})(?!\d)")
+    for root in roots:
+        ids = [
+            m.group(1) + m.group(2)
+            for p in resolver.names.paths(root)
+            if (m := shape.match(p.rsplit("/", 1)[-1].lower()))
+        ]
+        with contextlib.suppress(Exception):  # no usable index: file names only
+            ids += resolver.lib.search.id_terms(root) or []
+        for i in set(ids):
+            id_roots.setdefault(i, set()).add(root.name)
+    out: list[tuple[str, str, list[str]]] = []
+    for key in sorted(k for k, names in alert_roots.items() if len(names) > 1):
+        name = written[key]
+        hits = [resolver._alert_hits_of(r, name) for r in roots]
+        _add(out, "alert", name, roots, hits)
+    for key in sorted(k for k, names in id_roots.items() if len(names) > 1):
+        m = shape.fullmatch(key)
+        ident = f"{m.group(1)}-{m.group(2)}".upper() if m else key
+        _add(out, "id", ident, roots, [resolver.names.id_hits(r, ident) for r in roots])
+    return out
+
+
+def _add(out: list, kind: str, name: str, roots: list, hits: list[list[Hit]]) -> None:
+    held = [f"{r.name}:{h[0][0].relpath}" for r, h in zip(roots, hits, strict=True) if h]
+    if len(held) > 1:
+        out.append((kind, name, held))
 
 
 def close_names(want: str, keys: list[str], n: int, cutoff: float) -> list[str]:

@@ -66,3 +66,27 @@ def test_pasted_alert_opens_the_same_runbook_and_labels_a_fallback(qtbot, win):
     assert (win.current.file.source, win.current.file.relpath) == ("team", TEAM_ALERT)
     text = win.reader.toPlainText()
     assert "fallback: its runbook_url did not open" in text and "hijack" not in text.lower()
+
+
+def test_sources_dialog_up_down_changes_the_rank_and_the_winner(qtbot, collided):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from rbdesk.core.facade import Library
+    from rbdesk.core.usecases.refs import resolve_ref
+    from rbdesk.ui.dialogs import SourcesDialog
+
+    lib = Library(collided)
+    changed: list[int] = []
+    dlg = SourcesDialog(lib, on_changed=lambda: changed.append(1))
+    qtbot.addWidget(dlg)
+    assert [dlg.list.item(i).text()[:9] for i in range(2)] == ["1. team —", "2. commun"]
+    assert not dlg.move(-1) and "Select a source" in dlg.error.text()
+    dlg.list.setCurrentRow(1)
+    qtbot.mouseClick(dlg.findChild(QPushButton, "sourceUp"), Qt.MouseButton.LeftButton)
+    assert [s.name for s in lib.sync.sources()] == ["community", "team"] and changed
+    assert dlg.list.currentRow() == 0 and dlg.list.item(0).text().startswith("1. community")
+    assert resolve_ref(lib, ALERT).source == "community"
+    assert not dlg.move(-1)  # already at the top: nothing changes
+    assert dlg.move(1) and [s.name for s in lib.sync.sources()] == ["team", "community"]
+    assert resolve_ref(lib, ALERT).source == "team"

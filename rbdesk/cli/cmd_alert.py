@@ -73,15 +73,20 @@ def _run_name(args: argparse.Namespace) -> int:
         rb = lib.load(hit.file)
         mark = "" if i == 0 or hit.source == hits[0].source else "  (also; lower rank)"
         echo(f"{rb.title}  [{hit.label()}]{mark}")
-        section = next((s.title for s in rb.sections if hit.anchor and s.anchor == hit.anchor), "")
+        section = _section(rb, hit.anchor)
         if section:
             echo(f"    § {section}")
     return 0
 
 
+def _section(rb, anchor: str) -> str:
+    """The title of rb's section at anchor ("" for the top)."""
+    return next((s.title for s in rb.sections if anchor and s.anchor == anchor), "")
+
+
 def _hit_dict(lib, hit) -> dict:
     rb = lib.load(hit.file)
-    section = next((s.title for s in rb.sections if hit.anchor and s.anchor == hit.anchor), "")
+    section = _section(rb, hit.anchor)
     return {
         "source": hit.source,
         "path": hit.relpath,

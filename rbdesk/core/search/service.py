@@ -55,6 +55,7 @@ class SearchService:
         self.library = library
         self._lock = threading.RLock()
         self._opened: dict[str, _Opened] = {}
+        self._light: dict[str, _Opened] = {}  # light readers for name lookups (see lookup)
         self._fingerprints: dict[str, tuple[float, Path, str]] = {}
         self._refreshing: set[str] = set()
 
@@ -184,6 +185,10 @@ class SearchService:
         with self._lock:
             for name in list(self._opened):
                 self._forget(name)
+            for held in self._light.values():
+                with contextlib.suppress(Exception):
+                    held.searcher.close()
+            self._light.clear()
 
     # -- queries ---------------------------------------------------------------
     def search(
@@ -353,38 +358,46 @@ class SearchService:
     def lookup(self, root: LibraryRoot, name: str) -> NameLookup | None:
         """root's indexed paths and the ones whose alert names, titles or ids hold the
         compact name; None when root has no built index (the caller walks the files).
-        Never builds an index: resolving a name must not wait for one."""
+        Never builds an index: resolving a name must not wait for one. Uses the open
+        search index when there is one, else a light reader (see ``store.open_index``)."""
         from rbdesk.core.search import lookup as lk
         from rbdesk.core.search.text import compact
 
         with self._lock:
-            searcher = self._searcher_if_built(root)
-            if searcher is None:
+            held = self._lookup_reader(root)
+            if held is None:
                 return None
-            opened = self._opened[root.name]
-            if opened.paths is None:
-                opened.paths = lk.indexed_paths(searcher)
-            return lk.NameLookup(opened.paths, lk.named_paths(searcher, compact(name)))
+            if held.paths is None:
+                held.paths = lk.indexed_paths(held.searcher)
+            return lk.NameLookup(held.paths, lk.named_paths(held.searcher, compact(name)))
 
     def id_terms(self, root: LibraryRoot) -> list[str] | None:
         """Compact id-shaped terms of root's names (``run042``); None without a built index."""
         from rbdesk.core.search import lookup as lk
 
         with self._lock:
-            searcher = self._searcher_if_built(root)
-            return None if searcher is None else lk.id_terms(searcher)
+            held = self._lookup_reader(root)
+            return None if held is None else lk.id_terms(held.searcher)
 
-    def _searcher_if_built(self, root: LibraryRoot) -> Any | None:
-        from rbdesk.core.search.store import is_current
+    def _lookup_reader(self, root: LibraryRoot) -> _Opened | None:
+        from rbdesk.core.search.store import open_index
 
-        opened = self._opened.get(root.name)
         try:
             dest = self.index_dir_for(root)
-            if opened is not None and opened.index_dir == dest:
-                return opened.searcher
-            return self._searcher(root) if is_current(dest) else None
-        except Exception:  # an unreadable index: the caller walks the files instead
+            for cache in (self._opened, self._light):
+                held = cache.get(root.name)
+                if held is not None and held.index_dir == dest:
+                    return held
+            ix = open_index(dest, light=True)
+        except Exception:  # missing, old or unreadable: the caller walks the files instead
             return None
+        stale = self._light.pop(root.name, None)
+        if stale is not None:
+            with contextlib.suppress(Exception):
+                stale.searcher.close()
+        held = _Opened(dest, ix, ix.searcher())
+        self._light[root.name] = held
+        return held
 
     # -- alerts ------------------------------------------------------------------
     def alert_names(self) -> list[tuple[LibraryRoot, str, str, str, dict]]:

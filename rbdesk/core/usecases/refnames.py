@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -103,8 +102,11 @@ class NameFinder:
         return _mentioning(files, name.strip().lower())
 
     # -- evidence, one source ---------------------------------------------------------
-    def alert_hits(self, root: LibraryRoot, name: str, compact_form: bool = False) -> list[Hit]:
-        """root's runbooks for alert name, best evidence first (see the module docstring)."""
+    def alert_hits(
+        self, root: LibraryRoot, name: str, compact_form: bool = False, every: bool = True
+    ) -> list[Hit]:
+        """root's runbooks for alert name, best evidence first (see the module docstring);
+        without every, file names and titles are not looked at once an alert matched."""
 
         def norm(text: str) -> str:
             return compact(text) if compact_form else text.strip().lower()
@@ -123,6 +125,8 @@ class NameFinder:
             near = next((a for a in rb.alerts if norm(a.name) == want), None)
             if near is not None:
                 loose.append((f, near.anchor))
+        if (exact or loose) and not every:
+            return _first_per_file(exact + loose)
         stems = [(f, "") for f in self._files(root, self.stems(root, compact_form).get(want, []))]
         titles = [(f, "") for f, rb in candidates if norm(rb.title) == want]
         return _first_per_file(exact + loose + stems + titles)
@@ -132,7 +136,7 @@ class NameFinder:
         want = ident.lower()
         named = []
         for p in self.paths(root):
-            base = PurePosixPath(p).name.lower()
+            base = p[p.rfind("/") + 1 :].lower()
             if base.startswith(want) and not base[len(want) : len(want) + 1].isdigit():
                 named.append(p)
         hits: list[Hit] = [(f, "") for f in self._files(root, named)]

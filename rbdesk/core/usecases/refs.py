@@ -304,10 +304,11 @@ class RefResolver:
         name = name.strip()
         if not name:
             return []
-        exact = self.names.alert_hits(root, name)
+        exact = self.names.alert_hits(root, name, every=every)
         if exact and not every:
             return exact
-        return _first_per_file(exact + self.names.alert_hits(root, name, compact_form=True))
+        loose = self.names.alert_hits(root, name, compact_form=True, every=every)
+        return _first_per_file(exact + loose)
 
     # -- URL ------------------------------------------------------------------------
     def _resolve_url(self, url: str) -> Resolved:

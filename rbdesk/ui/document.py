@@ -154,7 +154,13 @@ class DocumentController(QObject):
             return
         from html import escape
 
-        lines = "".join(f'<p class="cardwhere cardresolved">{escape(n)}</p>' for n in notes)
+        def line(note: str) -> str:  # a fallback in the warning colour
+            text = escape(note)
+            if note.startswith("fallback:"):
+                text = f'<span class="unfilledwarn">{text}</span>'
+            return f'<p class="cardwhere cardresolved">{text}</p>'
+
+        lines = "".join(line(n) for n in notes)
         doc.result.html = doc.result.html[:at] + lines + doc.result.html[at:]
 
     def _ref_failed(self, ref: str, exc: BaseException) -> None:

@@ -69,15 +69,35 @@ def info_of(searcher: Any, path: str) -> dict:
 
 
 def nearest_alert_names(searchers: list[Any], key: str, n: int = 5) -> list[str]:
-    """Up to n alert names (as written in a runbook) closest to compact key."""
+    """Up to n alert names (as written in a runbook) closest to compact key.
+
+    On a large index only the names sharing a prefix with key are compared
+    (reading every alert name of 200,000 runbooks took seconds)."""
     terms: dict[str, Any] = {}
     for searcher in searchers:
-        for t in searcher.reader().lexicon("alerts"):
-            word = t.decode("utf-8")
+        reader = searcher.reader()
+        if reader.doc_count_all() <= 5000:
+            words = [t.decode("utf-8") for t in reader.lexicon("alerts")]
+        else:
+            words = _prefix_neighbours(reader, key)
+        for word in words:
             terms.setdefault(word, searcher)
     close = difflib.get_close_matches(key, sorted(terms), n=n * 3, cutoff=0.6)
     written = (_written_form(terms[c], c) for c in close)  # "" for a word of a longer name
     return [w for w in written if w][:n]
+
+
+def _prefix_neighbours(reader: Any, key: str, most: int = 400) -> list[str]:
+    """Alert-name terms sharing the longest prefixes with key (at least 3 characters)."""
+    out: list[str] = []
+    for k in range(min(len(key), 12), 2, -1):
+        for t in reader.expand_prefix("alerts", key[:k]):
+            out.append(t.decode("utf-8"))
+            if len(out) >= most:
+                return out
+        if len(out) >= 50:
+            break
+    return out
 
 
 def _written_form(searcher: Any, compact_name: str) -> str:

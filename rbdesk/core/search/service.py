@@ -435,18 +435,22 @@ class SearchService:
         hits: list[SearchHit] = []
         with self._lock:
             roots = self.library.roots()
-            searchers = [self._searcher(root) for root in roots]
-            for root, searcher in zip(roots, searchers, strict=True):
-                opened = self._opened[root.name]
-                if opened.paths is None:
-                    opened.paths = lk.indexed_paths(searcher)
-                hits += self._alert_hits(root, searcher, key, opened.paths)
+            held: list[_Opened] = []
+            for root in roots:
+                h = self._lookup_reader(root)
+                if h is None:  # not built yet: build it as a search would
+                    self._searcher(root)
+                    h = self._opened[root.name]
+                if h.paths is None:
+                    h.paths = lk.indexed_paths(h.searcher)
+                held.append(h)
+                hits += self._alert_hits(root, h.searcher, key, h.paths)
             if hits:
                 return AlertMatch(name, hits, [])
-            near = lk.nearest_alert_names(searchers, key)
+            near = lk.nearest_alert_names([h.searcher for h in held], key)
             stems: dict[str, str] = {}
-            for root in roots:
-                for path in self._opened[root.name].paths or []:
+            for h in held:
+                for path in h.paths or []:
                     stem = _identifier_stem(path)
                     if stem:
                         stems.setdefault(compact(stem), stem)

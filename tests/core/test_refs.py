@@ -221,3 +221,13 @@ def test_names_come_from_the_index_without_walking_synced_sources(collided, monk
     assert not synced & set(walked)
     hit = resolver.by_alert_name("kube_pod_crash_looping")  # compact form, from the index
     assert (hit.source, hit.relpath) == ("team", TEAM_ALERT)
+
+
+def test_the_bundled_samples_are_no_rival_source(collided):
+    """A sample runbook behind configured sources still opens, but is never 'also in'."""
+    lib = Library(collided)
+    res = resolve_ref(lib, "README.md")  # the sources have none: the samples' opens
+    assert res.source == "samples" and res.also == ()
+    (lib.root("team").root / "README.md").write_text("# Team readme\n", "utf-8")
+    res = resolve_ref(lib, "README.md")
+    assert res.source == "team" and res.also == ()  # not "also in: samples"

@@ -106,6 +106,14 @@ class Resolved:
         }
 
 
+def _also(others: list[Resolved]) -> tuple[Resolved, ...]:
+    """The other sources' candidates worth saying: the bundled samples (kept behind
+    configured sources for their own links) are no rival source."""
+    from rbdesk.core.library.roots import SAMPLES_SOURCE
+
+    return tuple(o for o in others if o.source != SAMPLES_SOURCE)
+
+
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
     """What URL matching needs to know about a source."""
@@ -257,7 +265,7 @@ class RefResolver:
         paths = self._by_path(body)
         if paths:
             f = paths[0]
-            others = tuple(Resolved(o, "", "path") for o in paths[1:])
+            others = _also([Resolved(o, "", "path") for o in paths[1:]])
             return Resolved(f, self._anchor(f, anchor), "path", also=others)
         if _ID_RE.match(body):
             hit = self.ranked(lambda root: self.names.id_hits(root, body), "id", anchor)
@@ -342,7 +350,7 @@ class RefResolver:
         hits = _one_per_source(repo_hits + site_hits)
         if hits:
             f = hits[0]
-            also = tuple(Resolved(o, self._anchor(o, anchor), "url") for o in hits[1:])
+            also = _also([Resolved(o, self._anchor(o, anchor), "url") for o in hits[1:]])
             return Resolved(f, self._anchor(f, anchor), "url", also=also)
         if not candidates or repo_hit or site_hit:
             # A docs site or wiki we cannot map (or a synced repo's moved file): the
@@ -549,7 +557,7 @@ def _ranked(
     if not firsts:
         return None
     (f, a), _root = firsts[0]
-    also = tuple(Resolved(of, oa, how) for (of, oa), _r in firsts[1:])
+    also = _also([Resolved(of, oa, how) for (of, oa), _r in firsts[1:]])
     return Resolved(f, anchor or a, how, also=also)
 
 

@@ -94,7 +94,18 @@ def _hit_dict(lib, hit) -> dict:
         "section": section,
         "anchor": hit.anchor,
         "owner": rb.owner,
+        "severity": _meta(rb, "severity", "criticality", "priority"),
+        "last_tested": _meta(rb, "last_tested", "last tested", "lasttested"),
     }
+
+
+def _meta(rb, *keys: str) -> str:
+    """The first of rb's header fields keys that is set, as text (the hit's old fields)."""
+    for key in keys:
+        value = rb.meta.get(key)
+        if value not in (None, ""):
+            return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return ""
 
 
 def shown(text: str) -> str:

@@ -91,6 +91,7 @@ def test_alert_name_json_lists_every_hit_in_rank_order(collided, capsys):
         ("community", COMMUNITY_ALERT),
     ]
     assert hits[0]["title"] == TITLES[("team", TEAM_ALERT)]
+    assert {"source", "path", "title", "section", "anchor", "owner", "severity"} <= set(hits[0])
     assert main(["source", "move", "team", "--after", "community"]) == 0
     capsys.readouterr()
     assert main(["alert", ALERT]) == 0

@@ -44,23 +44,68 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_name(args: argparse.Namespace) -> int:
+    """Every runbook for the name, in the sources' rank order (the first is the one
+    `rbdesk show NAME` and the app open); nearest alert names when there is none."""
     from rbdesk.cli.common import library, print_json
+    from rbdesk.core.settings import load_settings
+    from rbdesk.core.usecases.refs import RefResolver
 
-    match = library(args).search.find_alert(args.name)
+    lib = library(args)
+    resolver = RefResolver(lib, load_settings(lib.data_dir).docs_prefixes, local_files=False)
+    hits = resolver.all_alert_hits(args.name)
+    nearest = [] if hits else lib.search.find_alert(args.name).nearest
     if args.json:
-        print_json(match.to_dict())
-        return 0 if match.hits else 1
-    if not match.hits:
+        print_json(
+            {
+                "alert": args.name,
+                "found": bool(hits),
+                "hits": [_hit_dict(lib, h) for h in hits],
+                "nearest": nearest,
+            }
+        )
+        return 0 if hits else 1
+    if not hits:
         echo(f"rbdesk: no runbook for alert {args.name!r}", file=sys.stderr)
-        if match.nearest:
-            echo("  nearest alert names: " + ", ".join(match.nearest), file=sys.stderr)
+        if nearest:
+            echo("  nearest alert names: " + ", ".join(nearest), file=sys.stderr)
         return 1
-    for hit in match.hits:
-        where = f"{hit.path}#{hit.anchor}" if hit.anchor else hit.path
-        echo(f"{hit.title}  [{hit.source}:{where}]")
-        if hit.section:
-            echo(f"    § {hit.section}")
+    for i, hit in enumerate(hits):
+        rb = lib.load(hit.file)
+        mark = "" if i == 0 or hit.source == hits[0].source else "  (also; lower rank)"
+        echo(f"{rb.title}  [{hit.label()}]{mark}")
+        section = _section(rb, hit.anchor)
+        if section:
+            echo(f"    § {section}")
     return 0
+
+
+def _section(rb, anchor: str) -> str:
+    """The title of rb's section at anchor ("" for the top)."""
+    return next((s.title for s in rb.sections if anchor and s.anchor == anchor), "")
+
+
+def _hit_dict(lib, hit) -> dict:
+    rb = lib.load(hit.file)
+    section = _section(rb, hit.anchor)
+    return {
+        "source": hit.source,
+        "path": hit.relpath,
+        "title": rb.title,
+        "section": section,
+        "anchor": hit.anchor,
+        "owner": rb.owner,
+        "severity": _meta(rb, "severity", "criticality", "priority"),
+        "last_tested": _meta(rb, "last_tested", "last tested", "lasttested"),
+    }
+
+
+def _meta(rb, *keys: str) -> str:
+    """The first of rb's header fields keys that is set, as text (the hit's old fields)."""
+    for key in keys:
+        value = rb.meta.get(key)
+        if value not in (None, ""):
+            return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return ""
 
 
 def shown(text: str) -> str:
@@ -139,8 +184,8 @@ def _print_text(opened) -> None:
         return
     how = {"runbook_url": "from its runbook_url", "alertname": "by alert name"}.get(opened.how, "")
     echo(f"runbook: {opened.resolved.label()}  ({how})")
-    if opened.resolved.how == "url-name":
-        echo("  note: matched by the link's page name, not its exact path")
+    for note in opened.resolved.notes():  # fallback, also in: other sources
+        echo(f"  {note}")
     if opened.variables:
         filled = " ".join(f"{k}={shown(v)}" for k, v in opened.variables.items())
         echo(f"variables: {filled}")

@@ -49,17 +49,16 @@ def parse_vars(items: list[str]) -> dict[str, str]:
 def run(args) -> int:
     import sys
 
-    from rbdesk.cli.common import library
+    from rbdesk.cli.common import library, resolve
     from rbdesk.core.errors import NotFoundError
     from rbdesk.core.settings import load_settings
-    from rbdesk.core.usecases.refs import resolve_ref
 
     lib = library(args)
     settings = load_settings(lib.data_dir)
     cli_vars = parse_vars(args.var)
     variables = {} if args.no_saved_vars else dict(settings.variables)
     variables.update(cli_vars)
-    res = resolve_ref(lib, args.ref, docs_prefixes=settings.docs_prefixes)
+    res = resolve(lib, args.ref, settings.docs_prefixes)
     from rbdesk.core.render.reader import code_blocks  # Markdown rendering: only for a hit
     from rbdesk.core.runbook.copyrules import prepare_copy
 

@@ -18,12 +18,10 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    from rbdesk.cli.common import library
-    from rbdesk.core.settings import load_settings
-    from rbdesk.core.usecases.refs import resolve_ref
+    from rbdesk.cli.common import library, resolve
 
     lib = library(args)
-    res = resolve_ref(lib, args.ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes)
+    res = resolve(lib, args.ref)
     if args.print_only:
         echo(res.label())
         echo(res.file.path)

@@ -63,10 +63,11 @@ def run(args) -> int:
 
 
 def _one(lib, ref: str):
+    from rbdesk.cli.common import resolve
     from rbdesk.core.library.origin import origin_for
-    from rbdesk.core.usecases.printrefs import resolve, root_of
+    from rbdesk.core.usecases.printrefs import root_of
 
-    file = resolve(lib, ref)
+    file = resolve(lib, ref).file
     return lib.load(file), origin_for(root_of(lib, file), file)
 
 

@@ -88,14 +88,14 @@ def _list(args, store) -> int:
 def _start(args, store) -> int:
     import sys
 
-    from rbdesk.cli.common import library
+    from rbdesk.cli.common import library, resolve
     from rbdesk.core.library.origin import origin_for
     from rbdesk.core.settings import default_initials, load_settings
     from rbdesk.core.usecases.alert_runbook import incident_alert
-    from rbdesk.core.usecases.printrefs import resolve, root_of
+    from rbdesk.core.usecases.printrefs import root_of
 
     lib = library(args)
-    file = resolve(lib, args.ref)
+    file = resolve(lib, args.ref).file
     rb = lib.load(file)
     initials = args.initials if args.initials is not None else default_initials(lib.data_dir)
     # The alert that opened this runbook (`rbdesk alert - --use`), for the postmortem.

@@ -21,13 +21,11 @@ def run(args) -> int:
     import contextlib
     import sys
 
-    from rbdesk.cli.common import library
+    from rbdesk.cli.common import library, resolve
     from rbdesk.core.render.terminal import render_terminal
-    from rbdesk.core.settings import load_settings
-    from rbdesk.core.usecases.refs import resolve_ref
 
     lib = library(args)
-    res = resolve_ref(lib, args.ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes)
+    res = resolve(lib, args.ref)
     rb = lib.load(res.file)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     sys.stdout.write(f"{safe(res.label())}\n\n" + render_terminal(rb, safe(args.ref), color))

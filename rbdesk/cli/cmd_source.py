@@ -1,10 +1,15 @@
-"""rbdesk source add|list|remove: manage the git repositories and folders followed."""
+"""rbdesk source add|list|move|remove: manage the git repositories and folders followed.
+
+The order of the sources is their precedence: when two sources hold a runbook
+for the same alert name, id or URL, the higher-ranked one opens (see
+``core/usecases/refs.py``). ``source move`` changes it.
+"""
 
 from __future__ import annotations
 
 from rbdesk.cli.common import echo
 
-HELP = "add, list, change or remove runbook sources (git repositories or folders)"
+HELP = "add, list, change, rank or remove runbook sources (git repositories or folders)"
 
 
 def configure(p) -> None:
@@ -30,6 +35,15 @@ def configure(p) -> None:
     lst.add_argument("--json", action="store_true", help="print JSON")
     rm = sub.add_parser("remove", help="forget a source and delete its local copies")
     rm.add_argument("name")
+    mv = sub.add_parser(
+        "move",
+        help="change a source's rank (the higher one wins when two sources hold a runbook "
+        "for the same alert, id or URL); without --before/--after: to the top",
+    )
+    mv.add_argument("name")
+    where = mv.add_mutually_exclusive_group()
+    where.add_argument("--before", metavar="OTHER", help="rank it just above source OTHER")
+    where.add_argument("--after", metavar="OTHER", help="rank it just below source OTHER")
 
 
 def _signer_options(p, off: bool = False) -> None:
@@ -116,8 +130,15 @@ def run(args) -> int:
         manager.remove_source(args.name)
         echo(f"removed source {args.name!r} and its local copies")
         return 0
+    if args.source_command == "move":
+        order = manager.move_source(args.name, before=args.before, after=args.after)
+        echo("precedence now: " + ", ".join(f"{i}. {n}" for i, n in enumerate(order, start=1)))
+        return 0
     sources = manager.sources()
-    rows = [{**s.to_dict(), "url": redact(s.url)} for s in sources]
+    rows = [
+        {**s.to_dict(), "url": redact(s.url), "rank": rank}
+        for rank, s in enumerate(sources, start=1)
+    ]
     if args.json:
         print_json({"sources": rows})
         return 0
@@ -131,5 +152,5 @@ def run(args) -> int:
             for label in ("branch", "subdir", "docs_url", "verify")
             if r.get(label)
         )
-        echo(f"{r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
+        echo(f"{r['rank']}. {r['name']:<{width}}  {r['kind']:<6}  {r['url']}{extra}")
     return 0

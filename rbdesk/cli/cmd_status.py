@@ -33,7 +33,8 @@ def run(args) -> int:
         print(NO_SOURCES)
         return 0
     for s in statuses:
-        print(safe(s.line()))
+        rank = f"{s.rank}. " if len(statuses) > 1 else ""  # the precedence between sources
+        print(safe(f"{rank}{s.line()}"))
         if s.commit_subject or s.runbooks:
             subject = f" · {s.commit_subject}" if s.commit_subject else ""
             print(safe(f"    {s.runbooks} runbook{'s' if s.runbooks != 1 else ''}{subject}"))

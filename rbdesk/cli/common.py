@@ -30,3 +30,19 @@ def safe(text: object) -> str:
 def echo(*parts: object, sep: str = " ", end: str = "\n", file: Any = None) -> None:
     """print() for any line holding runbook or user text: always through safe()."""
     print(safe(sep.join(str(p) for p in parts)), end=end, file=file or sys.stdout)
+
+
+def resolve(lib, ref: str, docs_prefixes: dict[str, str] | None = None):
+    """REF → Resolved through the one resolver (``core/usecases/refs.py``) with the user's
+    docs prefixes; what it says besides the runbook (a fallback, the other sources that
+    also hold one: "also in: community (x.md)") goes to stderr, one line each."""
+    from rbdesk.core.usecases.refs import resolve_ref
+
+    if docs_prefixes is None:
+        from rbdesk.core.settings import load_settings
+
+        docs_prefixes = load_settings(lib.data_dir).docs_prefixes
+    res = resolve_ref(lib, ref, docs_prefixes=docs_prefixes)
+    for note in res.notes():
+        echo(f"rbdesk: {note}", file=sys.stderr)
+    return res

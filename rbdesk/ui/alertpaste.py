@@ -184,13 +184,14 @@ class AlertPaste(QObject):
         self.win.variables.refresh()
         self.last = opened
         filled = f" — filled {', '.join(names)} from its labels" if names else ""
-        if opened.resolved.how == "url-name":
-            filled += " (matched by the link's page name, not its exact path)"
+        notes = opened.resolved.notes()  # a fallback; also in: another source
+        if notes:
+            filled += f" ({'; '.join(notes)})"
         hidden = a.hidden()
         warn = f" — ⚠ hidden characters in {', '.join(hidden)}" if hidden else ""
         messages.info(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)
         self.opened.emit(opened)
-        self.win.open_file(opened.resolved.file, opened.resolved.anchor)
+        self.win.docs.open_resolved(opened.resolved)
 
     # -- the header card -------------------------------------------------------------------
     def decorate(self, doc: OpenDoc) -> None:

@@ -311,6 +311,8 @@ class SourcesDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
+        for b in self._rank_buttons():
+            buttons.addWidget(b)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -332,7 +334,7 @@ class SourcesDialog(QDialog):
         for st in self.lib.sync.status():
             docs = getattr(st, "docs_url", None)
             self.list.addItem(
-                f"{st.name} — {st.url}"
+                f"{st.rank}. {st.name} — {st.url}"
                 + (f" ({st.branch})" if st.branch else "")
                 + (f" · subdir {st.subdir}" if st.subdir else "")
                 + (f" · docs {docs}" if docs else "")
@@ -425,6 +427,47 @@ class SourcesDialog(QDialog):
         self.allowed_signers.clear()
         self.gpg_keys.clear()
         self.verify.setCurrentIndex(0)
+
+    # -- rank (the precedence between sources: README "One precedence") ----------------
+    def _rank_buttons(self) -> list[QPushButton]:
+        up = QPushButton("Up")
+        up.setObjectName("sourceUp")
+        up.setToolTip(
+            "Rank the selected source higher: it wins when two sources hold a "
+            "runbook for the same alert, id or URL"
+        )
+        up.clicked.connect(lambda: self.move(-1))
+        down = QPushButton("Down")
+        down.setObjectName("sourceDown")
+        down.setToolTip("Rank the selected source lower")
+        down.clicked.connect(lambda: self.move(1))
+        return [up, down]
+
+    def move(self, step: int) -> bool:
+        """Move the selected source one rank up (-1) or down (+1); the selection follows."""
+        item = self.list.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item else None
+        order = self.names()
+        if not name or name not in order:
+            self._fail("Select a source to move.")
+            return False
+        at = order.index(name) + step
+        if not 0 <= at < len(order):
+            return False
+        try:
+            if step < 0:
+                self.lib.sync.move_source(name, before=order[at])
+            else:
+                self.lib.sync.move_source(name, after=order[at])
+        except Exception as exc:
+            self._fail(messages.dialog_text(exc))
+            return False
+        self.error.setText("")
+        self.refresh()
+        self.list.setCurrentRow(at)
+        if self.on_changed:
+            self.on_changed()
+        return True
 
     def remove(self) -> bool:
         item = self.list.currentItem()

@@ -116,6 +116,7 @@ class DocumentController(QObject):
         self.current: OpenDoc | None = None
         self.history: list[tuple[RunbookFile, str]] = []
         self.history_index = -1
+        self.resolved_notes: tuple[str, list[str]] = ("", [])  # doc key, resolver notes
         self.toc = QTreeWidget()
         self.toc.setHeaderHidden(True)
         self.toc.itemClicked.connect(
@@ -145,7 +146,31 @@ class DocumentController(QObject):
         bar = self.win.statusBar()
         if bar.currentMessage().startswith("Looking up "):
             bar.clearMessage()
+        self.open_resolved(res)
+
+    def open_resolved(self, res: Resolved) -> None:
+        """Open what the resolver found, saying in the header card what it says besides
+        (a fallback; "also in: community (x.md)" when another source holds one too)."""
+        self.resolved_notes = (f"{res.file.source}:{res.file.relpath}", res.notes())
         self.open_file(res.file, res.anchor)
+
+    def _note_resolution(self, doc: OpenDoc) -> None:
+        """The resolver's notes for doc (when a REF opened it) as header-card lines."""
+        key, notes = self.resolved_notes
+        end = "</td></tr></table>"
+        at = doc.result.html.find(end)
+        if key != doc.key or not notes or at < 0 or 'class="cardresolved"' in doc.result.html:
+            return
+        from html import escape
+
+        def line(note: str) -> str:  # a fallback in the warning colour
+            text = escape(note)
+            if note.startswith("fallback:"):
+                text = f'<span class="unfilledwarn">{text}</span>'
+            return f'<p class="cardwhere cardresolved">{text}</p>'
+
+        lines = "".join(line(n) for n in notes)
+        doc.result.html = doc.result.html[:at] + lines + doc.result.html[at:]
 
     def _ref_failed(self, ref: str, exc: BaseException) -> None:
         messages.error(exc, prefix=f"Cannot open {ref}")
@@ -193,6 +218,7 @@ class DocumentController(QObject):
         alerts = getattr(self.win, "alerts", None)
         if alerts is not None:
             alerts.decorate(doc)  # the alert that opened it, in the header card
+        self._note_resolution(doc)
         self.reader.show_html(doc.result.html, doc.result.images)
         self._fill_toc(doc.result)
         self.opened.emit(doc, same)
@@ -314,7 +340,7 @@ class DocumentController(QObject):
             self.history_index = len(self.history) - 1
             self.scroll_to(res.anchor)
             return
-        self.open_file(res.file, res.anchor)
+        self.open_resolved(res)
 
     def _internal(self, action: str, arg: str) -> None:
         if action == "var":  # an unfilled placeholder in a code block: set its value

@@ -42,7 +42,14 @@ def test_alert_dash_json_contract(lib, monkeypatch, capsys):
         "alert": "KubePodCrashLooping",
         "labels": am_alert("api-7d9f-x2")["labels"],
         "annotations": {**am_alert("api-7d9f-x2")["annotations"], "runbook_url": SITE},
-        "runbook": {"source": "po", "path": CRASH, "anchor": ""},
+        "runbook": {
+            "source": "po",
+            "path": CRASH,
+            "anchor": "",
+            "how": "url",
+            "fallback": "",
+            "also": [],
+        },
         "variables": {
             "NAMESPACE": "payments",
             "POD": "api-7d9f-x2",

@@ -26,10 +26,17 @@ def test_add_list_remove(data_dir, repo, capsys):
     assert main(["source", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["sources"]
     assert listed == [
-        {"name": "ops", "url": repo.url, "kind": "git", "branch": "main", "subdir": None}
+        {
+            "name": "ops",
+            "url": repo.url,
+            "kind": "git",
+            "branch": "main",
+            "subdir": None,
+            "rank": 1,
+        }
     ]
     assert main(["source", "list"]) == 0
-    assert capsys.readouterr().out.split() == ["ops", "git", repo.url, "branch=main"]
+    assert capsys.readouterr().out.split() == ["1.", "ops", "git", repo.url, "branch=main"]
     assert main(["source", "add", "ops", repo.url]) == 2
     assert "a source named 'ops' already exists" in capsys.readouterr().err
     assert main(["source", "remove", "ops"]) == 0

@@ -259,7 +259,7 @@ def test_moved_file_in_a_synced_repository_falls_back_to_its_name(forge_lib):
 
 def test_by_alert_name_ignores_case_and_separators(forge_lib):
     r = RefResolver(forge_lib)
-    assert r.by_alert_name("kube-pod-crash_looping")[0].relpath == CRASH
+    assert r.by_alert_name("kube-pod-crash_looping").relpath == CRASH
     assert r.by_alert_name("") is None
 
 

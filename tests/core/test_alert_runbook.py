@@ -87,7 +87,12 @@ def test_open_alert_by_runbook_url_fills_variables(lib):
     assert opened.from_label["HOST"] == "instance"
     d = opened.to_dict()
     assert set(d) == {"alert", "labels", "annotations", "runbook", "variables"}
-    assert d["runbook"] == {"source": "po", "path": CRASH, "anchor": ""}
+    assert {k: d["runbook"][k] for k in ("source", "path", "anchor")} == {
+        "source": "po",
+        "path": CRASH,
+        "anchor": "",
+    }
+    assert d["runbook"]["also"] == [] and d["runbook"]["fallback"] == ""
 
 
 HUGO_URL = "https://runbooks.example.dev/runbooks/kubernetes/kubepodcrashlooping/"

@@ -11,6 +11,7 @@ import pytest
 from rbdesk.cli.main import main
 from rbdesk.core.facade import Library
 from rbdesk.core.usecases import doctor
+from tests.core.precedence_fixtures import collided_fixture  # noqa: F401 ("collided")
 
 
 def by_name(checks):
@@ -122,3 +123,16 @@ def test_app_without_a_display_is_one_line_and_exit_2(argv, data_dir, monkeypatc
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("rbdesk: no display: DISPLAY and WAYLAND")
+
+
+def test_doctor_lists_alert_and_id_collisions_in_rank_order(collided):
+    from tests.core.precedence_fixtures import COMMUNITY_ALERT, COMMUNITY_ID, TEAM_ALERT, TEAM_ID
+
+    checks = by_name(doctor.run_checks(Library(collided), check_qt=False))
+    alert = checks["collision alert KubePodCrashLooping"]
+    assert alert.status == doctor.WARN
+    assert f"team:{TEAM_ALERT}, community:{COMMUNITY_ALERT}; team wins" in alert.detail
+    ident = checks["collision id RUN-042"]
+    assert f"team:{TEAM_ID}, community:{COMMUNITY_ID}; team wins" in ident.detail
+    assert "rbdesk source move" in ident.fix
+    assert not [n for n in checks if n.startswith("collision") and "hijack" in n.lower()]

@@ -148,3 +148,86 @@ def test_relative_path_prefers_the_library_over_the_current_folder(tmp_path, mon
     assert res.file.source == "samples"
     local = resolve_ref(lib, "./README.md")
     assert local.file.path == (tmp_path / "README.md").resolve()
+
+
+# -- one precedence between sources (issue 19) ----------------------------------------------
+from tests.core.precedence_fixtures import (  # noqa: E402
+    ALERT,
+    BLOB,
+    COMMUNITY_ALERT,
+    IDENT,
+    TEAM_ALERT,
+    TEAM_ID,
+    collided_fixture,  # noqa: F401 (the "collided" fixture)
+)
+
+
+@pytest.mark.parametrize(
+    ("site", "remotes", "ok"),
+    [
+        ("https://github.com/", [], False),
+        ("https://raw.githubusercontent.com/x/", [], False),
+        ("https://gitlab.com/group/", [], False),
+        ("https://runbooks.example.dev/", ["git@gitlab.example.com:ops/rb.git"], True),
+        ("https://gitlab.example.com/docs/", ["git@gitlab.example.com:ops/rb.git"], False),
+        ("https://GIT.example.com/", ["https://git.example.com/ops/rb"], False),
+        ("https://acme.github.io/runbooks/", ["https://github.com/acme/runbooks.git"], True),
+    ],
+)
+def test_a_declared_docs_site_may_not_sit_on_a_forge_or_a_remote_host(site, remotes, ok):
+    from rbdesk.core.usecases.refs import may_claim_site
+
+    assert may_claim_site(site, remotes) is ok
+
+
+def test_rank_major_resolution_and_also(collided):
+    lib = Library(collided)
+    res = resolve_ref(lib, ALERT)
+    assert (res.source, res.relpath, res.how) == ("team", TEAM_ALERT, "alert")
+    assert [(o.source, o.relpath) for o in res.also] == [("community", COMMUNITY_ALERT)]
+    assert res.also_line() == f"also in: community ({COMMUNITY_ALERT})"
+    res = resolve_ref(lib, IDENT)
+    assert (res.source, res.relpath, res.how) == ("team", TEAM_ID, "id")
+    res = resolve_ref(lib, BLOB)
+    assert (res.source, res.relpath, res.how, res.also) == ("team", TEAM_ALERT, "url", ())
+    hits = RefResolver(lib).all_alert_hits(ALERT.lower())  # any case: the same list
+    assert [(h.source, h.relpath) for h in hits] == [
+        ("team", TEAM_ALERT),
+        ("community", COMMUNITY_ALERT),
+    ]
+
+
+def test_names_come_from_the_index_without_walking_synced_sources(collided, monkeypatch):
+    """A miss on synced sources reads their indexes' term lists: no walk, no parse."""
+    import rbdesk.core.library.roots as roots_mod
+
+    lib = Library(collided)
+    synced = {r.root for r in lib.roots()}
+    walked: list = []
+    real_walk = roots_mod.iter_runbook_files
+
+    def walk(root, *a, **k):
+        walked.append(root)
+        return real_walk(root, *a, **k)
+
+    parsed: list = []
+    real_load = Library.load
+    monkeypatch.setattr(roots_mod, "iter_runbook_files", walk)
+    monkeypatch.setattr(Library, "load", lambda self, f: parsed.append(f) or real_load(self, f))
+    resolver = RefResolver(lib, local_files=False)
+    assert resolver.by_alert_name("NoSuchAlertAnywhere") is None
+    assert resolver.nearest("KubePodCrashLoopin")[0] == f"team:{TEAM_ALERT}"
+    assert not [p for p in parsed if p.source in ("team", "community")]
+    assert not synced & set(walked)
+    hit = resolver.by_alert_name("kube_pod_crash_looping")  # compact form, from the index
+    assert (hit.source, hit.relpath) == ("team", TEAM_ALERT)
+
+
+def test_the_bundled_samples_are_no_rival_source(collided):
+    """A sample runbook behind configured sources still opens, but is never 'also in'."""
+    lib = Library(collided)
+    res = resolve_ref(lib, "README.md")  # the sources have none: the samples' opens
+    assert res.source == "samples" and res.also == ()
+    (lib.root("team").root / "README.md").write_text("# Team readme\n", "utf-8")
+    res = resolve_ref(lib, "README.md")
+    assert res.source == "team" and res.also == ()  # not "also in: samples"

@@ -17,6 +17,7 @@ from rbdesk.core.search.results import AlertMatch, SearchCancelled, SearchHit, S
 
 if TYPE_CHECKING:
     from rbdesk.core.library.roots import LibraryRoot
+    from rbdesk.core.search.lookup import NameLookup
     from rbdesk.core.search.store import BuildProgress, BuildStats
 
 FINGERPRINT_TTL = 30.0  # s a folder root's file-list hash is trusted (then refreshed aside)
@@ -32,6 +33,7 @@ class _Opened:
     ix: Any
     searcher: Any
     engine: Any = None
+    paths: list[str] | None = None  # every indexed path (see lookup), read once
 
 
 def _safe_name(name: str) -> str:
@@ -53,6 +55,7 @@ class SearchService:
         self.library = library
         self._lock = threading.RLock()
         self._opened: dict[str, _Opened] = {}
+        self._light: dict[str, _Opened] = {}  # light readers for name lookups (see lookup)
         self._fingerprints: dict[str, tuple[float, Path, str]] = {}
         self._refreshing: set[str] = set()
 
@@ -182,6 +185,10 @@ class SearchService:
         with self._lock:
             for name in list(self._opened):
                 self._forget(name)
+            for held in self._light.values():
+                with contextlib.suppress(Exception):
+                    held.searcher.close()
+            self._light.clear()
 
     # -- queries ---------------------------------------------------------------
     def search(
@@ -347,6 +354,51 @@ class SearchService:
             last_tested=info.get("last_tested", ""),
         )
 
+    # -- name lookups (the REF resolver's candidates; see .lookup) -----------------
+    def lookup(self, root: LibraryRoot, name: str) -> NameLookup | None:
+        """root's indexed paths and the ones whose alert names, titles or ids hold the
+        compact name; None when root has no built index (the caller walks the files).
+        Never builds an index: resolving a name must not wait for one. Uses the open
+        search index when there is one, else a light reader (see ``store.open_index``)."""
+        from rbdesk.core.search import lookup as lk
+        from rbdesk.core.search.text import compact
+
+        with self._lock:
+            held = self._lookup_reader(root)
+            if held is None:
+                return None
+            if held.paths is None:
+                held.paths = lk.indexed_paths(held.searcher)
+            return lk.NameLookup(held.paths, lk.named_paths(held.searcher, compact(name)))
+
+    def id_terms(self, root: LibraryRoot) -> list[str] | None:
+        """Compact id-shaped terms of root's names (``run042``); None without a built index."""
+        from rbdesk.core.search import lookup as lk
+
+        with self._lock:
+            held = self._lookup_reader(root)
+            return None if held is None else lk.id_terms(held.searcher)
+
+    def _lookup_reader(self, root: LibraryRoot) -> _Opened | None:
+        from rbdesk.core.search.store import open_index
+
+        try:
+            dest = self.index_dir_for(root)
+            for cache in (self._opened, self._light):
+                held = cache.get(root.name)
+                if held is not None and held.index_dir == dest:
+                    return held
+            ix = open_index(dest, light=True)
+        except Exception:  # missing, old or unreadable: the caller walks the files instead
+            return None
+        stale = self._light.pop(root.name, None)
+        if stale is not None:
+            with contextlib.suppress(Exception):
+                stale.searcher.close()
+        held = _Opened(dest, ix, ix.searcher())
+        self._light[root.name] = held
+        return held
+
     # -- alerts ------------------------------------------------------------------
     def alert_names(self) -> list[tuple[LibraryRoot, str, str, str, dict]]:
         """(root, name, section, anchor, info) for every alert of every root.
@@ -362,46 +414,99 @@ class SearchService:
                     info = fields.get("info") or {}
                     for name, section, anchor in info.get("alerts", []):
                         out.append((root, name, section, anchor, info))
-                    stem = Path(info.get("path", "")).name.split(".")[0]
-                    if _IDENTIFIER.fullmatch(stem):
+                    stem = _identifier_stem(info.get("path", ""))
+                    if stem:
                         out.append((root, stem, "", "", info))
         return out
 
     def find_alert(self, name: str) -> AlertMatch:
-        """The runbook (and section) for an alert name, or the nearest names."""
+        """The runbooks (and sections) for an alert name, or the nearest names.
+
+        Hits come in the roots' order (the sources' precedence), then by path.
+        Answered from posting lists and the path term list (see .lookup), not
+        from every document's stored fields.
+        """
         import difflib
 
+        from rbdesk.core.search import lookup as lk
         from rbdesk.core.search.text import compact
 
         key = compact(name)
-        entries = self.alert_names()
-        matches: dict[tuple[str, str], SearchHit] = {}
-        for root, alert, section, anchor, info in entries:
-            if compact(alert) != key:
-                continue
-            k = (root.name, info["path"])
-            if k in matches and not (anchor and not matches[k].anchor):
-                continue
-            matches[k] = SearchHit(
-                root.name,
-                info["path"],
-                info.get("title", ""),
-                section,
-                anchor,
-                1.0,
-                "",
-                info.get("owner", ""),
-                info.get("severity", ""),
-                info.get("last_tested", ""),
+        hits: list[SearchHit] = []
+        with self._lock:
+            roots = self.library.roots()
+            held: list[_Opened] = []
+            for root in roots:
+                h = self._lookup_reader(root)
+                if h is None:  # not built yet: build it as a search would
+                    self._searcher(root)
+                    h = self._opened[root.name]
+                if h.paths is None:
+                    h.paths = lk.indexed_paths(h.searcher)
+                held.append(h)
+                hits += self._alert_hits(root, h.searcher, key, h.paths)
+            if hits:
+                return AlertMatch(name, hits, [])
+            near = lk.nearest_alert_names([h.searcher for h in held], key)
+            stems: dict[str, str] = {}
+            for h in held:
+                for path in h.paths or []:
+                    stem = _identifier_stem(path)
+                    if stem:
+                        stems.setdefault(compact(stem), stem)
+            close = difflib.get_close_matches(key, sorted(stems), n=5, cutoff=0.6)
+        return AlertMatch(name, [], list(dict.fromkeys([*near, *(stems[c] for c in close)]))[:5])
+
+    def _alert_hits(
+        self, root: LibraryRoot, searcher: Any, key: str, paths: list[str]
+    ) -> list[SearchHit]:
+        from rbdesk.core.search import lookup as lk
+        from rbdesk.core.search.text import compact
+
+        found: dict[str, tuple[str, str]] = {}  # path -> (section, anchor)
+        reader = searcher.reader()
+        raw = key.encode("utf-8")
+        docs = list(reader.postings("alerts", raw).all_ids()) if ("alerts", raw) in reader else []
+        infos: dict[str, dict] = {}
+        for docnum in docs:
+            info = searcher.stored_fields(docnum).get("info") or {}
+            for alert, section, anchor in info.get("alerts", []):
+                path = info["path"]
+                if compact(alert) == key and (path not in found or not found[path][1]):
+                    found[path] = (section, anchor)
+                    infos[path] = info
+        for path in paths:
+            stem = _identifier_stem(path)
+            if stem and compact(stem) == key:
+                found.setdefault(path, ("", ""))
+        out = []
+        for path in sorted(found):
+            info = infos.get(path) or lk.info_of(searcher, path)
+            section, anchor = found[path]
+            out.append(
+                SearchHit(
+                    root.name,
+                    path,
+                    info.get("title", ""),
+                    section,
+                    anchor,
+                    1.0,
+                    "",
+                    info.get("owner", ""),
+                    info.get("severity", ""),
+                    info.get("last_tested", ""),
+                )
             )
-        if matches:
-            return AlertMatch(name, [matches[k] for k in sorted(matches)], [])
-        by_key = {compact(alert): alert for _, alert, _, _, _ in entries}
-        near = difflib.get_close_matches(key, sorted(by_key), n=5, cutoff=0.6)
-        return AlertMatch(name, [], [by_key[k] for k in near])
+        return out
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z0-9]*(?:[A-Z][A-Za-z0-9]*)+|[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def _identifier_stem(path: str) -> str:
+    """The file name of path when it is an identifier (``KubePodCrashLooping.md``), else ""."""
+    stem = path.rsplit("/", 1)[-1].split(".")[0]
+    return stem if _IDENTIFIER.fullmatch(stem) else ""
 
 
 def _corrected_text(pq: Any, fixed: dict[str, str]) -> str:

@@ -89,16 +89,26 @@ def is_current(index_dir: Path) -> bool:
     )
 
 
-def open_index(index_dir: Path):
-    """Open an rbdesk index of the current format, or raise IndexUnavailable."""
+def open_index(index_dir: Path, light: bool = False):
+    """Open an rbdesk index of the current format, or raise IndexUnavailable.
+
+    light: read the segment files where they lie instead of copying their term and
+    posting tables into memory (Whoosh copies them out of its memory map: about 3 KB
+    per runbook). For a few lookups (``lookup.py``), not for ranking queries.
+    """
     marker = read_marker(index_dir)
     if not marker:
         raise IndexUnavailable(f"no rbdesk index in {index_dir}")
     if not is_current(index_dir):
         raise IndexUnavailable(f"index in {index_dir} has another format or parser version")
     from whoosh import index
+    from whoosh.filedb.filestore import FileStorage
 
     try:
+        if light:
+            storage = FileStorage(str(index_dir), readonly=True)
+            storage.supports_mmap = False  # compound segments are then read as sub-files
+            return storage.open_index(INDEX_NAME)
         return index.open_dir(str(index_dir), indexname=INDEX_NAME)
     except Exception as exc:  # any unpickling/IO error means "corrupt"
         raise IndexUnavailable(f"cannot open the index in {index_dir}: {exc}") from exc

@@ -196,6 +196,31 @@ class SyncManager:
                 config.sources = [s for s in config.sources if s.name != name]
             store.remove_tree(paths.base)
 
+    def move_source(
+        self, name: str, before: str | None = None, after: str | None = None
+    ) -> list[str]:
+        """Re-rank a source (the order of sources.json is the precedence between them):
+        just before or after another one; with neither, to the top. Returns the new order."""
+        with store.editing_config(self.data_dir) as config:
+            source = config.find(name)
+            if source is None:
+                raise self._unknown(name)
+            other = before or after
+            if other is not None and config.find(other) is None:
+                raise self._unknown(other)
+            if other == name:
+                raise RbdeskError(
+                    f"cannot move {name!r} relative to itself",
+                    hint="name another source after --before/--after",
+                )
+            rest = [s for s in config.sources if s.name != name]
+            at = 0
+            if other is not None:
+                at = next(i for i, s in enumerate(rest) if s.name == other) + (1 if after else 0)
+            rest.insert(at, source)
+            config.sources = rest
+        return [s.name for s in rest]
+
     def _unknown(self, name: str) -> NotFoundError:
         return NotFoundError(
             f"no source named {name!r}",
@@ -245,9 +270,13 @@ class SyncManager:
 
     def status(self) -> list[SourceStatus]:
         config = self.config()
-        return [self._status(s, config.settings) for s in config.sources]
+        return [
+            self._status(s, config.settings, rank) for rank, s in enumerate(config.sources, start=1)
+        ]
 
-    def _status(self, source: store.SourceConfig, settings: store.Settings) -> SourceStatus:
+    def _status(
+        self, source: store.SourceConfig, settings: store.Settings, rank: int = 0
+    ) -> SourceStatus:
         paths = store.SourcePaths.of(self.data_dir, source.name)
         checked, problems = store.read_pointer_checked(paths)
         pointer = checked or {}
@@ -284,6 +313,7 @@ class SyncManager:
             problems=problems,
             docs_url=source.docs_url,
             signature=signature.to_dict(),
+            rank=rank,
         )
 
     # -- sync ------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class SourceStatus:
     # {"state", "signer", "commit", "key", "reason", "policy"} of the current snapshot
     # (core/library/signature.py); state "off" when nothing was verified.
     signature: dict[str, Any] | None = None
+    rank: int = 0  # 1 = wins over every other source (sources.json order; `rbdesk source move`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,7 +18,7 @@ them; the copy rules quote and sanitise them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.errors import NotFoundError
@@ -28,7 +28,6 @@ from rbdesk.core.usecases.refs import RefResolver, Resolved
 
 if TYPE_CHECKING:
     from rbdesk.core.facade import Library
-    from rbdesk.core.library.roots import RunbookFile
     from rbdesk.core.runbook.model import Runbook
     from rbdesk.core.settings import Settings
 
@@ -57,14 +56,9 @@ class OpenedAlert:
     from_label: dict[str, str] = field(default_factory=dict)  # placeholder -> label name
     problem: str = ""  # why the runbook_url (or the name) did not open
 
-    def runbook_dict(self) -> dict[str, str] | None:
-        if self.resolved is None:
-            return None
-        return {
-            "source": self.resolved.source,
-            "path": self.resolved.relpath,
-            "anchor": self.resolved.anchor,
-        }
+    def runbook_dict(self) -> dict[str, object] | None:
+        """source, path, anchor, how, fallback and also (the other sources' candidates)."""
+        return None if self.resolved is None else self.resolved.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``rbdesk alert - --json`` contract."""
@@ -143,7 +137,12 @@ def instance_host(instance: str) -> str:
 def open_alert(
     lib: Library, alert: Alert, docs_prefixes: dict[str, str] | None = None
 ) -> OpenedAlert:
-    """Find alert's runbook (runbook_url first, then the name) and fill its variables."""
+    """Find alert's runbook (runbook_url first, then the name) and fill its variables.
+
+    Both go through the one resolver (``core/usecases/refs.py``: source rank,
+    ``also`` for the other sources' candidates); a runbook opened by the name
+    because the link did not open is marked as a fallback.
+    """
     resolver = RefResolver(lib, docs_prefixes, local_files=False)
     resolved: Resolved | None = None
     how = ""
@@ -156,10 +155,13 @@ def open_alert(
             problems.append(exc.message)
     if alert.name and (resolved is None or resolved.how == "url-name"):
         # A runbook that names the alert beats a guess from the link's page name.
-        hit = _indexed_alert(lib, alert.name) or resolver.by_alert_name(alert.name)
+        hit = resolver.by_alert_name(alert.name)
         if hit is not None:
-            resolved = Resolved(hit[0], hit[1], "alert")
-            how = "alertname"
+            if alert.runbook_url:
+                hit = replace(
+                    hit, fallback="its runbook_url did not open that page; opened by the alert name"
+                )
+            resolved, how = hit, "alertname"
         elif resolved is None:
             near = resolver.nearest(alert.name)
             tail = f"; nearest local runbooks: {', '.join(near)}" if near else ""
@@ -170,29 +172,6 @@ def open_alert(
         opened.variables = {k: v for k, (v, _label) in matched.items()}
         opened.from_label = {k: label for k, (_v, label) in matched.items()}
     return opened
-
-
-def _indexed_alert(lib: Library, name: str) -> tuple[RunbookFile, str] | None:
-    """(file, anchor) of the runbook the search index lists for alert name.
-
-    The index answers without parsing every runbook (the fallback,
-    ``RefResolver.by_alert_name``, does that and also tries titles).
-    """
-    from rbdesk.core.library.roots import RunbookFile
-
-    try:
-        match = lib.search.find_alert(name)
-    except Exception:  # no usable index (being built, broken): the parsing fallback answers
-        return None
-    for hit in match.hits:
-        try:
-            root = lib.root(hit.source)
-        except NotFoundError:
-            continue
-        path = root.root / hit.path
-        if path.is_file():
-            return RunbookFile(hit.source, hit.path, path), hit.anchor
-    return None
 
 
 # -- the incident's variables ---------------------------------------------------------------

@@ -39,6 +39,7 @@ def run_checks(lib: Library, *, check_qt: bool = True) -> list[Check]:
     checks += check_signers(lib)
     checks += check_indexes(lib)
     checks += check_history(lib)
+    checks += check_collisions(lib)
     if check_qt:
         checks.append(check_qt_platform())
     return checks
@@ -297,6 +298,31 @@ def check_history(lib: Library) -> list[Check]:
             )
         else:
             out.append(Check(f"history {root.name}", OK, detail))
+    return out
+
+
+def check_collisions(lib: Library, shown: int = 20) -> list[Check]:
+    """Alert names and ids more than one source holds a runbook for: the first source in
+    rank order opens (README: One precedence); one warning per name."""
+    from rbdesk.core.usecases.refnames import collisions
+    from rbdesk.core.usecases.refs import RefResolver
+
+    try:
+        found = collisions(RefResolver(lib, local_files=False))
+    except Exception as exc:  # a broken library must not stop the doctor
+        return [Check("collisions", WARN, f"cannot check: {exc}")]
+    out = [
+        Check(
+            f"collision {kind} {name}",
+            WARN,
+            f"{kind} {name} is claimed by {len(held)} sources: {', '.join(held)}; "
+            f"{held[0].split(':', 1)[0]} wins (its rank is higher)",
+            "to let another source win: rbdesk source move NAME --before OTHER",
+        )
+        for kind, name, held in found[:shown]
+    ]
+    if len(found) > shown:
+        out.append(Check("collisions", WARN, f"… and {len(found) - shown} more", ""))
     return out
 
 

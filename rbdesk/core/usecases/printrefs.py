@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 
 
 def resolve(lib: Library, ref: str) -> RunbookFile:
-    """The runbook file REF names (see :mod:`rbdesk.core.usecases.refs`), or NotFoundError."""
+    """The runbook file REF names (see :mod:`rbdesk.core.usecases.refs`: the one resolver,
+    with the user's docs prefixes, as every front end), or NotFoundError."""
+    from rbdesk.core.settings import load_settings
     from rbdesk.core.usecases.refs import resolve_ref
 
-    return resolve_ref(lib, ref).file
+    return resolve_ref(lib, ref, docs_prefixes=load_settings(lib.data_dir).docs_prefixes).file
 
 
 def root_of(lib: Library, file: RunbookFile) -> LibraryRoot | None:

@@ -15,6 +15,26 @@ A REF can be, tried in this order:
 * a path that names an existing file, or relative to a source's root;
 * an id like ``RUN-007`` (front matter / header ``id``, or in the file name);
 * an alert name (the runbook's alerts, then file name, then title).
+
+One precedence between sources, for every front end (``show``, ``open``,
+``copy``, ``alert NAME``, ``alert -``, runs, print, the app's links and paste):
+
+* **Rank decides between sources**: the order of ``sources.json`` (the order
+  they were added; ``rbdesk source move``), the bundled samples last. For
+  names and ids the search is rank-major: the highest-ranked source with ANY
+  evidence wins, whatever the evidence (a lower source's front-matter ``id:``
+  never beats a higher source's file-name id, nor the other way round); inside
+  a source the evidence order is :mod:`.refnames`'s.
+* **A repository URL of a source's own remote wins** over every docs-site rule
+  (a file of that repository, named by a blob/raw/tree… link, opens there).
+* **A source claims docs-site URLs only for its own declared site**: a site a
+  snapshot declares (Hugo ``baseURL``, MkDocs ``site_url``) whose host is a
+  code forge (github.com, gitlab.com, …) or the host of any source's remote is
+  ignored — a repository cannot publish pages on github.com, so such a
+  ``baseURL`` is a mistake or a hijack. A ``--docs-url`` the user gave counts.
+* **Said**: :attr:`Resolved.also` holds the other sources' candidates (rank
+  order), :attr:`Resolved.fallback` says when the runbook is a guess (a link
+  whose page is missing, opened by its page name or by the alert name).
 """
 
 from __future__ import annotations
@@ -44,6 +64,8 @@ class Resolved:
     file: RunbookFile
     anchor: str = ""
     how: str = ""  # "url", "path", "id", "alert", ...
+    also: tuple[Resolved, ...] = ()  # other sources' candidates, in rank order
+    fallback: str = ""  # why this is only a fallback ("" when the REF names it)
 
     @property
     def source(self) -> str:
@@ -56,6 +78,40 @@ class Resolved:
     def label(self) -> str:
         where = f"{self.source}:{self.relpath}" if self.source else str(self.file.path)
         return f"{where}#{self.anchor}" if self.anchor else where
+
+    def also_line(self) -> str:
+        """'also in: community (alerts/x.md), old (y.md)'; "" when no other source has one."""
+        if not self.also:
+            return ""
+        return "also in: " + ", ".join(f"{o.source} ({o.relpath})" for o in self.also)
+
+    def notes(self) -> list[str]:
+        """What every front end says besides the runbook: the fallback, the other sources."""
+        return [
+            t
+            for t in (f"fallback: {self.fallback}" if self.fallback else "", self.also_line())
+            if t
+        ]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "path": self.relpath,
+            "anchor": self.anchor,
+            "how": self.how,
+            "fallback": self.fallback,
+            "also": [
+                {"source": o.source, "path": o.relpath, "anchor": o.anchor} for o in self.also
+            ],
+        }
+
+
+def _also(others: list[Resolved]) -> tuple[Resolved, ...]:
+    """The other sources' candidates worth saying: the bundled samples (kept behind
+    configured sources for their own links) are no rival source."""
+    from rbdesk.core.library.roots import SAMPLES_SOURCE
+
+    return tuple(o for o in others if o.source != SAMPLES_SOURCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +179,6 @@ def _web_candidates(url: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def _last_segment(url: str) -> str:
     """The page name a URL ends with (``.../kubepodcrashlooping/`` → kubepodcrashlooping)."""
     segs = [unquote(s) for s in urlsplit(url).path.split("/") if s]
@@ -141,6 +193,25 @@ def _last_segment(url: str) -> str:
     return name
 
 
+FORGE_HOSTS = frozenset(
+    "github.com www.github.com gist.github.com raw.githubusercontent.com gitlab.com "
+    "www.gitlab.com bitbucket.org www.bitbucket.org codeberg.org gitea.com dev.azure.com "
+    "ssh.dev.azure.com git.sr.ht sr.ht".split()
+)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def may_claim_site(site_url: str, remote_urls: list[str]) -> bool:
+    """Whether a docs site a snapshot declares may map URLs to its files: not when its
+    host is a code forge's or any source's remote host (those URLs are repositories')."""
+    host = _host(site_url)
+    remote_hosts = {repo_key(u).split("/", 1)[0] for u in remote_urls if u}
+    return bool(host) and host not in FORGE_HOSTS and host not in remote_hosts
+
+
 class RefResolver:
     """Resolves REFs against one Library (create one per lookup batch)."""
 
@@ -151,15 +222,18 @@ class RefResolver:
         local_files: bool = True,
     ) -> None:
         """local_files: also accept any existing file (CLI); off for links inside runbooks."""
+        from rbdesk.core.usecases.refnames import NameFinder
+
         self.lib = lib
         self.local_files = local_files
         self.docs_prefixes = docs_prefixes or {}
         self._roots: list[LibraryRoot] | None = None
+        self.names = NameFinder(lib)
 
     @property
     def roots(self) -> list[LibraryRoot]:
-        """The library's roots, then the bundled samples (``samples:README.md`` and the
-        samples' own links still open when sources are configured; sources win)."""
+        """The library's roots in rank order, then the bundled samples (``samples:README.md``
+        and the samples' own links still open when sources are configured; sources win)."""
         if self._roots is None:
             roots = list(self.lib.roots())
             if all(r.kind != "samples" for r in roots):
@@ -181,27 +255,68 @@ class RefResolver:
                 hint="only runbook paths, ids, alert names and http(s) URLs of synced repos work",
             )
         body, _, anchor = ref.partition("#")
-        found = (
-            self._by_source_prefix(body)
-            or (self._relative_to(current, body) if current and body else None)
-            or self._by_path(body)
+        found = self._by_source_prefix(body) or (
+            self._relative_to(current, body) if current and body else None
         )
         if found is None and not body and current is not None:
             found = current
         if found is not None:
             return Resolved(found, self._anchor(found, anchor), "path")
+        paths = self._by_path(body)
+        if paths:
+            f = paths[0]
+            others = _also([Resolved(o, "", "path") for o in paths[1:]])
+            return Resolved(f, self._anchor(f, anchor), "path", also=others)
         if _ID_RE.match(body):
-            f = self._by_id(body)
-            if f is not None:
-                return Resolved(f, anchor, "id")
-        hit = self._by_alert(body)
+            hit = self.ranked(lambda root: self.names.id_hits(root, body), "id", anchor)
+            if hit is not None:
+                return hit
+        hit = self.ranked(lambda root: self._alert_hits_of(root, body), "alert", anchor)
         if hit is not None:
-            return Resolved(hit[0], anchor or hit[1], "alert")
+            return hit
         raise NotFoundError(
             f"no runbook matches {ref!r}",
             hint="try a path relative to a source root, an id like RUN-007, an alert name, "
             "or `rbdesk search WORDS`",
         )
+
+    def ranked(self, find, how: str, anchor: str = "") -> Resolved | None:
+        """The first hit of the highest-ranked source where find(root) has any, with
+        the other sources' first hits as ``also`` (rank order); None when none has one."""
+        return _ranked([(r, find(r)) for r in self.roots], how, anchor)
+
+    def all_alert_hits(self, name: str) -> list[Resolved]:
+        """Every runbook for alert name: rank-major, best evidence first in each source
+        (``rbdesk alert NAME --json``)."""
+        out: list[Resolved] = []
+        for root in self.roots:
+            hits = self._alert_hits_of(root, name, every=True)
+            out += [Resolved(f, a, "alert") for f, a in hits]
+        return out
+
+    def by_alert_name(self, name: str) -> Resolved | None:
+        """The runbook for an alert name (exact, any case, then letters and digits only),
+        rank-major, with the other sources' candidates."""
+        name = name.strip()
+        if not name:
+            return None
+        return self.ranked(lambda root: self._alert_hits_of(root, name), "alert")
+
+    def _alert_hits_of(
+        self, root: LibraryRoot, name: str, every: bool = False
+    ) -> list[tuple[RunbookFile, str]]:
+        """root's runbooks for alert name: exact or any case, then letters and digits
+        only (only when the first found none, unless every)."""
+        from rbdesk.core.usecases.refnames import _first_per_file
+
+        name = name.strip()
+        if not name:
+            return []
+        exact = self.names.alert_hits(root, name, every=every)
+        if exact and not every:
+            return exact
+        loose = self.names.alert_hits(root, name, compact_form=True, every=every)
+        return _first_per_file(exact + loose)
 
     # -- URL ------------------------------------------------------------------------
     def _resolve_url(self, url: str) -> Resolved:
@@ -209,6 +324,20 @@ class RefResolver:
         anchor = unquote(parts.fragment)
         bare = url.split("#", 1)[0].split("?", 1)[0]
         infos = source_infos(self.lib, self.docs_prefixes)
+        candidates = _web_candidates(bare)
+        repo_hits: list[tuple[RunbookFile, str]] = []
+        repo_hit = ""
+        for info in infos:  # a source's own repository URL first, always
+            key = repo_key(info.url) if info.url else ""
+            for cand_key, segs in candidates:
+                if not key or cand_key != key:
+                    continue
+                repo_hit = repo_hit or info.name
+                f = self._after_branch(info, segs)
+                if f is not None:
+                    repo_hits.append((f, info.name))
+                    break
+        site_hits: list[tuple[RunbookFile, str]] = []
         site_hit = False
         for info, site in self._sites(infos):
             rest = site.rest_of(bare)
@@ -216,27 +345,22 @@ class RefResolver:
                 continue
             site_hit = True
             f = self._site_file(info.name, site, rest)
-            if f is not None:
-                return Resolved(f, self._anchor(f, anchor), "url")
-        candidates = _web_candidates(bare)
-        repo_hit = ""
-        for info in infos:
-            if not info.url:
-                continue
-            key = repo_key(info.url)
-            for cand_key, segs in candidates:
-                if cand_key != key:
-                    continue
-                repo_hit = info.name
-                f = self._after_branch(info, segs)
-                if f is not None:
-                    return Resolved(f, self._anchor(f, anchor), "url")
+            if f is not None and all(f.source != h.source for h, _ in site_hits):
+                site_hits.append((f, info.name))
+        hits = _one_per_source(repo_hits + site_hits)
+        if hits:
+            f = hits[0]
+            also = _also([Resolved(o, self._anchor(o, anchor), "url") for o in hits[1:]])
+            return Resolved(f, self._anchor(f, anchor), "url", also=also)
         if not candidates or repo_hit or site_hit:
             # A docs site or wiki we cannot map (or a synced repo's moved file): the
             # page name is usually the alert name or the file name.
-            hit = self._by_page_name(_last_segment(bare))
+            hit = self._by_page_name(_last_segment(bare), anchor)
             if hit is not None:
-                return Resolved(hit[0], anchor or hit[1], "url-name")
+                return replace(
+                    hit,
+                    fallback="the link's page is not in the local copy; opened by its page name",
+                )
         raise self._url_not_found(url, infos, repo_hit, site_hit)
 
     def _url_not_found(
@@ -259,12 +383,13 @@ class RefResolver:
         )
 
     def _sites(self, infos: list[SourceInfo]) -> list[tuple[SourceInfo, DocSite]]:
-        """Docs sites to try: configured prefixes first, then what snapshots declare."""
+        """Docs sites to try, in rank order: each source's configured prefix, then the site
+        its snapshot declares when it may claim it (see :func:`may_claim_site`)."""
         from rbdesk.core.library.docsite import DocSite, docsite_for, normalise_base
 
         by_name = {r.name: r for r in self.roots}
+        remotes = [i.url for i in infos]
         out: list[tuple[SourceInfo, DocSite]] = []
-        declared: list[tuple[SourceInfo, DocSite]] = []
         for info in infos:
             root = by_name.get(info.name)
             site = docsite_for(root) if root is not None else None
@@ -272,9 +397,9 @@ class RefResolver:
             if base:
                 content = site.content_dir if site else ""
                 out.append((info, DocSite(base, content, "configured")))
-            if site is not None:
-                declared.append((info, site))
-        return out + declared
+            if site is not None and may_claim_site(site.base_url, remotes):
+                out.append((info, site))
+        return out
 
     def _site_file(self, source: str, site: DocSite, rest: str) -> RunbookFile | None:
         from rbdesk.core.library.docsite import site_candidates
@@ -320,35 +445,31 @@ class RefResolver:
                     return f
         return None
 
-    def by_alert_name(self, name: str) -> tuple[RunbookFile, str] | None:
-        """(file, anchor) for an alert name: exact, any case, then letters and digits only."""
-        name = name.strip()
-        if not name:
-            return None
-        return self._by_alert(name) or self._by_alert(name, compact=True)
+    def _by_page_name(self, name: str, anchor: str) -> Resolved | None:
+        from rbdesk.core.usecases.refnames import compact
 
-    def _by_page_name(self, name: str) -> tuple[RunbookFile, str] | None:
-        if len(_compact(name)) < 3:
+        if len(compact(name)) < 3:
             return None
-        return self._by_alert(name, compact=True)
+        return self.ranked(
+            lambda root: self.names.alert_hits(root, name, compact_form=True), "url-name", anchor
+        )
 
     def nearest(self, name: str, n: int = 3) -> list[str]:
         """Up to n ``source:relpath`` whose file name is closest to name."""
-        import difflib
+        from rbdesk.core.usecases.refnames import close_names, compact
 
-        from rbdesk.core.library.docsite import runbook_stems
-
-        want = _compact(name)
+        want = compact(name)
         if not want:
             return []
         by_key: dict[str, str] = {}
         for r in self.roots:
-            for rel in runbook_stems(r):
-                stem = _compact(PurePosixPath(rel).stem)
-                if stem in ("index", "readme"):
-                    stem = _compact(PurePosixPath(rel).parent.name)
-                by_key.setdefault(stem, f"{r.name}:{rel}")
-        close = difflib.get_close_matches(want, sorted(by_key), n=n, cutoff=0.5)
+            for stem, rels in self.names.stems(r, compact_form=True).items():
+                for rel in rels:
+                    key = stem
+                    if stem in ("index", "readme"):
+                        key = compact(PurePosixPath(rel).parent.name)
+                    by_key.setdefault(key, f"{r.name}:{rel}")
+        close = close_names(want, sorted(by_key), n=n, cutoff=0.5)
         return [by_key[k] for k in close]
 
     # -- paths ------------------------------------------------------------------------
@@ -386,76 +507,28 @@ class RefResolver:
         base = PurePosixPath(current.relpath).parent
         return self._file_in(current.source, (base / body).as_posix())
 
-    def _by_path(self, body: str) -> RunbookFile | None:
+    def _by_path(self, body: str) -> list[RunbookFile]:
+        """The files body names: a source's (every source holding it, rank order) or one on disk."""
         from rbdesk.core.library.roots import RunbookFile
 
         if not body:
-            return None
+            return []
         p = Path(body).expanduser()
         # A plain relative path means a runbook of a source first ("README.md" is the
         # library's README, not the one in the current folder); an absolute or
         # ./-relative path means a file on disk first.
         local_first = p.is_absolute() or body.startswith(("./", "../", "~"))
-        if not local_first:
-            for r in self.roots:
-                f = self._file_in(r.name, body)
-                if f is not None:
-                    return f
+        in_sources = [f for f in (self._file_in(r.name, body) for r in self.roots) if f]
+        if in_sources and not local_first:
+            return in_sources
         if self.local_files and p.is_file():
             rp = p.resolve()
             for r in self.roots:
                 root = r.root.resolve()
                 if rp.is_relative_to(root):
-                    return RunbookFile(r.name, rp.relative_to(root).as_posix(), rp)
-            return RunbookFile("", rp.name, rp)
-        if local_first:
-            for r in self.roots:
-                f = self._file_in(r.name, body)
-                if f is not None:
-                    return f
-        return None
-
-    # -- ids and alerts ------------------------------------------------------------------
-    def _by_id(self, ident: str) -> RunbookFile | None:
-        want = ident.lower()
-        files = list(self.lib.files())
-        for f in files:
-            name = PurePosixPath(f.relpath).name.lower()
-            if name.startswith(want) and not name[len(want) : len(want) + 1].isdigit():
-                return f
-        for f in _mentioning(files, want):
-            if self.lib.load(f).id.lower() == want:
-                return f
-        return None
-
-    def _by_alert(self, name: str, compact: bool = False) -> tuple[RunbookFile, str] | None:
-        """compact: compare letters and digits only (``kube-pod_crash`` = ``KubePodCrash``)."""
-        files = list(self.lib.files())
-        fallback: tuple[RunbookFile, str] | None = None
-
-        def norm(text: str) -> str:
-            return _compact(text) if compact else text.strip().lower()
-
-        lowered = norm(name)
-        # Only files whose text (or name) holds the name can carry it as an alert or
-        # a title: parsing every file of a large library took seconds for a miss.
-        candidates = _mentioning_compact(files, lowered) if compact else _mentioning(files, lowered)
-        for f in candidates:
-            rb = self.lib.load(f)
-            for a in rb.alerts:
-                if a.name == name:
-                    return f, a.anchor
-                if fallback is None and norm(a.name) == lowered:
-                    fallback = (f, a.anchor)
-        if fallback:
-            return fallback
-        for f in files:
-            if norm(PurePosixPath(f.relpath).stem) == lowered:
-                return f, ""
-        for f in candidates:
-            if norm(self.lib.load(f).title) == lowered:
-                return f, ""
-        return None
+                    return [RunbookFile(r.name, rp.relative_to(root).as_posix(), rp)]
+            return [RunbookFile("", rp.name, rp)]
+        return in_sources
 
     def _anchor(self, f: RunbookFile, anchor: str) -> str:
         m = _LINE_ANCHOR_RE.match(anchor)
@@ -465,82 +538,27 @@ class RefResolver:
         return sec.anchor if sec else ""
 
 
-_NOT_ALNUM = bytes(b for b in range(256) if not (48 <= b <= 57 or 97 <= b <= 122))
-
-
-def _mentioning_compact(files: list[RunbookFile], compact: str) -> list[RunbookFile]:
-    """The files whose letters and digits, run together, hold ``compact`` (see :func:`_compact`).
-
-    The compact twin of :func:`_mentioning`: a byte scan, no parsing, so a miss
-    stays fast on a large library.
-    """
-    from rbdesk.core.runbook.markdown import MAX_FILE_BYTES
-
-    if not compact:
-        return []
-    want = compact.encode("ascii", "ignore")
-    found = []
-    for f in files:
-        try:
-            with open(f.path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES)
-        except OSError:
-            continue
-        if want in data.lower().translate(None, _NOT_ALNUM) or want in _compact(f.relpath).encode():
-            found.append(f)
-    return found
-
-
-def _mentioning(files: list[RunbookFile], lowered: str) -> list[RunbookFile]:
-    """The files that could name ``lowered`` (a lower-case alert name, id or title).
-
-    A cheap pre-filter before parsing (parsing every file of a large library
-    took seconds for a miss). The parser takes alerts, ids and titles from the
-    file name or from a few written forms — a backticked name, ``alert: name``
-    (also in a list after it), a table cell or list entry, a heading or
-    ``title:`` line. A name with digits, ``_``, ``-`` or ``.`` (an identifier)
-    counts wherever it stands as a whole word; a plain word ("pod") only in
-    those forms, since it is in most files as prose. Markdown ``\\_``
-    escapes are ignored.
-    """
-    from rbdesk.core.runbook.markdown import MAX_FILE_BYTES
-
-    name = lowered.strip()
-    if not name:
-        return []
-    loose = re.sub(r"[-_\s]+", " ", name)
-    n = re.escape(name.encode("utf-8"))
-    q = rb"[\"'`]?"
-    alternatives = [
-        rb"`" + n + rb"`",
-        rb"\b(?:alert|id|title)\w*\s*[:=][^\n]*?(?<![\w-])" + n + rb"(?![\w-])",
-        rb"\|\s*" + q + rb"\[?" + n + rb"\]?" + q + rb"\s*(?:\||$|\()",
-        rb"^\s*[-*]\s*" + q + n + q + rb"\s*$",
-        rb"^[ \t]*(?:#+[ \t]*)?(?:\w+-\d+[ \t]*\S?[ \t]*)?" + n + rb"[ \t]*#*[ \t]*$",
-    ]
-    if not re.fullmatch(r"[a-z ]+", name):
-        alternatives.append(rb"(?<![\w-])" + n + rb"(?![\w-])")
-    forms = re.compile(b"|".join(alternatives), re.IGNORECASE | re.MULTILINE)
-    needle = name.encode("utf-8")
-    out: list[RunbookFile] = []
-    for f in files:
-        rel = f.relpath.lower()
-        if loose in re.sub(r"[-_\s]+", " ", rel) or name in rel:
-            out.append(f)
-            continue
-        if not name.isascii():
-            out.append(f)  # case folding of bytes is ASCII only: let the parser decide
-            continue
-        try:
-            with open(f.path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            continue
-        if b"\\" in data:
-            data = data.replace(b"\\", b"")
-        if needle in data.lower() and forms.search(data):
+def _one_per_source(hits: list[tuple[RunbookFile, str]]) -> list[RunbookFile]:
+    """The files of (file, source) hits, the first per source, in the order given."""
+    seen: set[str] = set()
+    out = []
+    for f, source in hits:
+        if source not in seen:
+            seen.add(source)
             out.append(f)
     return out
+
+
+def _ranked(
+    per_root: list[tuple[LibraryRoot, list[tuple[RunbookFile, str]]]], how: str, anchor: str
+) -> Resolved | None:
+    """Rank-major: the first source with hits wins; the other sources' best are ``also``."""
+    firsts = [(hits[0], root) for root, hits in per_root if hits]
+    if not firsts:
+        return None
+    (f, a), _root = firsts[0]
+    also = _also([Resolved(of, oa, how) for (of, oa), _r in firsts[1:]])
+    return Resolved(f, anchor or a, how, also=also)
 
 
 def resolve_ref(

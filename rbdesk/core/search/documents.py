@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 # Command kinds whose text is worth indexing as commands (not output/diagrams).
 
 
+# Findings that mean part of a file could not be read: front matter refused,
+# nesting too deep, a Git LFS pointer, a fault of the parser.
+READ_FAULT_CODES = frozenset({"RB106", "RB109", "RB115", "RB116"})
+
+
 def digest_bytes(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()[:20]
 
@@ -154,6 +159,9 @@ def prepare(
         "sections": [[s.title, s.anchor, s.line, s.level] for s in rb.sections],
         "alerts": [[a.name, a.section, a.anchor] for a in rb.alerts],
     }
+    faults = [p.message for p in rb.problems if p.code in READ_FAULT_CODES]
+    if faults:
+        info["faults"] = faults[:3]  # named by sync and `rbdesk status`
     alert_terms = [tx.compact(a) for a in alert_names] + [
         w.lower() for a in alert_names for w in tx.words(a)
     ]
@@ -179,5 +187,16 @@ def prepare_file(
     from rbdesk.core.runbook.parser import parse_file
 
     digest = digest_bytes(Path(path).read_bytes())
-    rb = parse_file(path, relpath=relpath, checks=False)
-    return prepare(rb, relpath, source, digest, nav_title)
+    try:
+        rb = parse_file(path, relpath=relpath, checks=False)
+        return prepare(rb, relpath, source, digest, nav_title)
+    except (OSError, MemoryError):
+        raise
+    except Exception as exc:  # the parser never raises; this is the build's own guard
+        from rbdesk.core.runbook.model import Runbook
+        from rbdesk.core.runbook.readfaults import fault_problem
+
+        title = PurePosixPath(relpath).name
+        return prepare(
+            Runbook(relpath, title, problems=[fault_problem(exc)]), relpath, source, digest
+        )

@@ -24,7 +24,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,9 @@ class BuildStats:
     removed: int
     incremental: bool
     seconds: float
+    # "path (why)" of indexed files that could not be read completely (RB106,
+    # RB109, RB115, RB116): named by sync and `rbdesk status`, never fatal.
+    unreadable: list[str] = field(default_factory=list)
 
 
 @functools.cache
@@ -306,6 +309,17 @@ def _write_marker(index_dir: Path, source: str, documents: int, fingerprint: str
         os.fsync(fh.fileno())
 
 
+def _stored_faults(ix) -> list[str]:
+    """'path (first reason)' of every document whose info names read faults."""
+    out = []
+    with ix.reader() as reader:
+        for f in reader.all_stored_fields():
+            info = f.get("info")
+            if isinstance(info, dict) and info.get("faults"):
+                out.append(f"{f.get('key', '?')} ({info['faults'][0]})")
+    return sorted(out)
+
+
 def _stored_digests(ix) -> dict[str, str]:
     with ix.reader() as reader:
         return {
@@ -392,6 +406,7 @@ def build(
         _write(ix, jobs, to_remove, report, incremental, workers)
         with ix.reader() as reader:
             documents = reader.doc_count()
+        unreadable = _stored_faults(ix)
         ix.close()
         _write_marker(tmp, source, documents, fingerprint)
         _replace_dir(tmp, dest)
@@ -404,6 +419,7 @@ def build(
         removed=len(to_remove),
         incremental=incremental,
         seconds=time.perf_counter() - started,
+        unreadable=unreadable,
     )
 
 

@@ -426,10 +426,10 @@ def check_pointer(data: Any) -> tuple[dict[str, Any] | None, list[str]]:
             problems.append(f"field {key!r} must be text or null")
         elif key == "runbooks" and (not isinstance(value, int) or isinstance(value, bool)):
             problems.append("field 'runbooks' must be a whole number")
-        elif key == "skipped" and not (
+        elif key in ("skipped", "unreadable") and not (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
-            problems.append("field 'skipped' must be a list of text")
+            problems.append(f"field {key!r} must be a list of text")
         else:
             clean[key] = value
     return clean, problems

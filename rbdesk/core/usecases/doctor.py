@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rbdesk.core.facade import Library
+from rbdesk.core.sync.manager import UNREADABLE_PREFIX
 
 OK, WARN, FAIL = "ok", "warning", "error"
 MIN_GIT = (2, 25)
@@ -176,14 +177,14 @@ def check_sources(lib: Library) -> list[Check]:
     for s in statuses:
         name = f"source {s.name}"
         for problem in s.problems:
-            out.append(
-                Check(
-                    name,
-                    WARN,
-                    problem,
-                    f"run: rbdesk sync {s.name} (a bad state file is kept as *.corrupt-<time>)",
-                )
+            in_files = problem.startswith(("skipped ", UNREADABLE_PREFIX))
+            hint = (
+                "the sync published the rest: fix the named files in the repository "
+                "(rbdesk lint on them says why)"
+                if in_files
+                else f"run: rbdesk sync {s.name} (a bad state file is kept as *.corrupt-<time>)"
             )
+            out.append(Check(name, WARN, problem, hint))
         if not s.commit:
             out.append(
                 Check(
@@ -199,8 +200,7 @@ def check_sources(lib: Library) -> list[Check]:
                     name,
                     WARN,
                     f"{s.url}: last sync failed: {s.last_error}; showing commit {s.commit[:7]}",
-                    "check the network/VPN and credentials, then rbdesk sync "
-                    f"{s.name} (see README: troubleshooting sync)",
+                    _failure_hint(s.name, s.last_error_kind),
                 )
             )
         elif s.stale:
@@ -221,6 +221,21 @@ def check_sources(lib: Library) -> list[Check]:
                 )
             )
     return out
+
+
+_NETWORK_KINDS = frozenset({"network", "dns", "auth", "stalled", "connection_lost", "git"})
+
+
+def _failure_hint(name: str, kind: str | None) -> str:
+    """What to do about a failed sync: the network only when the network failed."""
+    if kind is None or kind in _NETWORK_KINDS:
+        return (
+            f"check the network/VPN and credentials, then rbdesk sync {name} "
+            "(see README: troubleshooting sync)"
+        )
+    if kind == "disk_full":
+        return f"free some disk space, then rbdesk sync {name}"
+    return f"run: rbdesk sync {name} (see README: troubleshooting sync)"
 
 
 def check_indexes(lib: Library) -> list[Check]:
@@ -261,10 +276,16 @@ _QT_PROBE = (
 
 
 def check_qt_platform() -> Check:
-    env = dict(os.environ)
+    from rbdesk.core import paths
+
     try:
         r = subprocess.run(
-            [sys.executable, "-c", _QT_PROBE], capture_output=True, text=True, timeout=30, env=env
+            paths.child_python("-c", _QT_PROBE),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=paths.child_env(),
+            cwd=paths.CHILD_CWD,
         )
     except subprocess.TimeoutExpired:
         return Check("qt", FAIL, "starting Qt timed out", "see README: troubleshooting")

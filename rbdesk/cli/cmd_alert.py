@@ -85,7 +85,7 @@ def _run_paste(args: argparse.Namespace) -> int:
         others = ", ".join(a.name or "?" for a in paste.alerts[1:6])
         more = "…" if len(paste.alerts) > 6 else ""
         echo(
-            f"rbdesk: note: the paste holds {len(paste.alerts)} alerts; using the first "
+            f"rbdesk: note: {paste.count_line()}; using the first "
             f"({shown(alert.name) or 'no name'}); the others: {shown(others)}{more}",
             file=sys.stderr,
         )

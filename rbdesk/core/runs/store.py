@@ -608,9 +608,13 @@ def write_export(store: RunStore, run_id: int, path: str | os.PathLike[str]) -> 
             f"{path}: cannot tell the export format from the extension",
             hint="name the file .md (Markdown timeline) or .json",
         )
-    fsutil.refuse_symlink(out)
-    atomic_write_text(out, text)
-    return out
+    data = text.encode("utf-8")
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+
+    return fsutil.write_output(out, write)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -110,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a write the command could not make (read-only data folder …)
+        from rbdesk.cli.common import safe
+        from rbdesk.core import fsutil
+
+        if exc.filename is None or exc.errno not in fsutil.WRITE_ERRNOS:
+            raise
+
+        error = fsutil.output_error(exc.filename, exc, hint=fsutil.DATA_DIR_HINT)
+        print(f"rbdesk: {safe(error)}", file=sys.stderr)
+        return error.exit_code
 
 
 def entry_point() -> None:

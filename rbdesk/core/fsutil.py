@@ -155,15 +155,39 @@ def output_path(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def output_error(path: str | os.PathLike[str], exc: OSError) -> RbdeskError:
-    """One line for a write that failed (what, where, what to do); nothing was replaced."""
+# A write refused by the place (not by the data): read-only, permissions, full.
+WRITE_ERRNOS = frozenset(
+    {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
+
+
+def why_not_writable(folder: Path) -> int:
+    """EROFS when folder is on a read-only mount, else EACCES."""
+    try:
+        return errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES
+    except (OSError, AttributeError):
+        return errno.EACCES
+
+
+DATA_DIR_HINT = (
+    "this command must write to the data folder; read-only commands (search, show, "
+    "copy, status, runs …) work as they are: make it writable, or use --data-dir DIR"
+)
+
+
+def output_error(
+    path: str | os.PathLike[str], exc: OSError, what: str = "", hint: str = ""
+) -> RbdeskError:
+    """One line for a write that failed (what, where, what to do); nothing was replaced.
+    ``what``: what could not be written ("the incident variables"); ``hint``: the
+    way out when the place cannot be chosen (:data:`DATA_DIR_HINT`)."""
     code = exc.errno
-    where = f"{path}: not written"
+    where = f"could not save {what} to {path}" if what else f"{path}: not written"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return RbdeskError(f"{where}: the disk is full", hint="free some space and try again")
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         why = "read-only file system" if code == errno.EROFS else "permission denied"
-        return RbdeskError(f"{where}: {why}", hint="choose a folder you can write to")
+        return RbdeskError(f"{where}: {why}", hint=hint or "choose a folder you can write to")
     if code == errno.EISDIR:
         return RbdeskError(f"{where}: it is a folder", hint="give a file name")
     if code == errno.ENOTDIR:

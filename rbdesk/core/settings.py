@@ -172,11 +172,14 @@ def _stamp() -> str:
 
 
 def save_settings(data_dir: str | os.PathLike[str], settings: Settings) -> Path:
-    """Write settings atomically; returns the file written."""
+    """Write settings atomically; returns the file written (RbdeskError when it cannot)."""
     path = settings_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False, sort_keys=True)
-    fsutil.atomic_write_text(path, payload + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_text(path, payload + "\n")
+    except OSError as exc:  # a read-only data folder: one line, what and where
+        raise fsutil.output_error(path, exc, "settings", fsutil.DATA_DIR_HINT) from None
     return path
 
 

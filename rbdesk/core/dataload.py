@@ -156,7 +156,10 @@ def load_yaml(text: str, max_bytes: int | None = None) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DataError(f"is not valid YAML ({problem})", mark.line + 1 if mark else 0) from None
+        line = mark.line + 1 if mark else 0
+        if "nesting depth" in problem:  # libyaml's own cap (1,000 levels)
+            raise DataError(_depth_message(MAX_DEPTH), line, limit=True) from None
+        raise DataError(f"is not valid YAML ({problem})", line) from None
     except RecursionError:  # the pure-Python composer recurses once per level
         raise DataError(_depth_message(MAX_DEPTH), limit=True) from None
     except (ValueError, OverflowError, TypeError, AttributeError) as exc:

@@ -37,6 +37,7 @@ def run_checks(lib: Library, *, check_qt: bool = True) -> list[Check]:
     checks = [check_python(), check_git(), check_data_dir(lib.data_dir), check_samples()]
     checks += check_sources(lib)
     checks += check_indexes(lib)
+    checks += check_docsites(lib)
     if check_qt:
         checks.append(check_qt_platform())
     return checks
@@ -266,6 +267,25 @@ def check_indexes(lib: Library) -> list[Check]:
             )
         else:
             out.append(Check(name, OK, f"{marker.get('documents', '?')} runbooks indexed in {d}"))
+    return out
+
+
+def check_docsites(lib: Library) -> list[Check]:
+    """Docs-site configs a snapshot declares but rbdesk ignored (over a size or depth cap)."""
+    from rbdesk.core.library.docsite import docsite_problems
+
+    out = []
+    for root in lib.roots():
+        for problem in docsite_problems(root):
+            out.append(
+                Check(
+                    f"docs site {root.name}",
+                    WARN,
+                    f"config {problem}",
+                    "fix the config in the repository; until then this source's site "
+                    "URLs are not mapped to its files (other sources are not affected)",
+                )
+            )
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rbdesk.core import fsutil
+from rbdesk.core.dataload import load_json
 from rbdesk.core.runbook.copyrules import valid_variable_name
 
 SETTINGS_FILE = "settings.json"
@@ -139,7 +140,7 @@ def load_settings(data_dir: str | os.PathLike[str]) -> Settings:
         s.load_error = f"{path}: cannot read ({exc.strerror}); using defaults"
         return s
     try:
-        data = json.loads(raw_bytes.decode("utf-8"))
+        data = load_json(raw_bytes.decode("utf-8"))  # depth-capped (DataError: a ValueError)
         if not isinstance(data, dict):
             raise ValueError("top level is not an object")
     except ValueError as exc:  # includes UnicodeDecodeError

@@ -137,7 +137,10 @@ def parse_bytes(data: bytes, path: str = "", **kwargs: Any) -> Runbook:
     if is_lfs_pointer(data):  # never indexed as text: body stays empty
         problem = lfs_problem()
         return Runbook(path, _title_from_path(path), problems=[problem], source=lfs_banner())
-    dec = decode(data)
+    try:
+        dec = decode(data)
+    except Exception as exc:  # a fault of this file's bytes stays this file's finding
+        return Runbook(path=path, title=_title_from_path(path), problems=[fault_problem(exc)])
     if dec.binary:
         return Runbook(path=path, title=_title_from_path(path), problems=dec.problems)
     return parse_text(dec.text, path, _pre_problems=dec.problems, **kwargs)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rbdesk.core.dataload import load_json
 from rbdesk.core.library.roots import iter_runbook_files
 from rbdesk.core.search.mkdocs import MKDOCS_FILES, nav_titles
 from rbdesk.core.search.schema import FORMAT_VERSION, build_schema
@@ -77,7 +78,7 @@ def parser_sources() -> list[Path]:
 
 def read_marker(index_dir: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((Path(index_dir) / MARKER).read_text("utf-8"))
+        data = load_json((Path(index_dir) / MARKER).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None

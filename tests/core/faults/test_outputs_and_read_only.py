@@ -7,7 +7,6 @@ old output is kept, a failure exits non-zero with one line saying why.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,6 +20,9 @@ RUNBOOK = (
     "```bash\ndf -h $MOUNT\n```\n"
 )
 OLD = b"%PDF-1.4 the previous, good PDF\n%%EOF\n"
+# PDFs need Qt: pytest-qt's QApplication (a bare QGuiApplication made here would
+# abort the widget tests that run later in the same process)
+pytestmark = pytest.mark.usefixtures("qapp")
 
 
 @pytest.fixture()
@@ -72,7 +74,6 @@ def test_a_cut_pdf_is_not_published(tmp_path):
         tmp.write_bytes(data[: len(data) // 2])  # as if the disk filled mid-way
         written["size"] = len(data)
 
-    printing.ensure_app()
     with pytest.raises(RbdeskError) as info:
         fsutil.write_output(out, paint_then_cut, printing.pdf_problem)
     assert "the PDF is cut short" in str(info.value) and written["size"] > 100
@@ -128,31 +129,20 @@ def test_runs_export_on_a_full_disk_keeps_the_old_file(cli, tmp_path, synced):
 
 
 @pytest.fixture()
-def read_only_data(tmp_path, cli_factory):
+def read_only_data(tmp_path, cli_factory, tmpfs):
     """A synced data folder with a run and settings, remounted read-only (root only)."""
-    mnt = tmp_path / "ro"
-    mnt.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("needs root to mount a read-only tmpfs")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mnt)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        cli = cli_factory(mnt / "data")
-        repo = Repo(tmp_path / "served" / "ops")
-        repo.set_files({"disk.md": RUNBOOK}, "first")
-        assert cli("source", "add", "ops", repo.url)[0] == 0
-        assert cli("sync")[0] == 0
-        assert cli("runs", "start", "disk.md")[0] == 0
-        assert cli("runs", "tick", "1", "1")[0] == 0
-        assert cli("search", "disk")[0] == 0
-        remount = ["mount", "-o", "remount,ro", str(mnt)]
-        assert subprocess.run(remount, capture_output=True).returncode == 0
-        yield cli
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
+    mnt = tmpfs("20m")
+    cli = cli_factory(mnt / "data")
+    repo = Repo(tmp_path / "served" / "ops")
+    repo.set_files({"disk.md": RUNBOOK}, "first")
+    assert cli("source", "add", "ops", repo.url)[0] == 0
+    assert cli("sync")[0] == 0
+    assert cli("runs", "start", "disk.md")[0] == 0
+    assert cli("runs", "tick", "1", "1")[0] == 0
+    assert cli("search", "disk")[0] == 0
+    remount = ["mount", "-o", "remount,ro", str(mnt)]
+    assert subprocess.run(remount, capture_output=True).returncode == 0
+    return cli
 
 
 def test_read_only_data_folder_reads_and_refuses_writes_in_one_line(

@@ -15,20 +15,14 @@ import pytest
 
 from rbdesk.core import paths
 from rbdesk.core.search import server
-from tests.core.search.test_server import _stop
+from tests.core.search.test_server import _stop, runtime_dir  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets only")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets only"),
+    pytest.mark.usefixtures("runtime_dir"),  # a private socket folder, the server switched on
+]
 
 RBDESK = Path(sys.executable).with_name("rbdesk")  # the console script of this install
-
-
-@pytest.fixture()
-def runtime_dir(tmp_path, monkeypatch):
-    d = tmp_path / "run"
-    d.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(d))
-    monkeypatch.setenv(server.ENV_SWITCH, "1")
-    return d
 
 
 @pytest.fixture()
@@ -75,7 +69,7 @@ def test_child_processes_never_put_the_working_folder_on_sys_path(monkeypatch):
 
 
 @pytest.mark.skipif(not RBDESK.exists(), reason="needs the installed rbdesk console script")
-def test_cli_search_from_a_folder_with_a_planted_package(data_dir, runtime_dir, planted):
+def test_cli_search_from_a_folder_with_a_planted_package(data_dir, planted):
     cwd, marker = planted
     first = _cli(cwd, "search", "--json", "redis", "memory")
     assert first.returncode == 0, first.stderr
@@ -165,7 +159,7 @@ def test_a_query_that_cannot_get_a_turn_is_busy_not_refused(monkeypatch):
     assert reply["busy"] and not reply.get("refused") and not reply["ok"]
 
 
-def test_cli_answers_in_process_when_the_server_is_busy(data_dir, runtime_dir, monkeypatch, capsys):
+def test_cli_answers_in_process_when_the_server_is_busy(data_dir, monkeypatch, capsys):
     """A server stuck on another query answers "busy": the CLI searches itself."""
     from rbdesk.cli.main import main
 
@@ -194,7 +188,7 @@ def test_cli_answers_in_process_when_the_server_is_busy(data_dir, runtime_dir, m
 
 
 @pytest.mark.skipif(not RBDESK.exists(), reason="needs the installed rbdesk console script")
-def test_two_dozen_concurrent_cli_searches_all_answer(data_dir, runtime_dir, tmp_path):
+def test_two_dozen_concurrent_cli_searches_all_answer(data_dir, tmp_path):
     first = _cli(tmp_path, "search", "--json", "kafka", "lag")
     assert first.returncode == 0, first.stderr
     sock = server.socket_path(data_dir)

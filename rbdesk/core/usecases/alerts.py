@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rbdesk.core.dataload import DataError, check_depth
 from rbdesk.core.errors import RbdeskError
 from rbdesk.core.runbook.safety import hidden_kind, terminal_safe
 
@@ -161,7 +162,13 @@ def parse_alert_text(data: str | bytes) -> AlertPaste:
                 ) from None
         except RecursionError:
             raise AlertParseError("invalid JSON: nested too deeply") from None
+        except ValueError as exc:  # an integer past Python's digit limit, …
+            raise AlertParseError(f"invalid JSON: {str(exc).split(';')[0]}") from None
         else:
+            try:  # values are shown and copied as text: no nesting str() cannot print
+                check_depth(obj)
+            except DataError:
+                raise AlertParseError("invalid JSON: nested too deeply") from None
             return _from_json(obj)
     return _from_text(text)
 

@@ -100,3 +100,18 @@ def test_a_short_paste_says_only_how_many():
 def test_values_keep_their_words_after_blank_runs_are_folded():
     paste = parse_alert_text("alertname=X\nLabels:\n- namespace =    payments   \n")
     assert paste.first.labels["namespace"] == "payments"
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("9" * 5000, "invalid JSON: Exceeds the limit (4300 digits)"),
+        ("[" * 900 + "]" * 900, "invalid JSON: nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "invalid JSON: nested too deeply"),
+    ],
+)
+def test_hostile_json_values_are_one_line(value, why):
+    text = '{"labels": {"alertname": "X", "v": ' + value + "}}"
+    with pytest.raises(AlertParseError) as err:
+        parse_alert_text(text)
+    assert str(err.value).startswith(why)

@@ -60,6 +60,10 @@ def child_python(*args: str) -> list[str]:
     package's own folder first on ``PYTHONPATH`` (absolute entries only), and
     the child runs in :data:`CHILD_CWD`.
     """
+    if getattr(sys, "frozen", False):
+        # A PyInstaller app: sys.executable is rbdesk itself (packaging/rbdesk_entry.py
+        # runs -m/-c), whose sys.path is the bundle's only: no flag is needed or known.
+        return [sys.executable, *args]
     return [sys.executable, "-P", *args]
 
 

@@ -68,6 +68,18 @@ def test_child_processes_never_put_the_working_folder_on_sys_path(monkeypatch):
     assert os.path.isabs(paths.CHILD_CWD)
 
 
+def test_a_frozen_app_starts_its_children_as_its_entry_script_expects(monkeypatch):
+    """packaging/rbdesk_entry.py handles ``rbdesk -m MODULE`` / ``-c CODE``: no -P there."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/rbdesk/rbdesk")
+    assert paths.child_python("-m", "rbdesk.core.usecases.searchd", "D") == [
+        "/opt/rbdesk/rbdesk",
+        "-m",
+        "rbdesk.core.usecases.searchd",
+        "D",
+    ]
+
+
 @pytest.mark.skipif(not RBDESK.exists(), reason="needs the installed rbdesk console script")
 def test_cli_search_from_a_folder_with_a_planted_package(data_dir, planted):
     cwd, marker = planted

@@ -9,6 +9,12 @@
   shown, the rest of the library is untouched.
 
 Front matter that is refused (too large, too deep, not valid) stays ``RB106``.
+
+:func:`is_read_fault` says which findings sync and ``rbdesk status`` name: what
+rbdesk's own guards cut (front matter over a cap or using aliases, nesting
+too deep, an LFS pointer, an unexpected fault). Front matter that is merely not
+valid YAML/TOML (a Hugo archetype's ``{{ .Name }}`` template) stays a lint
+finding: it was never more than that.
 """
 
 from __future__ import annotations
@@ -24,6 +30,16 @@ _LFS_WHY = (
     "content in Git LFS, which rbdesk does not fetch (open it where it is published, "
     "or ask the repository's owners to commit it as plain text)"
 )
+
+
+_GUARD_PHRASES = ("nested more than", "larger than", "too large", "anchors/aliases")
+
+
+def is_read_fault(problem: Problem) -> bool:
+    """A finding that means a guard kept part of the file from being read."""
+    if problem.code in ("RB109", LFS_POINTER, READ_FAULT):
+        return True
+    return problem.code == "RB106" and any(p in problem.message for p in _GUARD_PHRASES)
 
 
 def is_lfs_pointer(data: bytes) -> bool:

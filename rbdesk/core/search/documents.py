@@ -13,17 +13,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.runbook.commands import NON_COMMAND_KINDS
+from rbdesk.core.runbook.readfaults import is_read_fault
 from rbdesk.core.search import text as tx
 
 if TYPE_CHECKING:
     from rbdesk.core.runbook.model import Runbook
 
 # Command kinds whose text is worth indexing as commands (not output/diagrams).
-
-
-# Findings that mean part of a file could not be read: front matter refused,
-# nesting too deep, a Git LFS pointer, a fault of the parser.
-READ_FAULT_CODES = frozenset({"RB106", "RB109", "RB115", "RB116"})
 
 
 def digest_bytes(data: bytes) -> str:
@@ -159,7 +155,7 @@ def prepare(
         "sections": [[s.title, s.anchor, s.line, s.level] for s in rb.sections],
         "alerts": [[a.name, a.section, a.anchor] for a in rb.alerts],
     }
-    faults = [p.message for p in rb.problems if p.code in READ_FAULT_CODES]
+    faults = [p.message for p in rb.problems if is_read_fault(p)]
     if faults:
         info["faults"] = faults[:3]  # named by sync and `rbdesk status`
     alert_terms = [tx.compact(a) for a in alert_names] + [

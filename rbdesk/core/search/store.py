@@ -55,8 +55,8 @@ class BuildStats:
     removed: int
     incremental: bool
     seconds: float
-    # "path (why)" of indexed files that could not be read completely (RB106,
-    # RB109, RB115, RB116): named by sync and `rbdesk status`, never fatal.
+    # "path (why)" of indexed files a guard kept from being read completely
+    # (readfaults.is_read_fault): named by sync and `rbdesk status`, never fatal.
     unreadable: list[str] = field(default_factory=list)
 
 

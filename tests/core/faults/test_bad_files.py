@@ -41,6 +41,12 @@ SHAPES: dict[str, tuple[str, str, bool]] = {
         True,
     ),
     "deep_yaml": (f"---\ntitle: Bad file\nx: {'[' * DEEP}{']' * DEEP}\n---{BODY}", "RB106", True),
+    "invalid_yaml_template": (  # a Hugo archetype: a lint finding, as it always was
+        f'---\ntitle: "{{{{ replace .Name "-" " " | title }}}}"\n---{BODY}',
+        "RB106",
+        False,
+    ),
+    "yaml_aliases": (f"---\na: &x 1\nb: *x\n---{BODY}", "RB106", True),
     "yaml_date_in_list": (f"---\ntitle: Bad file\ntags: [2025-02-30, x]\n---{BODY}", "", False),
     "lfs_pointer": (
         "version https://git-lfs.github.com/spec/v1\n"

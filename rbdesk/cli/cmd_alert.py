@@ -130,7 +130,7 @@ def _run_paste(args: argparse.Namespace) -> int:
         others = ", ".join(a.name or "?" for a in paste.alerts[1:6])
         more = "…" if len(paste.alerts) > 6 else ""
         echo(
-            f"rbdesk: note: the paste holds {len(paste.alerts)} alerts; using the first "
+            f"rbdesk: note: {paste.count_line()}; using the first "
             f"({shown(alert.name) or 'no name'}); the others: {shown(others)}{more}",
             file=sys.stderr,
         )
@@ -145,15 +145,15 @@ def _run_paste(args: argparse.Namespace) -> int:
     opened = open_alert(lib, alert, docs_prefixes=settings.docs_prefixes)
     if opened.problem and opened.resolved is not None:
         echo(f"rbdesk: note: {shown(opened.problem)}", file=sys.stderr)
-    if args.use and opened.resolved is not None:
-        names = use_alert(settings, opened)
-        save_settings(lib.data_dir, settings)
-        stored = ", ".join(names) if names else "none (no placeholder matched a label)"
-        echo(f"rbdesk: incident variables set from the alert: {stored}", file=sys.stderr)
     if args.json:
         print_json(opened.to_dict())
     else:
-        _print_text(opened)
+        _print_text(opened)  # the runbook first: storing the variables may fail
+    if args.use and opened.resolved is not None:
+        names = use_alert(settings, opened)
+        save_settings(lib.data_dir, settings)  # one-line RbdeskError when it cannot
+        stored = ", ".join(names) if names else "none (no placeholder matched a label)"
+        echo(f"rbdesk: incident variables set from the alert: {stored}", file=sys.stderr)
     if opened.resolved is None:
         echo(f"rbdesk: {shown(opened.problem) or 'no runbook found'}", file=sys.stderr)
         echo(

@@ -112,6 +112,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # refused by the place (read-only data folder, full disk …)
+        import os
+        from pathlib import Path
+
+        from rbdesk.cli.common import safe
+        from rbdesk.core import fsutil, paths
+
+        if exc.filename is None or exc.errno not in fsutil.WRITE_ERRNOS:
+            raise
+        data = paths.data_dir(getattr(args, "data_dir", None))
+        inside = Path(os.path.abspath(exc.filename)).is_relative_to(data)
+        hint = fsutil.DATA_DIR_HINT if inside else "check that folder's permissions and space"
+        error = RbdeskError(f"{exc.filename}: {exc.strerror or exc}", hint=hint)
+        print(f"rbdesk: {safe(error)}", file=sys.stderr)
+        return error.exit_code
 
 
 def entry_point() -> None:

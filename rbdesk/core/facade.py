@@ -41,7 +41,7 @@ class Library:
 
     def _index_snapshot(
         self, new_root: LibraryRoot, previous_root: LibraryRoot | None, progress
-    ) -> None:
+    ) -> list[str]:
         """Sync hook: build the new snapshot's search index before it is published,
         then check that it opens and answers a query. Any exception here makes
         sync discard the new snapshot and keep the previous one current.
@@ -63,8 +63,9 @@ class Library:
                     )
                 )
 
-        self.search.build_index(new_root, previous_root, report)
+        stats = self.search.build_index(new_root, previous_root, report)
         self._check_index_answers(new_root)
+        return list(stats.unreadable)
 
     def _check_index_answers(self, root: LibraryRoot) -> None:
         """Open root's fresh index on its own and run one query (raises when it cannot)."""

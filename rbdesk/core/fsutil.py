@@ -13,7 +13,10 @@
 A failure at any step removes the temporary file and leaves the old target.
 
 ``refuse_symlink(path)`` is for user-chosen output paths (exports, PDFs): a
-symlink there was not made by rbdesk, so nothing is written.
+symlink there was not made by rbdesk, so nothing is written. ``write_output``
+is how those are written: a temp file, checked (not empty, a caller's check
+such as ``%%EOF`` for a PDF), fsync-ed, then renamed; ``output_error`` is the
+one line for a write that failed.
 
 ``FAULT_HOOK`` lets the fault tests inject an error (ENOSPC…) at a named step.
 """
@@ -132,6 +135,104 @@ def refuse_symlink(path: str | os.PathLike[str]) -> Path:
             hint="choose a plain file name (remove the link if you made it yourself)",
         )
     return p
+
+
+def output_path(path: str | os.PathLike[str]) -> Path:
+    """A user-chosen output file (export, PDF), checked before anything is written:
+    not a symlink, not a folder, and not below a file (one-line RbdeskErrors)."""
+    p = refuse_symlink(path)
+    if p.is_dir():
+        raise RbdeskError(
+            f"{p}: is a folder, not a file", hint=f"give a file name, e.g. {p / 'out'}"
+        )
+    above = p.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():
+        raise RbdeskError(
+            f"{p}: {above} is a file, not a folder", hint="choose a path inside a folder"
+        )
+    return p
+
+
+# A write refused by the place (not by the data): read-only, permissions, full.
+WRITE_ERRNOS = frozenset(
+    {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
+
+
+def why_not_writable(folder: Path) -> int:
+    """EROFS when folder is on a read-only mount, else EACCES."""
+    try:
+        return errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES
+    except (OSError, AttributeError):
+        return errno.EACCES
+
+
+DATA_DIR_HINT = (
+    "this command must write to the data folder; read-only commands (search, show, "
+    "copy, status, runs …) work as they are: make it writable, or use --data-dir DIR"
+)
+
+
+def output_error(
+    path: str | os.PathLike[str], exc: OSError, what: str = "", hint: str = ""
+) -> RbdeskError:
+    """One line for a write that failed (what, where, what to do); nothing was replaced.
+    ``what``: what could not be written ("the incident variables"); ``hint``: the
+    way out when the place cannot be chosen (:data:`DATA_DIR_HINT`)."""
+    code = exc.errno
+    where = f"could not save {what} to {path}" if what else f"{path}: not written"
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return RbdeskError(f"{where}: the disk is full", hint="free some space and try again")
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "read-only file system" if code == errno.EROFS else "permission denied"
+        return RbdeskError(f"{where}: {why}", hint=hint or "choose a folder you can write to")
+    if code == errno.EISDIR:
+        return RbdeskError(f"{where}: it is a folder", hint="give a file name")
+    if code == errno.ENOTDIR:
+        return RbdeskError(f"{where}: a part of the path is a file, not a folder")
+    return RbdeskError(f"{where}: {exc.strerror or exc}")
+
+
+def write_output(
+    path: str | os.PathLike[str],
+    write: Callable[[Path], None],
+    check: Callable[[Path], str | None] | None = None,
+) -> Path:
+    """Replace a user-chosen file only by a good one.
+
+    ``write(tmp)`` fills a fresh temporary file next to the target (a writer
+    that cannot report its own errors, such as Qt's PDF writer, included);
+    it is flushed and fsync-ed, must not be empty and must pass ``check(tmp)``
+    (a reason string when it is bad), and only then is renamed over the target.
+    Any failure keeps the old file and raises one RbdeskError line.
+    """
+    out = output_path(path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp, fd = reserve_temp(out)
+        os.close(fd)
+        try:
+            write(tmp)
+            fault_point("write", out)
+            with open(tmp, "rb+") as fh:
+                fh.flush()
+                os.fsync(fh.fileno())
+            problem = "it came out empty" if tmp.stat().st_size == 0 else None
+            problem = problem or (check(tmp) if check is not None else None)
+            if problem:
+                raise RbdeskError(
+                    f"{out}: not written: {problem} (is the disk full?); "
+                    "the previous file, if any, is kept",
+                    hint="free some space and try again",
+                )
+            publish(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise output_error(out, exc) from None
+    return out
 
 
 def corrupt_copy_name(path: Path, stamp: str) -> Path:

@@ -8,6 +8,7 @@ Bundled files (sample-runbooks, resources) live inside the installed package
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 ENV_DATA_DIR = "RBDESK_DATA_DIR"
@@ -59,3 +60,38 @@ def missing_display(environ: dict[str, str] | None = None, platform: str | None 
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return ""
     return "no display: DISPLAY and WAYLAND_DISPLAY are not set"
+
+
+# -- the Python processes rbdesk starts --------------------------------------------
+
+CHILD_CWD = os.path.abspath(os.sep)  # a fixed folder: never the caller's
+
+
+def child_python(*args: str) -> list[str]:
+    """argv of a Python process rbdesk starts (search server, probes):
+    ``python -P …`` never puts the current folder on ``sys.path``, so a planted
+    ``rbdesk/`` (or ``PySide6/``) package in it cannot run (CWE-427).
+
+    Not ``-I``: it also drops ``PYTHONPATH`` and the user's site folder, so a
+    ``pip install --user`` rbdesk, or one run from its source tree, would not
+    find its own code or its dependencies. :func:`child_env` instead puts this
+    package's own folder first on ``PYTHONPATH`` (absolute entries only), and
+    the child runs in :data:`CHILD_CWD`.
+    """
+    if getattr(sys, "frozen", False):
+        # A PyInstaller app: sys.executable is rbdesk itself (packaging/rbdesk_entry.py
+        # runs -m/-c), whose sys.path is the bundle's only: no flag is needed or known.
+        return [sys.executable, *args]
+    return [sys.executable, "-P", *args]
+
+
+def child_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for :func:`child_python`: the child imports exactly the
+    code of its parent; relative ``PYTHONPATH`` entries (``.``, ``""``) dropped."""
+    env = dict(os.environ if base is None else base)
+    entries = [str(_PACKAGE_DIR.parent)]
+    for p in env.get("PYTHONPATH", "").split(os.pathsep):
+        if p and os.path.isabs(p) and p not in entries:
+            entries.append(p)
+    env["PYTHONPATH"] = os.pathsep.join(entries)
+    return env

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rbdesk.core import fsutil
+from rbdesk.core.dataload import load_json
 from rbdesk.core.runbook.copyrules import valid_variable_name
 
 SETTINGS_FILE = "settings.json"
@@ -139,7 +140,7 @@ def load_settings(data_dir: str | os.PathLike[str]) -> Settings:
         s.load_error = f"{path}: cannot read ({exc.strerror}); using defaults"
         return s
     try:
-        data = json.loads(raw_bytes.decode("utf-8"))
+        data = load_json(raw_bytes.decode("utf-8"))  # depth-capped (DataError: a ValueError)
         if not isinstance(data, dict):
             raise ValueError("top level is not an object")
     except ValueError as exc:  # includes UnicodeDecodeError
@@ -172,11 +173,14 @@ def _stamp() -> str:
 
 
 def save_settings(data_dir: str | os.PathLike[str], settings: Settings) -> Path:
-    """Write settings atomically; returns the file written."""
+    """Write settings atomically; returns the file written (RbdeskError when it cannot)."""
     path = settings_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False, sort_keys=True)
-    fsutil.atomic_write_text(path, payload + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_text(path, payload + "\n")
+    except OSError as exc:  # a read-only data folder: one line, what and where
+        raise fsutil.output_error(path, exc, "settings", fsutil.DATA_DIR_HINT) from None
     return path
 
 

@@ -2,7 +2,8 @@
 
 Ctrl+Shift+V anywhere in the window, or pasting a notification into the
 open-by box (Ctrl+O), hands the clipboard to :class:`AlertPaste`: it parses
-the text (``core/usecases/alerts.py``; a bad paste is one status-bar line),
+the text off the UI thread (``core/usecases/alerts.py``, linear in the
+paste's length; a bad paste is one status-bar line),
 asks which alert when there are several, finds the runbook and fills the
 variables off the UI thread (``core/usecases/alert_runbook.py``), stores them
 as the incident's, and opens the runbook. The header card then shows the
@@ -33,6 +34,7 @@ from rbdesk.core.usecases.alert_runbook import OpenedAlert, open_alert, use_aler
 from rbdesk.core.usecases.alerts import (
     Alert,
     AlertParseError,
+    ParsedPaste,
     looks_like_alert,
     parse_alert_text,
     visible,
@@ -74,12 +76,14 @@ class AlertLineEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
-def choose_alert(parent: QWidget, alerts: list[Alert]) -> int | None:
-    """Ask which of several pasted alerts to open; the index, or None when cancelled."""
+def choose_alert(parent: QWidget, alerts: list[Alert], count: str = "") -> int | None:
+    """Ask which of several pasted alerts to open; the index, or None when cancelled.
+    ``count``: 'the paste holds 20,000 alerts; showing the first 500'."""
     dlg = QDialog(parent)
     dlg.setWindowTitle("Which alert?")
     lay = QVBoxLayout(dlg)
-    lay.addWidget(QLabel(f"The paste holds {len(alerts)} alerts. Open the runbook for:"))
+    count = count or f"the paste holds {len(alerts)} alerts"
+    lay.addWidget(QLabel(f"{count[0].upper()}{count[1:]}. Open the runbook for:"))
     lst = QListWidget()
     lst.setObjectName("alertChoice")
     for a in alerts:
@@ -145,16 +149,25 @@ class AlertPaste(QObject):
         """Ctrl+Shift+V: the clipboard as an alert notification."""
         self.paste(QGuiApplication.clipboard().text())
 
-    def paste(self, text: str) -> bool:
-        """Parse text and open the chosen alert's runbook; False when nothing opens."""
-        try:
-            paste = parse_alert_text(text)
-        except AlertParseError as exc:
+    def paste(self, text: str) -> None:
+        """Parse text off the UI thread (a hostile paste never freezes the window),
+        then ask which alert when there are several and open its runbook."""
+        messages.info("Reading the pasted alert…", 0)
+        self.win.bg_worker.submit(
+            parse_alert_text, text, on_done=self._parsed, on_error=self._not_an_alert
+        )
+
+    def _not_an_alert(self, exc: BaseException) -> None:
+        if isinstance(exc, AlertParseError):
             messages.error(exc, prefix="Not an alert paste")
-            return False
+        else:
+            self._failed(exc)
+
+    def _parsed(self, paste: ParsedPaste) -> bool:
+        """Open the chosen alert's runbook; False when nothing opens."""
         index = 0
         if len(paste.alerts) > 1:
-            chosen = choose_alert(self.win, paste.alerts)
+            chosen = choose_alert(self.win, paste.alerts, paste.count_line())
             if chosen is None:
                 messages.info("Alert paste cancelled.")
                 return False

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rbdesk.core.errors import RbdeskError
 from rbdesk.core.facade import Library
 from rbdesk.core.runbook.safety import terminal_safe
 from rbdesk.core.runs.store import Run
@@ -353,7 +354,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         try:
             save_settings(self.lib.data_dir, self.settings)
-        except OSError as exc:
+        except (OSError, RbdeskError) as exc:  # RbdeskError: what, where (read-only …)
             messages.error(exc, prefix="Could not save settings", msecs=8000)
 
     def _message(self, _level: str, text: str, msecs: int) -> None:

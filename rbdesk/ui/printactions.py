@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication
 
+from rbdesk.core.errors import RbdeskError
 from rbdesk.core.render import printdoc as core_printing
 from rbdesk.ui import dialogs, messages
 from rbdesk.ui import printing as ui_printing
@@ -69,7 +70,7 @@ class PrintActions(QObject):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             pages = ui_printing.write_pdf(parts, path)
-        except OSError as exc:
+        except (OSError, RbdeskError) as exc:
             messages.error(exc, prefix="PDF not written")
             return ""
         finally:

@@ -251,27 +251,38 @@ def write_pdf(
     path: str | os.PathLike[str],
     footer: str = "",
 ) -> int:
-    """Write a PDF (A4) atomically: a temporary file next to path, then a rename.
+    """Write a PDF (A4): a temporary file next to path, checked (not empty, ends
+    with ``%%EOF``) and fsync-ed, then renamed over path (``fsutil.write_output``);
+    a failure keeps the old file and raises RbdeskError.
 
     Returns the number of pages. ``footer`` is used only for a plain HTML string.
     """
     ensure_app()
     parts = _as_parts(parts_or_html, footer)
-    out = fsutil.refuse_symlink(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # A random O_EXCL|O_NOFOLLOW temp name is reserved first; Qt then rewrites that file.
-    tmp, fd = fsutil.reserve_temp(out)
-    os.close(fd)
-    try:
+    pages = 0
+
+    def paint(tmp) -> None:  # Qt rewrites the reserved temp file
+        nonlocal pages
         writer = pdf_writer(tmp, parts[0].title if parts else "")
         pages = paint_parts(writer, parts)
         del writer  # flushes and closes the file
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        fsutil.publish(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    fsutil.write_output(path, paint, pdf_problem)
     return pages
+
+
+def pdf_problem(path) -> str | None:
+    """Why the file at path is no whole PDF, or None. QPdfWriter reports no write
+    errors (a full disk leaves an empty or cut file): the bytes are checked."""
+    with open(path, "rb") as fh:
+        head = fh.read(5)
+        fh.seek(max(0, os.fstat(fh.fileno()).st_size - 1024))
+        tail = fh.read()
+    if head != b"%PDF-":
+        return "the PDF writer produced no PDF"
+    if b"%%EOF" not in tail:
+        return "the PDF is cut short"
+    return None
 
 
 def preview(parts: Sequence[PrintPart], parent=None) -> int:

@@ -62,8 +62,9 @@ def test_pasted_webhook_opens_runbook_and_copy_fills_labels(qtbot, window, data_
 def test_ctrl_shift_v_with_several_alerts_asks_which(qtbot, window, monkeypatch):
     asked = []
 
-    def choose(_parent, alerts):
+    def choose(_parent, alerts, count):
         asked.append([a.labels["pod"] for a in alerts])
+        asked.append(count)
         return 1
 
     monkeypatch.setattr("rbdesk.ui.alertpaste.choose_alert", choose)
@@ -76,22 +77,55 @@ def test_ctrl_shift_v_with_several_alerts_asks_which(qtbot, window, monkeypatch)
             Qt.Key.Key_V,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
-    assert asked == [["api-1", "api-2"]]
+    assert asked == [["api-1", "api-2"], "the paste holds 2 alerts"]
     assert window.settings.variables["POD"] == "api-2"
     assert window.copier.copy_block(1)
     assert "logs api-2 " in QGuiApplication.clipboard().text()
 
 
 def test_garbage_paste_is_one_status_line(qtbot, window):
-    assert not window.alerts.paste('{"alerts": [')
+    window.alerts.paste('{"alerts": [')
+    qtbot.waitUntil(lambda: window.last_message.startswith("Not an alert paste"), timeout=15000)
     assert window.last_message.startswith("Not an alert paste: invalid JSON at line 1")
-    assert not window.alerts.paste("x" * (2 * 1024 * 1024))
-    assert "too large" in window.last_message
+    window.alerts.paste("x" * (2 * 1024 * 1024))
+    qtbot.waitUntil(lambda: "too large" in window.last_message, timeout=15000)
     # a plain REF typed into the open box still opens as before
     window.open_box.setText("TargetDown")
     with qtbot.waitSignal(window.document_shown, timeout=15000):
         qtbot.keyClick(window.open_box, Qt.Key.Key_Return)
     assert window.current.file.relpath == "content/runbooks/general/TargetDown.md"
+
+
+def test_a_paste_is_parsed_off_the_ui_thread(qtbot, window, monkeypatch):
+    """A paste that takes long to read never freezes the window: paste() returns
+    at once and the answer comes back on the UI thread (the old parser ran here
+    and took 24 s on "Labels" followed by 3,000 blanks)."""
+    import threading
+    import time
+
+    from rbdesk.core.usecases import alerts
+
+    real = alerts.parse_alert_text
+    seen = {}
+
+    def slow(text):
+        seen["thread"] = threading.current_thread()
+        time.sleep(1.0)
+        return real(text)
+
+    monkeypatch.setattr("rbdesk.ui.alertpaste.parse_alert_text", slow)
+    started = time.perf_counter()
+    with qtbot.waitSignal(window.document_shown, timeout=15000):
+        window.alerts.paste(webhook(am_alert("api-3")))
+        assert time.perf_counter() - started < 0.5  # returned before the parse ended
+    assert seen["thread"] is not threading.main_thread()
+    assert window.settings.variables["POD"] == "api-3"
+    hostile = "alertname=KubePodCrashLooping\nLabels" + " " * 3000 + "x\n"
+    monkeypatch.setattr("rbdesk.ui.alertpaste.parse_alert_text", real)
+    started = time.perf_counter()
+    window.alerts.paste(hostile)
+    qtbot.waitUntil(lambda: "KubePodCrashLooping" in window.last_message, timeout=15000)
+    assert time.perf_counter() - started < 5
 
 
 def test_sources_dialog_has_a_docs_url_field(qtbot, lib):

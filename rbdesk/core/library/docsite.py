@@ -12,8 +12,9 @@ published:
   ``use_directory_urls`` (``page/`` rather than ``page.html``).
 
 :func:`docsite_for` reads that once per snapshot (cached; config files are
-size-capped, YAML goes through the project's one safe loader, TOML through
-tomllib). :func:`site_candidates` turns the path of a site URL into the
+read through the guarded loaders of ``core.dataload``: size and nesting
+caps; a config over them is ignored and named by :func:`docsite_problems`).
+:func:`site_candidates` turns the path of a site URL into the
 relative file paths that could have produced it; :func:`find_nocase` finds a
 file when only the case differs (Hugo lower-cases every path);
 :func:`hugo_page_urls` knows the pages whose front matter moves them
@@ -24,7 +25,7 @@ Pure library-level knowledge: no Library facade, no Qt.
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -33,6 +34,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from rbdesk.core.library.roots import LibraryRoot, is_runbook_name, iter_runbook_files
+
+log = logging.getLogger(__name__)
 
 MAX_CONFIG_BYTES = 256 * 1024
 _CACHE_SIZE = 32
@@ -110,10 +113,11 @@ def site_candidates(site: DocSite, rest: str) -> list[str]:
 
 
 # -- reading the snapshot's own config -----------------------------------------------------
-def read_docsite(tree: Path) -> DocSite | None:
-    """The site declared by the files at the top of tree (None when none is)."""
+def read_docsite(tree: Path, problems: list[str] | None = None) -> DocSite | None:
+    """The site declared by the files at the top of tree (None when none is);
+    configs ignored for being over a limit are named in ``problems``."""
     for name in MKDOCS_CONFIGS:
-        data = _read_config(tree / name)
+        data = _read_config(tree / name, problems)
         if isinstance(data, dict) and data.get("site_url"):
             base = normalise_base(str(data["site_url"]))
             if base:
@@ -121,7 +125,7 @@ def read_docsite(tree: Path) -> DocSite | None:
                 use_dirs = data.get("use_directory_urls", True)
                 return DocSite(base, docs_dir, "mkdocs", use_dirs is not False, name)
     for name in HUGO_CONFIGS:
-        data = _read_config(tree / name)
+        data = _read_config(tree / name, problems)
         if not isinstance(data, dict):
             continue
         lowered = {str(k).lower(): v for k, v in data.items()}
@@ -140,26 +144,34 @@ def _clean_dir(value: object, default: str) -> str:
     return "/".join(parts)
 
 
-def _read_config(path: Path) -> object:
-    """Parsed config file, or None (missing, too big, a symlink, unparsable)."""
+def _read_config(path: Path, problems: list[str] | None = None) -> object:
+    """Parsed config file, or None (missing, too big, a symlink, over the limits).
+
+    Read through the guarded loaders (``core.dataload``: size and depth caps);
+    a config over a limit is ignored and, with ``problems`` given, named there
+    ("hugo.toml: is nested more than 64 levels deep: ignored"). A config that
+    is merely not valid still gives its top-level keys (:func:`_top_level_keys`).
+    """
+    from rbdesk.core.dataload import DataError, load_json, load_toml, load_yaml
+
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES:
+        if path.is_symlink() or not path.is_file():
+            return None
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            if problems is not None:
+                problems.append(f"{path.name}: larger than {MAX_CONFIG_BYTES // 1024} KiB: ignored")
             return None
         text = path.read_text("utf-8", errors="replace")
     except OSError:
         return None
-    suffix = path.suffix.lower()
+    load = {".toml": load_toml, ".json": load_json}.get(path.suffix.lower(), load_yaml)
     try:
-        if suffix == ".toml":
-            import tomllib
-
-            return tomllib.loads(text)
-        if suffix == ".json":
-            return json.loads(text)
-        from rbdesk.core.runbook.markdown import load_safe_yaml
-
-        return load_safe_yaml(text, max_bytes=MAX_CONFIG_BYTES)
-    except ValueError:  # tomllib.TOMLDecodeError and json errors are ValueErrors
+        return load(text, MAX_CONFIG_BYTES)
+    except DataError as exc:
+        if exc.limit:
+            if problems is not None:
+                problems.append(f"{path.name}: {exc}: ignored")
+            return None
         return _top_level_keys(text)
 
 
@@ -220,7 +232,23 @@ def _root_key(root: LibraryRoot) -> tuple:
 
 def docsite_for(root: LibraryRoot) -> DocSite | None:
     """The docs site root declares (cached per snapshot)."""
-    return _SITES.get(_root_key(root), lambda: read_docsite(root.root))
+    return _site_and_problems(root)[0]
+
+
+def docsite_problems(root: LibraryRoot) -> list[str]:
+    """Docs-site configs of root that were ignored, one line each (``rbdesk doctor``)."""
+    return list(_site_and_problems(root)[1])
+
+
+def _site_and_problems(root: LibraryRoot) -> tuple[DocSite | None, tuple[str, ...]]:
+    def read() -> tuple[DocSite | None, tuple[str, ...]]:
+        problems: list[str] = []
+        site = read_docsite(root.root, problems)
+        for line in problems:
+            log.warning("%s: docs-site config %s", root.name, line)
+        return site, tuple(problems)
+
+    return _SITES.get(_root_key(root), read)
 
 
 def find_nocase(root: LibraryRoot, rel: str) -> str | None:
@@ -307,16 +335,11 @@ def _front_matter(path: Path) -> dict | None:
         if end < 0:
             return None
         body = head[len(fence) : end]
+        from rbdesk.core.dataload import DataError, load_toml, load_yaml
+
         try:
-            if fence == "+++":
-                import tomllib
-
-                data = tomllib.loads(body)
-            else:
-                from rbdesk.core.runbook.markdown import load_safe_yaml
-
-                data = load_safe_yaml(body, max_bytes=FRONT_MATTER_BYTES)
-        except ValueError:
+            data = (load_toml if fence == "+++" else load_yaml)(body, FRONT_MATTER_BYTES)
+        except DataError:
             return None
         return data if isinstance(data, dict) else None
     return None

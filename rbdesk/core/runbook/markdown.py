@@ -311,8 +311,9 @@ class FrontMatterError(ValueError):
 
 
 def load_front_matter(content: str, first_line: int = 1) -> dict[str, Any]:
-    """Parse YAML front matter safely: size cap, no anchors/aliases, a mapping."""
-    import yaml
+    """YAML front matter through the guarded loader (``core.dataload``: size and
+    depth caps, bounded scalars, no anchors/aliases); a mapping, or FrontMatterError."""
+    from rbdesk.core.dataload import DataError, load_yaml
 
     if len(content.encode("utf-8", "replace")) > MAX_FRONT_MATTER_BYTES:
         raise FrontMatterError(
@@ -320,22 +321,9 @@ def load_front_matter(content: str, first_line: int = 1) -> dict[str, Any]:
             first_line,
         )
     try:
-        for tok in _anchor_tokens(content):
-            if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
-                line = first_line + 1 + tok.start_mark.line
-                raise FrontMatterError(
-                    "front matter uses YAML anchors/aliases, which rbdesk refuses "
-                    "(they can expand without bound): write the values out",
-                    line,
-                )
-        data = yaml.load(content, Loader=_RunbookYamlLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + 1 + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise FrontMatterError(
-            f"front matter is not valid YAML ({problem}): ignored", line
-        ) from None
+        data = load_yaml(content)
+    except DataError as exc:
+        raise FrontMatterError(f"front matter {exc}: ignored", first_line + exc.line) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -347,62 +335,10 @@ def load_front_matter(content: str, first_line: int = 1) -> dict[str, Any]:
 
 
 def load_safe_yaml(content: str, max_bytes: int = 256 * 1024) -> Any:
-    """YAML from a code block or config: size cap, no aliases; raises ValueError."""
-    import yaml
+    """YAML from a code block or config (``core.dataload.load_yaml``); raises ValueError."""
+    from rbdesk.core.dataload import load_yaml
 
-    if len(content) > max_bytes:
-        raise ValueError("YAML too large")
-    try:
-        for tok in _anchor_tokens(content):
-            if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
-                raise ValueError("YAML anchors/aliases are refused")
-        return yaml.load(content, Loader=_RunbookYamlLoader)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"invalid YAML: {exc}") from None
-
-
-_MAYBE_ANCHOR_RE = re.compile(r"[&*][^\s&*]")
-
-
-def _anchor_tokens(content: str):
-    """YAML tokens, scanned only when the text could hold an anchor or alias."""
-    import yaml
-
-    if not _MAYBE_ANCHOR_RE.search(content):
-        return ()
-    return yaml.scan(content, Loader=yaml.SafeLoader)
-
-
-def _make_loader():
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
-    class Loader(base):
-        """SafeLoader that reads unknown tags (``!!python/name:…``) as plain values."""
-
-    def _unknown(loader, tag_suffix, node):
-        if isinstance(node, yaml.ScalarNode):
-            return loader.construct_scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return loader.construct_sequence(node)
-        return loader.construct_mapping(node)
-
-    Loader.add_multi_constructor("!", _unknown)
-    Loader.add_multi_constructor("tag:", _unknown)
-    return Loader
-
-
-class _LazyLoader:
-    _cls = None
-
-    def __call__(self, stream):
-        if _LazyLoader._cls is None:
-            _LazyLoader._cls = _make_loader()
-        return _LazyLoader._cls(stream)
-
-
-_RunbookYamlLoader = _LazyLoader()
+    return load_yaml(content, max_bytes)
 
 
 def split_toml_front_matter(text: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
@@ -414,7 +350,7 @@ def split_toml_front_matter(text: str) -> tuple[dict[str, Any] | None, str, list
         end = lines.index("+++", 1)
     except ValueError:
         return None, text, []
-    import tomllib
+    from rbdesk.core.dataload import DataError, load_toml
 
     body = "\n".join(lines[1:end])
     problems: list[Problem] = []
@@ -424,11 +360,11 @@ def split_toml_front_matter(text: str) -> tuple[dict[str, Any] | None, str, list
         problems.append(Problem(1, "RB106", WARNING, "front matter too large: ignored"))
     else:
         try:
-            data = tomllib.loads(body)
-        except tomllib.TOMLDecodeError as exc:
+            data = load_toml(body)
+        except DataError as exc:
             data = None
             problems.append(
-                Problem(1, "RB106", WARNING, f"TOML front matter is invalid ({exc}): ignored")
+                Problem(1 + exc.line, "RB106", WARNING, f"TOML front matter {exc}: ignored")
             )
     blank = [""] * (end + 1)
     return data, "\n".join(blank + lines[end + 1 :]), problems

@@ -44,6 +44,7 @@ from rbdesk.core.runbook.model import (
     Section,
     Step,
 )
+from rbdesk.core.runbook.readfaults import fault_problem, is_lfs_pointer, lfs_banner, lfs_problem
 from rbdesk.core.runbook.safety import (
     PIPE_TO_SHELL_REASON,
     destructive_reasons,
@@ -95,7 +96,10 @@ def parse_text(
 ) -> Runbook:
     """Parse Markdown text. ``file_path`` (the file on disk) enables link checks;
     ``checks=False`` skips the quality checks (the search index needs none)."""
-    walker = _Walker(text, path)
+    try:
+        walker = _Walker(text, path)
+    except Exception as exc:  # a fault of this file's text stays this file's finding
+        return _unread(text, path, [*(_pre_problems or []), fault_problem(exc)])
     walker.problems.extend(_pre_problems or [])
     try:
         walker.run()
@@ -103,19 +107,40 @@ def parse_text(
         walker.problems.append(
             Problem(1, "RB109", WARNING, "nesting too deep to read completely: content is cut")
         )
-    rb = walker.finish()
+    except Exception as exc:
+        walker.problems.append(fault_problem(exc))
+    try:
+        rb = walker.finish()
+    except Exception as exc:
+        return _unread(walker.source, path, [*walker.problems, fault_problem(exc)])
     if checks:
-        rb.problems.extend(
-            quality_problems(
-                rb, walker.facts, file_path=file_path, today=today, stale_days=stale_days
+        try:
+            rb.problems.extend(
+                quality_problems(
+                    rb, walker.facts, file_path=file_path, today=today, stale_days=stale_days
+                )
             )
-        )
+        except Exception as exc:
+            rb.problems.append(fault_problem(exc))
     rb.problems.sort(key=lambda p: (p.line, p.code))
     return rb
 
 
+def _unread(text: str, path: str, problems: list[Problem]) -> Runbook:
+    """The file as plain text with its findings, when even the walk could not start."""
+    return Runbook(
+        path=path, title=_title_from_path(path), problems=problems, body=text, source=text
+    )
+
+
 def parse_bytes(data: bytes, path: str = "", **kwargs: Any) -> Runbook:
-    dec = decode(data)
+    if is_lfs_pointer(data):  # never indexed as text: body stays empty
+        problem = lfs_problem()
+        return Runbook(path, _title_from_path(path), problems=[problem], source=lfs_banner())
+    try:
+        dec = decode(data)
+    except Exception as exc:  # a fault of this file's bytes stays this file's finding
+        return Runbook(path=path, title=_title_from_path(path), problems=[fault_problem(exc)])
     if dec.binary:
         return Runbook(path=path, title=_title_from_path(path), problems=dec.problems)
     return parse_text(dec.text, path, _pre_problems=dec.problems, **kwargs)

@@ -35,6 +35,7 @@ user can fix are :class:`rbdesk.core.errors.RbdeskError`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -268,12 +269,14 @@ class RunStore:
         self.path = Path(data_dir) / DB_FILE
         self._clock = clock
         self._conn: sqlite3.Connection | None = None
+        self.read_only = False  # the data folder cannot be written: runs are only read
 
     # -- connection and schema -------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
         if self._conn is not None:
             return self._conn
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # a read-only data folder: read below
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
             conn.row_factory = sqlite3.Row
@@ -282,11 +285,46 @@ class RunStore:
             conn.execute("PRAGMA foreign_keys=ON")
             self._migrate(conn)
         except sqlite3.DatabaseError as exc:
-            raise RbdeskError(
-                f"{self.path}: cannot open the runs database: {exc}",
-                hint="move the file aside (it is never deleted by rbdesk) and try again",
-            ) from exc
+            conn = self._read_only(exc)
         self._conn = conn
+        return conn
+
+    def _read_only(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """The database opened for reading, when the data folder cannot be written
+        (read-only mount, another user's folder): read-only commands still work,
+        writes say so in one line (``_tx``). A file that cannot be read even
+        so is really broken: then, and only then, "move the file aside"."""
+        writable = os.access(self.path.parent, os.W_OK) and (
+            not self.path.exists() or os.access(self.path, os.W_OK)
+        )
+        if not writable:
+            try:
+                if self.path.exists():
+                    uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                    try:
+                        conn = self._probe(sqlite3.connect(uri, uri=True, isolation_level=None))
+                    except sqlite3.DatabaseError:  # WAL files cannot be made: read as is
+                        conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
+                        conn = self._probe(conn)
+                else:  # no runs recorded yet: an empty, private, in-memory database
+                    conn = sqlite3.connect(":memory:", isolation_level=None)
+                    self._migrate(conn)
+                conn.row_factory = sqlite3.Row
+                self.read_only = True
+                return conn
+            except sqlite3.DatabaseError:
+                pass
+        raise RbdeskError(
+            f"{self.path}: cannot open the runs database: {exc}",
+            hint="move the file aside (it is never deleted by rbdesk) and try again",
+        ) from exc
+
+    def _probe(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise sqlite3.DatabaseError(f"schema {version}")
+        conn.execute("SELECT count(*) FROM runs").fetchone()
         return conn
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
@@ -321,6 +359,9 @@ class RunStore:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, committed (and synced) before the block's caller returns."""
         conn = self._db()
+        if self.read_only:
+            why = OSError(fsutil.why_not_writable(self.path.parent), "not writable")
+            raise fsutil.output_error(self.path, why, "the run", fsutil.DATA_DIR_HINT)
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -632,9 +673,13 @@ def write_export(store: RunStore, run_id: int, path: str | os.PathLike[str]) -> 
             f"{path}: cannot tell the export format from the extension",
             hint="name the file .md (Markdown timeline) or .json",
         )
-    fsutil.refuse_symlink(out)
-    atomic_write_text(out, text)
-    return out
+    data = text.encode("utf-8")
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+
+    return fsutil.write_output(out, write)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from rbdesk.core.runbook.commands import NON_COMMAND_KINDS
+from rbdesk.core.runbook.readfaults import is_read_fault
 from rbdesk.core.search import text as tx
 
 if TYPE_CHECKING:
@@ -154,6 +155,9 @@ def prepare(
         "sections": [[s.title, s.anchor, s.line, s.level] for s in rb.sections],
         "alerts": [[a.name, a.section, a.anchor] for a in rb.alerts],
     }
+    faults = [p.message for p in rb.problems if is_read_fault(p)]
+    if faults:
+        info["faults"] = faults[:3]  # named by sync and `rbdesk status`
     alert_terms = [tx.compact(a) for a in alert_names] + [
         w.lower() for a in alert_names for w in tx.words(a)
     ]
@@ -179,5 +183,16 @@ def prepare_file(
     from rbdesk.core.runbook.parser import parse_file
 
     digest = digest_bytes(Path(path).read_bytes())
-    rb = parse_file(path, relpath=relpath, checks=False)
-    return prepare(rb, relpath, source, digest, nav_title)
+    try:
+        rb = parse_file(path, relpath=relpath, checks=False)
+        return prepare(rb, relpath, source, digest, nav_title)
+    except (OSError, MemoryError):
+        raise
+    except Exception as exc:  # the parser never raises; this is the build's own guard
+        from rbdesk.core.runbook.model import Runbook
+        from rbdesk.core.runbook.readfaults import fault_problem
+
+        title = PurePosixPath(relpath).name
+        return prepare(
+            Runbook(relpath, title, problems=[fault_problem(exc)]), relpath, source, digest
+        )

@@ -14,6 +14,11 @@ Unix socket, then exits after ``IDLE_SECONDS`` without a request.
 * Always current: every request reads the sources' current pointers, so a
   sync is picked up; a server started by other code (an upgrade) refuses
   requests and exits.
+* Under load, queries take turns; ``REQUEST_SECONDS`` counts a query's own
+  work from its turn on, and a query still waiting after ``QUEUE_SECONDS`` is
+  answered "busy", which makes its client search in-process.
+* Isolated: started as ``python -P`` in a fixed folder (``paths.child_python``),
+  so the caller's working folder is never on its ``sys.path``.
 * ``RBDESK_SEARCH_SERVER=0`` turns it off (the test suite does).
 * Bounded: a query longer than ``MAX_QUERY_CHARS`` or with more than
   ``MAX_QUERY_TERMS`` words is refused with a clear message (the CLI checks
@@ -51,6 +56,8 @@ MAX_QUERY_TERMS = 32
 REQUEST_SECONDS = 5.0
 MAX_CLIENTS = 16
 TIMEOUT_MESSAGE = f"search stopped after {REQUEST_SECONDS:g} s: use fewer or more specific words"
+QUEUE_SECONDS = 4.0  # a query that waits longer for its turn is answered by its client
+BUSY_MESSAGE = "busy"
 _PACKAGE = Path(__file__).resolve().parents[2]  # the rbdesk package folder
 
 
@@ -163,7 +170,9 @@ def in_process_reason(data_dir: Path) -> str:
 def ask(data_dir: Path, request: dict[str, Any], timeout: float = 10.0) -> dict | None:
     """The server's answer to request, or None (then answer in-process).
 
-    An answer with ``"refused": True`` (and ``"error"``) is a final refusal.
+    An answer with ``"refused": True`` (and ``"error"``) is a final refusal: the
+    query itself is over a limit. A server too busy to start the query in time
+    answers ``"busy"``, and that is no answer (None): the client searches itself.
     """
     if not enabled():
         return None
@@ -183,7 +192,8 @@ def ask(data_dir: Path, request: dict[str, Any], timeout: float = 10.0) -> dict 
         return None
     if not isinstance(answer, dict):
         return None
-    # A refusal (limits, time limit) is final: searching in-process would only repeat it.
+    # A refusal (limits, the query's own time limit) is final: searching
+    # in-process would only repeat it. Load ("busy", a timeout) is not.
     return answer if answer.get("ok") or answer.get("refused") else None
 
 
@@ -193,20 +203,18 @@ def spawn(data_dir: Path) -> None:
         return
     import subprocess
 
+    from rbdesk.core import paths
+
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [sys.executable, "-m", "rbdesk.core.usecases.searchd", str(Path(data_dir).resolve())],
+            paths.child_python("-m", "rbdesk.core.usecases.searchd", str(Path(data_dir).resolve())),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             close_fds=True,
-            env={
-                **os.environ,
-                "PYTHONPATH": os.pathsep.join(
-                    p for p in (str(_PACKAGE.parent), os.environ.get("PYTHONPATH", "")) if p
-                ),
-            },
+            cwd=paths.CHILD_CWD,
+            env=paths.child_env(),
         )
 
 
@@ -256,7 +264,9 @@ class _Deadline:
         return time.monotonic() >= self.at
 
 
-def _answer(lib: Any, request: dict[str, Any], stamp: str) -> dict[str, Any]:
+def _answer(
+    lib: Any, request: dict[str, Any], stamp: str, work: threading.Semaphore | None = None
+) -> dict[str, Any]:
     if request.get("protocol") != PROTOCOL or request.get("stamp") != stamp:
         return {"ok": False, "error": "other version", "exit": True}
     if request.get("op") != "search":
@@ -269,18 +279,34 @@ def _answer(lib: Any, request: dict[str, Any], stamp: str) -> dict[str, Any]:
     if source:
         lib.root(source)  # raises NotFoundError: the client then answers itself
     limit = max(1, min(int(request.get("limit", 10)), 1000))
-    result = lib.search.search(query, limit=limit, source=source, cancel=_Deadline(REQUEST_SECONDS))
+    # Queries take turns (threads share one interpreter lock: running them side
+    # by side only makes each slower), and the deadline starts when a query's
+    # turn does, so it counts the query's own work, never time spent queued.
+    work = work or threading.Semaphore(1)
+    if not work.acquire(timeout=QUEUE_SECONDS):
+        return {"ok": False, "error": BUSY_MESSAGE, "busy": True}  # the client answers itself
+    try:
+        cancel = _Deadline(REQUEST_SECONDS)
+        result = lib.search.search(query, limit=limit, source=source, cancel=cancel)
+    finally:
+        work.release()
     return {"ok": True, "result": result.to_dict()}
 
 
-def _handle(conn: socket.socket, lib: Any, stamp: str, stop: threading.Event) -> None:
+def _handle(
+    conn: socket.socket,
+    lib: Any,
+    stamp: str,
+    stop: threading.Event,
+    work: threading.Semaphore | None = None,
+) -> None:
     """Answer one connection (in its own thread)."""
     with conn:
         conn.settimeout(10.0)
         try:
             with conn.makefile("rb") as f:
                 raw = f.readline(_MAX_REQUEST)
-            reply = _answer(lib, json.loads(raw), stamp)
+            reply = _answer(lib, json.loads(raw), stamp, work)
         except Exception as exc:  # one bad request never kills the server
             if type(exc).__name__ == "SearchCancelled":  # hit REQUEST_SECONDS
                 reply = {"ok": False, "refused": True, "error": TIMEOUT_MESSAGE}
@@ -311,6 +337,7 @@ def serve(data_dir: Path, open_library: Callable[[Path], Any], idle: float = IDL
         return 0
     stop = threading.Event()
     slots = threading.BoundedSemaphore(MAX_CLIENTS)
+    work = threading.Semaphore(1)
     last = time.monotonic()
     srv.settimeout(min(0.5, idle))
     try:
@@ -326,7 +353,7 @@ def serve(data_dir: Path, open_library: Callable[[Path], Any], idle: float = IDL
 
             def run(conn: socket.socket = conn) -> None:
                 try:
-                    _handle(conn, lib, stamp, stop)
+                    _handle(conn, lib, stamp, stop, work)
                 finally:
                     slots.release()
 

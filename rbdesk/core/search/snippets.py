@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 
+from rbdesk.core.runbook.readfaults import LFS_BANNER, is_lfs_pointer
 from rbdesk.core.search import text as tx
 
 MARK_START = "«"
@@ -53,6 +54,9 @@ def read_text(path: Path) -> str:
             data = fh.read(MAX_READ_BYTES)
     except OSError:
         return ""
+
+    if is_lfs_pointer(data):  # a pointer's hash is no snippet
+        return LFS_BANNER[0].upper() + LFS_BANNER[1:]
     return data.decode("utf-8", errors="replace")
 
 

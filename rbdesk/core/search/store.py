@@ -24,10 +24,11 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rbdesk.core.dataload import load_json
 from rbdesk.core.library.roots import iter_runbook_files
 from rbdesk.core.search.mkdocs import MKDOCS_FILES, nav_titles
 from rbdesk.core.search.schema import FORMAT_VERSION, build_schema
@@ -54,6 +55,9 @@ class BuildStats:
     removed: int
     incremental: bool
     seconds: float
+    # "path (why)" of indexed files a guard kept from being read completely
+    # (readfaults.is_read_fault): named by sync and `rbdesk status`, never fatal.
+    unreadable: list[str] = field(default_factory=list)
 
 
 @functools.cache
@@ -74,7 +78,7 @@ def parser_sources() -> list[Path]:
 
 def read_marker(index_dir: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads((Path(index_dir) / MARKER).read_text("utf-8"))
+        data = load_json((Path(index_dir) / MARKER).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -316,6 +320,17 @@ def _write_marker(index_dir: Path, source: str, documents: int, fingerprint: str
         os.fsync(fh.fileno())
 
 
+def _stored_faults(ix) -> list[str]:
+    """'path (first reason)' of every document whose info names read faults."""
+    out = []
+    with ix.reader() as reader:
+        for f in reader.all_stored_fields():
+            info = f.get("info")
+            if isinstance(info, dict) and info.get("faults"):
+                out.append(f"{f.get('key', '?')} ({info['faults'][0]})")
+    return sorted(out)
+
+
 def _stored_digests(ix) -> dict[str, str]:
     with ix.reader() as reader:
         return {
@@ -402,6 +417,7 @@ def build(
         _write(ix, jobs, to_remove, report, incremental, workers)
         with ix.reader() as reader:
             documents = reader.doc_count()
+        unreadable = _stored_faults(ix)
         ix.close()
         _write_marker(tmp, source, documents, fingerprint)
         _replace_dir(tmp, dest)
@@ -414,6 +430,7 @@ def build(
         removed=len(to_remove),
         incremental=incremental,
         seconds=time.perf_counter() - started,
+        unreadable=unreadable,
     )
 
 

@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SnapshotHook = Callable[["LibraryRoot", "LibraryRoot | None", ProgressCallback], None]
+# The hook may return "path (why)" of files it could not read completely.
+SnapshotHook = Callable[["LibraryRoot", "LibraryRoot | None", ProgressCallback], Any]
 
 # Failures whose message says the previous copy is kept, when there is one: the
 # ones that leave a user wondering whether the copy they read is gone.
@@ -285,6 +286,9 @@ class SyncManager:
         skipped = pointer.get("skipped") or []
         if skipped:
             problems.append(skipped_line(skipped))
+        unreadable = pointer.get("unreadable") or []
+        if unreadable:
+            problems.append(unreadable_line(unreadable))
         runbooks = pointer.get("runbooks")
         if pointer and not isinstance(runbooks, int):
             from rbdesk.core.library.roots import iter_runbook_files
@@ -483,7 +487,10 @@ class SyncManager:
             notices.append(skipped_line(target.skipped))
         fresh = target.snapshot_id != previous_id
         try:
-            self._run_hook(source, paths, new_pointer, pointer, progress)
+            unreadable = self._run_hook(source, paths, new_pointer, pointer, progress)
+            if unreadable:  # confined to files: published, and the files are named
+                new_pointer["unreadable"] = unreadable
+                notices.append(unreadable_line(unreadable))
             self._write_pointer(paths, new_pointer)
         except BaseException as exc:
             # Only a whole snapshot is published: the failed attempt goes, the old stays.
@@ -520,17 +527,20 @@ class SyncManager:
         new_pointer: dict[str, Any],
         old_pointer: dict[str, Any] | None,
         progress: ProgressCallback,
-    ) -> None:
-        """The on_snapshot hook (search index build + check); _HookFailed when it fails."""
+    ) -> list[str]:
+        """The on_snapshot hook (search index build + check); _HookFailed when it fails.
+
+        Returns the hook's "path (why)" list of files it could not read completely."""
         if self.on_snapshot is None:
-            return
+            return []
         new_root = self._root(source.name, paths, new_pointer)
         old_root = self._root(source.name, paths, old_pointer) if old_pointer else None
         try:
-            self.on_snapshot(new_root, old_root, progress)
+            found = self.on_snapshot(new_root, old_root, progress)
         except Exception as exc:
             log.info("on_snapshot hook failed for %s: %s", source.name, exc)
             raise _HookFailed(exc) from exc
+        return [str(x) for x in found] if isinstance(found, list | tuple) else []
 
     @staticmethod
     def _index_failure(exc: BaseException, previous_commit: str | None) -> SyncFailure:
@@ -649,11 +659,19 @@ class SyncManager:
         raise AssertionError("unreachable")
 
 
-def skipped_line(skipped: list[str], shown: int = 3) -> str:
+def skipped_line(skipped: list[str], shown: int = 3, what: str = "skipped") -> str:
     """'skipped 2 files: a/caf\\xe9.md (not UTF-8), …' for status and lint."""
     more = f", … ({len(skipped) - shown} more)" if len(skipped) > shown else ""
     head = ", ".join(skipped[:shown]) + more
-    return f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {head}"
+    return f"{what} {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {head}"
+
+
+UNREADABLE_PREFIX = "could not read all of"
+
+
+def unreadable_line(unreadable: list[str]) -> str:
+    """'could not read all of 1 file: a.md (front matter is …); rbdesk lint says more'."""
+    return skipped_line(unreadable, what=UNREADABLE_PREFIX) + " (the rest is shown)"
 
 
 def _signature_field(target: _Target) -> dict[str, Any]:

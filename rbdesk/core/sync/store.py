@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rbdesk.core import fsutil
+from rbdesk.core.dataload import load_json
 from rbdesk.core.errors import ConfigError, RbdeskError
 from rbdesk.core.library.roots import walk_files
 from rbdesk.core.sync.urls import (
@@ -71,7 +71,7 @@ def read_json(path: Path) -> Any | None:
     """The parsed JSON at path, or None when missing or unreadable."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+            return load_json(fh.read())  # depth-capped: a hand-made file never recurses
     except (OSError, ValueError):
         return None
 
@@ -301,7 +301,7 @@ def load_config(data_dir: Path) -> Config:
         raw: dict[str, Any] = {}
     else:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = load_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"{path}: unreadable sources config ({exc})",
@@ -470,10 +470,10 @@ def check_pointer(data: Any) -> tuple[dict[str, Any] | None, list[str]]:
             problems.append(f"field {key!r} must be text or null")
         elif key == "runbooks" and (not isinstance(value, int) or isinstance(value, bool)):
             problems.append("field 'runbooks' must be a whole number")
-        elif key == "skipped" and not (
+        elif key in ("skipped", "unreadable") and not (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
         ):
-            problems.append("field 'skipped' must be a list of text")
+            problems.append(f"field {key!r} must be a list of text")
         else:
             clean[key] = value
     return clean, problems

@@ -33,12 +33,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rbdesk.core.dataload import DataError, check_depth
 from rbdesk.core.errors import RbdeskError
 from rbdesk.core.runbook.safety import hidden_kind, terminal_safe
 
 MAX_PASTE_BYTES = 1024 * 1024  # a webhook payload of a few hundred alerts fits easily
 MAX_ALERTS = 500
 MAX_VALUE_CHARS = 8192
+MAX_LINE_CHARS = 8192  # a text line is cut here before any pattern sees it
 RUNBOOK_KEYS = ("runbook_url", "runbook", "runbookurl", "runbook_link", "playbook", "runbookURL")
 
 
@@ -91,6 +93,19 @@ class AlertPaste:
     # "alertmanager-webhook", "amtool-json", "alert-json", "chat" (Slack/Mattermost), "text", "url"
     format: str
     alerts: list[Alert]
+    total: int = 0  # alerts the paste holds (``alerts`` keeps the first MAX_ALERTS)
+
+    @property
+    def dropped(self) -> int:
+        return max(0, self.total - len(self.alerts))
+
+    def count_line(self) -> str:
+        """'the paste holds 20,000 alerts; showing the first 500' (or 'holds 3 alerts')."""
+        total = max(self.total, len(self.alerts))
+        line = f"the paste holds {total:,} alert{'s' if total != 1 else ''}"
+        if self.dropped:
+            line += f"; showing the first {len(self.alerts):,}"
+        return line
 
     @property
     def first(self) -> Alert:
@@ -147,7 +162,13 @@ def parse_alert_text(data: str | bytes) -> AlertPaste:
                 ) from None
         except RecursionError:
             raise AlertParseError("invalid JSON: nested too deeply") from None
+        except ValueError as exc:  # an integer past Python's digit limit, …
+            raise AlertParseError(f"invalid JSON: {str(exc).split(';')[0]}") from None
         else:
+            try:  # values are shown and copied as text: no nesting str() cannot print
+                check_depth(obj)
+            except DataError:
+                raise AlertParseError("invalid JSON: nested too deeply") from None
             return _from_json(obj)
     return _from_text(text)
 
@@ -182,7 +203,7 @@ def _from_json(obj: Any) -> AlertPaste:
         alerts.append(_alert_from_json(item, common))
     if not alerts:
         raise AlertParseError("not an alert: the payload lists no alerts")
-    return AlertPaste(fmt, alerts)
+    return AlertPaste(fmt, alerts, total=len(items))
 
 
 def _alert_from_json(item: dict[str, Any], common: dict[str, Any]) -> Alert:
@@ -221,7 +242,7 @@ _SLACK_TITLE_RE = re.compile(
 _LABEL_SET_RE = re.compile(r'^\{\s*[A-Za-z_]\w*\s*(?:=|!=|=~)\s*"')
 _URL_RE = re.compile(r"https?://[^\s<>|\"'`)\]]+", re.I)
 _SLACK_LINK_RE = re.compile(r"<(https?://[^|>\s]+)(?:\|([^>]*))?>", re.I)
-_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)\)", re.I)
+_MD_LINK_RE = re.compile(r"\[([^\[\]]{0,1000})\]\((https?://[^)\s]+)\)", re.I)
 # • *namespace:* `payments`   - *pod*: `api-1`   *Severity:* critical
 _STARRED_RE = re.compile(
     r"^\s*(?:[•·*\-]\s+)?\*{1,2}\s*(?P<key>[A-Za-z_][\w .-]{0,60}?)\s*"
@@ -270,9 +291,8 @@ class _Draft:
 def _unwrap(value: str) -> str:
     """A chat value without its markup: `x` → x, <url|text> → url, trailing spaces."""
     value = value.strip()
-    m = re.fullmatch(r"`+([^`]*)`+", value)
-    if m:
-        return m.group(1)
+    if len(value) >= 2 and value[0] == value[-1] == "`" and "`" not in value.strip("`"):
+        return value.strip("`")
     m = _SLACK_LINK_RE.fullmatch(value)
     if m:
         return m.group(1)
@@ -288,8 +308,16 @@ def _norm_key(key: str) -> str:
     return re.sub(r"\s+", "_", key.strip()).lower()
 
 
+def _text_lines(text: str) -> list[str]:
+    """The paste's lines as the patterns see them: each cut to ``MAX_LINE_CHARS``
+    and its runs of blanks made one space, so that no pattern's neighbouring
+    ``\\s*`` can share a long run between them (that backtracking was cubic:
+    "Labels" and 3,000 spaces took 24 s). Linear in the paste's length."""
+    return [" ".join(raw[:MAX_LINE_CHARS].split()) for raw in text.splitlines()]
+
+
 def _from_text(text: str) -> AlertPaste:
-    lines = text.splitlines()
+    lines = _text_lines(text)
     if len(lines) == 1 and _URL_RE.fullmatch(_unwrap(lines[0].strip())):
         url = _unwrap(lines[0].strip())
         return AlertPaste("url", [Alert("", runbook_url=url)])
@@ -397,7 +425,10 @@ def _from_text(text: str) -> AlertPaste:
         raise AlertParseError("not an alert: label lines without an alertname or runbook link")
     if fmt == "text" and not title and len(alerts) and "alertname" not in alerts[0].labels:
         fmt = "url"
-    return AlertPaste(fmt, alerts)
+    total = len(alerts) + sum(
+        1 for d in drafts[MAX_ALERTS:] if d.labels.get("alertname") or title_name or d.runbook_url
+    )
+    return AlertPaste(fmt, alerts, total=total)
 
 
 def _keyed(drafts: list[_Draft], key: str, value: str, block: str, sev_re: str) -> list[_Draft]:
@@ -441,3 +472,6 @@ def _title_alertname(rest: str) -> str:
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_:]*", w) and re.search(r"[A-Z]", w[1:]):
             return w
     return words[0] if words else ""
+
+
+ParsedPaste = AlertPaste  # the parsed paste, named apart from the UI's AlertPaste flow

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rbdesk.core import paths
 from rbdesk.core.facade import Library
+from rbdesk.core.sync.manager import UNREADABLE_PREFIX
 
 OK, WARN, FAIL = "ok", "warning", "error"
 MIN_GIT = (2, 25)
@@ -40,6 +41,7 @@ def run_checks(lib: Library, *, check_qt: bool = True) -> list[Check]:
     checks += check_indexes(lib)
     checks += check_history(lib)
     checks += check_collisions(lib)
+    checks += check_docsites(lib)
     if check_qt:
         checks.append(check_qt_platform())
     return checks
@@ -178,14 +180,14 @@ def check_sources(lib: Library) -> list[Check]:
     for s in statuses:
         name = f"source {s.name}"
         for problem in s.problems:
-            out.append(
-                Check(
-                    name,
-                    WARN,
-                    problem,
-                    f"run: rbdesk sync {s.name} (a bad state file is kept as *.corrupt-<time>)",
-                )
+            in_files = problem.startswith(("skipped ", UNREADABLE_PREFIX))
+            hint = (
+                "the sync published the rest: fix the named files in the repository "
+                "(rbdesk lint on them says why)"
+                if in_files
+                else f"run: rbdesk sync {s.name} (a bad state file is kept as *.corrupt-<time>)"
             )
+            out.append(Check(name, WARN, problem, hint))
         if not s.commit:
             out.append(
                 Check(
@@ -201,8 +203,7 @@ def check_sources(lib: Library) -> list[Check]:
                     name,
                     WARN,
                     f"{s.url}: last sync failed: {s.last_error}; showing commit {s.commit[:7]}",
-                    "check the network/VPN and credentials, then rbdesk sync "
-                    f"{s.name} (see README: troubleshooting sync)",
+                    _failure_hint(s.name, s.last_error_kind),
                 )
             )
         elif s.stale:
@@ -240,6 +241,21 @@ def check_signers(lib: Library) -> list[Check]:
         for status, detail, fix in signers.check(files, source):
             out.append(Check(f"signers {source.name}", status, detail, fix))
     return out
+
+
+_NETWORK_KINDS = frozenset({"network", "dns", "auth", "stalled", "connection_lost", "git"})
+
+
+def _failure_hint(name: str, kind: str | None) -> str:
+    """What to do about a failed sync: the network only when the network failed."""
+    if kind is None or kind in _NETWORK_KINDS:
+        return (
+            f"check the network/VPN and credentials, then rbdesk sync {name} "
+            "(see README: troubleshooting sync)"
+        )
+    if kind == "disk_full":
+        return f"free some disk space, then rbdesk sync {name}"
+    return f"run: rbdesk sync {name} (see README: troubleshooting sync)"
 
 
 def check_indexes(lib: Library) -> list[Check]:
@@ -326,6 +342,25 @@ def check_collisions(lib: Library, shown: int = 20) -> list[Check]:
     return out
 
 
+def check_docsites(lib: Library) -> list[Check]:
+    """Docs-site configs a snapshot declares but rbdesk ignored (over a size or depth cap)."""
+    from rbdesk.core.library.docsite import docsite_problems
+
+    out = []
+    for root in lib.roots():
+        for problem in docsite_problems(root):
+            out.append(
+                Check(
+                    f"docs site {root.name}",
+                    WARN,
+                    f"config {problem}",
+                    "fix the config in the repository; until then this source's site "
+                    "URLs are not mapped to its files (other sources are not affected)",
+                )
+            )
+    return out
+
+
 _QT_PROBE = (
     "from PySide6.QtGui import QGuiApplication; import sys;"
     "app = QGuiApplication(sys.argv[:1]); print(app.platformName())"
@@ -344,7 +379,12 @@ def check_qt_platform() -> Check:
         )
     try:
         r = subprocess.run(
-            [sys.executable, "-c", _QT_PROBE], capture_output=True, text=True, timeout=30, env=env
+            paths.child_python("-c", _QT_PROBE),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=paths.child_env(),
+            cwd=paths.CHILD_CWD,
         )
     except subprocess.TimeoutExpired:
         return Check("qt", FAIL, "starting Qt timed out", "see README: troubleshooting")

@@ -99,3 +99,29 @@ def sync_ops(cli, tmp_path):
         return repo
 
     return make
+
+
+@pytest.fixture()
+def tmpfs(tmp_path):
+    """mount(size) -> a fresh tmpfs folder of that size (root on Linux; else the test is
+    skipped); unmounted after the test."""
+    import os
+    import shutil
+
+    mounted: list[Path] = []
+
+    def mount(size: str) -> Path:
+        mnt = tmp_path / f"mnt{len(mounted)}"
+        mnt.mkdir()
+        if os.geteuid() != 0 or not shutil.which("mount"):
+            pytest.skip("needs root to mount a tmpfs")
+        cmd = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)]
+        done = subprocess.run(cmd, capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+        mounted.append(mnt)
+        return mnt
+
+    yield mount
+    for mnt in mounted:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

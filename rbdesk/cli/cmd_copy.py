@@ -106,8 +106,15 @@ def _record_in_open_run(data_dir, file, text: str) -> None:
     """An open run of this runbook records the copied command (its postmortem timeline)."""
     import sys
 
+    from rbdesk.core.errors import RbdeskError
     from rbdesk.core.runs.store import record_copy_in_open_run
 
-    run_id = record_copy_in_open_run(data_dir, file.source, file.relpath, text)
+    try:
+        run_id = record_copy_in_open_run(data_dir, file.source, file.relpath, text)
+    except (RbdeskError, OSError) as exc:
+        # The command is already on stdout: a run that cannot record it (read-only
+        # data folder, full disk) is a note, never a failed copy.
+        echo(f"rbdesk: note: the copy was not recorded in the open run ({exc})", file=sys.stderr)
+        return
     if run_id is not None:
         echo(f"rbdesk: note: recorded in run #{run_id}", file=sys.stderr)

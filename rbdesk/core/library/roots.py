@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rbdesk.core.library.pagekind import is_template_dir
+
 SAMPLES_SOURCE = "samples"
 RUNBOOK_SUFFIXES = (".md", ".markdown")  # "*.html.md" ends in .md too
 _SKIP_DIRS = {".git", "node_modules", ".github", "__pycache__", ".venv"}
@@ -72,12 +74,14 @@ def walk_files(
     *,
     skip_dirs: Collection[str] = (".git",),
     keep: Callable[[str], bool] = lambda _name: True,
+    skip_dir: Callable[[str], bool] | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """(relpath, path) of the regular files below root whose name ``keep`` accepts, sorted.
 
     Never leaves root: symlinks are not followed (a snapshot must not reach
     outside itself). An explicit stack, not recursion: any depth is safe.
-    Folders named in ``skip_dirs`` are not entered; paths that cannot be used
+    Folders named in ``skip_dirs`` (or whose relative path ``skip_dir`` accepts)
+    are not entered; paths that cannot be used
     safely (see :func:`representable`, and folders deeper than MAX_DEPTH) are
     skipped and, with ``skipped`` given, appended there as "path (why)".
     """
@@ -100,6 +104,8 @@ def walk_files(
                 continue
             if (is_dir and entry.name in skip_dirs) or (is_file and not keep(entry.name)):
                 continue
+            if is_dir and skip_dir is not None and skip_dir(rel):
+                continue
             if not (is_dir or is_file):
                 continue
             why = representable(rel)
@@ -119,6 +125,15 @@ def walk_files(
 def iter_runbook_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
     """(relpath, path) of every runbook below root, sorted (see :func:`walk_files`).
 
-    Tool and dependency folders (``.git``, ``node_modules``, ``.venv`` …) are not entered.
+    Tool and dependency folders (``.git``, ``node_modules``, ``.venv`` …) and
+    template folders (``.github``, ``.gitlab``, a Hugo site's ``archetypes`` and
+    ``layouts``: see :mod:`rbdesk.core.library.pagekind`) are not entered.
     """
-    return walk_files(root, skipped, skip_dirs=_SKIP_DIRS, keep=is_runbook_name)
+    root = Path(root)
+    return walk_files(
+        root,
+        skipped,
+        skip_dirs=_SKIP_DIRS,
+        keep=is_runbook_name,
+        skip_dir=lambda rel: is_template_dir(root, rel),
+    )

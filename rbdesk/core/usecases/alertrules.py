@@ -83,9 +83,10 @@ def read_rule_file(path: Path, shown: str) -> RuleFile:
         found_groups = False
         for doc in docs:
             groups = _groups_of(doc)
-            for g in groups:
+            if groups is not None:
                 found_groups = True
-                out.rules.extend(_group_rules(g, shown))
+                for g in groups:
+                    out.rules.extend(_group_rules(g, shown))
         out.is_rule_file = found_groups
     except _Refused as exc:
         out.error, out.error_line = str(exc), exc.line
@@ -115,7 +116,8 @@ class _Walk:
     def visit(self, node):
         if id(node) in self.seen:
             raise _Refused(
-                "uses YAML aliases (*name), which rbdesk refuses: write the values out",
+                "uses YAML anchors/aliases (&name, *name), which rbdesk refuses: "
+                "write the values out",
                 node.start_mark.line + 1,
             )
         self.seen.add(id(node))
@@ -146,16 +148,18 @@ def _sequence(node) -> list:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def _groups_of(doc) -> list:
+def _groups_of(doc) -> list | None:
+    """The rule groups of one YAML document; None when it is not a rules document."""
     walk = _Walk()
     top = _mapping(walk.visit(doc))
     kind = _scalar(top.get("kind"))
     if kind == "List":
-        return [g for item in _sequence(top.get("items")) for g in _groups_of(item)]
+        found = [_groups_of(item) for item in _sequence(top.get("items"))]
+        return None if all(g is None for g in found) else [x for g in found if g for x in g]
     if kind == "PrometheusRule" or (kind and "spec" in top):
         top = _mapping(walk.visit(top["spec"])) if "spec" in top else {}
     groups = top.get("groups")
-    return [walk.visit(g) for g in _sequence(walk.visit(groups))] if groups is not None else []
+    return [walk.visit(g) for g in _sequence(walk.visit(groups))] if groups is not None else None
 
 
 def _group_rules(group, shown: str) -> Iterator[AlertRule]:

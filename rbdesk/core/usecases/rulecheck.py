@@ -27,6 +27,9 @@ from urllib.parse import unquote
 from rbdesk.core.usecases.alertrules import AlertRule, RuleFile, expand_template, is_template
 from rbdesk.core.usecases.lintfindings import LintFinding, finding
 
+# An alert name as rules write it (CamelCase, snake_case): a runbook called "Backups"
+# names no alert, although the parser takes a file's one-word title as its alert.
+_IDENTIFIER_RE = re.compile(r"[a-z0-9][A-Z]|\w_\w")
 _LINE_ANCHOR_RE = re.compile(r"^L\d+(?:-L\d+)?$")
 _INDEX_NAMES = ("README.md", "_index.md", "index.md")
 
@@ -148,7 +151,7 @@ class LinkChecker:
             out = self._site_candidates(repo, site, rest)
         for repo_url in repo.urls:
             found = forge_relpaths(url, repo_url, repo.subdir)
-            if found is not None:
+            if found:  # [] : the repository's, but outside the part linted
                 out = (out or []) + found
         return out
 
@@ -213,7 +216,7 @@ def check_rules(
             defined.add(rule.name.lower())
             out.extend(_check_rule(rule, checker, named_alerts))
     for name, places in sorted(named_alerts.items()):
-        if name in defined:
+        if name in defined or not any(_IDENTIFIER_RE.search(a) for _p, _l, a in places):
             continue
         for path, line, alert in places:
             out.append(

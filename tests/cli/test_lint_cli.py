@@ -45,7 +45,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_text_format_and_summary(repo, capsys):
     rc, out, err = run(capsys, str(repo), "--rules", str(repo / "rules"))
     assert rc == 1
-    assert f"{repo}/rules/a.yml:7: RB401 alert ApiDown: runbook link docs/api.md#gone is dead" in out
+    assert (
+        f"{repo}/rules/a.yml:7: RB401 alert ApiDown: runbook link docs/api.md#gone is dead" in out
+    )
     assert f"{repo}/rules/a.yml:8: RB402 alert NoBook has no runbook" in out
     assert "2 files, 2 alerting rules in 1 rule files: 3 errors, 7 warnings" in err
 

@@ -105,7 +105,10 @@ def test_codeowners_gitlab_sections_and_default_owners(tmp_path):
         "@gitlab-com/sre",
         "@tech-writers",
     )
-    assert owners_for(tmp_path, "docs/ci/runners.md").names == ("@gitlab-com/runner", "@tech-writers")
+    assert owners_for(tmp_path, "docs/ci/runners.md").names == (
+        "@gitlab-com/runner",
+        "@tech-writers",
+    )
     assert owners_for(tmp_path, "scripts/x.sh") is None
 
 
@@ -272,7 +275,9 @@ def test_inline_suppression_of_a_file_and_of_a_line(tmp_path):
         },
     )
     got = {(Path(f.path).name, f.code, f.line) for f in lint(tmp_path).findings}
-    assert ("a.md", "RB201", 1) not in got and not any(c == "RB301" and n == "a.md" for n, c, _ in got)
+    assert ("a.md", "RB201", 1) not in got and not any(
+        c == "RB301" and n == "a.md" for n, c, _ in got
+    )
     assert ("b.md", "RB201", 1) in got
     assert [line for n, c, line in got if n == "b.md" and c == "RB301"] == [22]
 
@@ -286,7 +291,9 @@ def test_baseline_holds_todays_findings_and_reports_new_ones(tmp_path):
     assert lint(tmp_path, baseline=base).findings == []
     # An edit above the finding moves its line; the age in RB203 changes each day.
     (tmp_path / "a.md").write_text("\n\n" + NO_OWNER)
-    later = run_lint([str(tmp_path)], LintOptions(today=TODAY + dt.timedelta(days=9), baseline=base))
+    later = run_lint(
+        [str(tmp_path)], LintOptions(today=TODAY + dt.timedelta(days=9), baseline=base)
+    )
     assert later.findings == [] and later.baseline_held == 2
     # A new finding, and a second one of the same kind in the same file, are reported.
     (tmp_path / "c.md").write_text(NO_OWNER)

@@ -20,7 +20,7 @@ from rbdesk.core.usecases.lintfindings import CODES, LintFinding
 
 FORMATS = ("text", "json", "github", "gitlab", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-HELP_URI = "https://github.com/rbdesk/rbdesk#problem-codes-rbdesk-lint"
+HELP_URI = "https://rbdesk.example.org/#problem-codes-rbdesk-lint"  # the metainfo homepage
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -83,6 +83,8 @@ class HeaderInfo:
     commit: str = ""
     synced_at: str = ""
     today: _dt.date | None = None  # for tests; default: today
+    owners: str = ""  # from CODEOWNERS / OWNERS when the runbook names no owner
+    owners_from: str = ""  # where: "CODEOWNERS:12", "alerts/x/OWNERS"
 
 
 @dataclass(slots=True)
@@ -657,6 +659,9 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
     cells: list[str] = []
     if owner:
         cells.append(f"<b>Owner</b> {escape(owner)}")
+    elif header.owners:
+        where = f' <span class="path">({escape(header.owners_from)})</span>'
+        cells.append(f"<b>Owner</b> {escape(header.owners)}{where if header.owners_from else ''}")
     if severity:
         cells.append(f'<b>Severity</b> <span class="sev">{escape(severity)}</span>')
     state, age = freshness(tested, header.today)
@@ -679,7 +684,8 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
     if header.synced_at:
         where.append(f"<b>Synced</b> {escape(header.synced_at)}")
     sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
-    problems = len(rb.problems)
+    # Owners from CODEOWNERS / OWNERS answer RB201 (as `rbdesk lint` counts them).
+    problems = sum(1 for p in rb.problems if not (header.owners and p.code == "RB201"))
     prob = f'{sep}<span class="amber">{problems} lint problem(s)</span>' if problems else ""
     return (
         '<table class="card" width="100%" cellspacing="0" cellpadding="8"><tr><td>'

@@ -14,32 +14,13 @@ from rbdesk.core.library.owners import owners_for
 from rbdesk.core.library.roots import iter_runbook_files
 from rbdesk.core.usecases.lint import LintOptions, run_lint
 from rbdesk.core.usecases.lintconfig import load_config, write_baseline
+from tests.core.test_lint import GOOD
 
 TODAY = dt.date(2026, 11, 26)
 
 # A runbook with every checklist item but an owner.
-NO_OWNER = """\
-# Restart the api
-
-**Last Tested:** 2026-11-01
-
-## Procedure
-
-### Step 1: Restart
-
-> **Warning:** drops in-flight requests.
-
-```bash
-kubectl delete pod -l app=api
-```
-
-Verification:
-- [ ] pods Running
-
-## Escalation
-
-- **Who to contact**: Platform lead (Slack: #platform)
-"""
+NO_OWNER = GOOD.replace("**Owner:** Platform Team\n", "")
+assert NO_OWNER != GOOD
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -326,7 +307,7 @@ def test_gitlab_shaped_repository_reports_no_error_on_sound_files(tmp_path):
             ".gitlab/CODEOWNERS": "[Runbooks] @gitlab-com/sre\ndocs/\n",
             ".gitlab/issue_templates/Incident.md": "# Incident\n\n**Owner:** [Team/Person]\n",
             "docs/patroni/README.md": "# Patroni\n\n* [Failover](failover.md)\n\n## Alerts\n",
-            "docs/patroni/failover.md": NO_OWNER.replace("# Restart the api", "# Failover"),
+            "docs/patroni/failover.md": NO_OWNER.replace("# Restart api", "# Failover"),
             "docs/{{ $labels.type }}/README.md": "# template folder name\n",
             "rules/patroni.yml": """\
                 groups:
@@ -358,7 +339,7 @@ def test_openshift_shaped_repository_reports_no_error_on_sound_files(tmp_path):
             "example.md": "# AlertName\n\n## Meaning\n",
             "alerts/cluster-dns-operator/OWNERS": "approvers:\n- dns-team\n",
             "alerts/cluster-dns-operator/CoreDNSErrorsHigh.md": NO_OWNER.replace(
-                "# Restart the api", "# CoreDNSErrorsHigh"
+                "# Restart api", "# CoreDNSErrorsHigh"
             ),
         },
     )

@@ -45,6 +45,13 @@ def configure(p) -> None:
         metavar="N",
         help="last-tested dates older than N days are stale (default 180, or the config's)",
     )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parse in N worker processes (default: one per core; 1: none)",
+    )
     cfg = p.add_mutually_exclusive_group()
     cfg.add_argument("--config", metavar="FILE", help="read this .rbdesk.toml")
     cfg.add_argument("--no-config", action="store_true", help="ignore .rbdesk.toml")
@@ -78,6 +85,7 @@ def run(args) -> int:
         config=Path(args.config) if args.config else None,
         use_config=not args.no_config,
         baseline=Path(args.baseline) if args.baseline else None,
+        jobs=args.jobs,
     )
     if args.paths:
         report = run_lint(list(args.paths), opts)

@@ -346,3 +346,14 @@ def test_openshift_shaped_repository_reports_no_error_on_sound_files(tmp_path):
     report = lint(tmp_path)
     errors = [f for f in report.findings if f.severity == "error"]
     assert errors == [] and report.files == 3
+
+
+def test_many_files_are_parsed_in_worker_processes_with_the_same_answer(tmp_path):
+    files = {f"docs/r{i:03}.md": NO_OWNER if i % 3 else "# T\n\n[x](gone.md)\n" for i in range(240)}
+    files["CODEOWNERS"] = "/docs/r1* @acme/sre\n"
+    write(tmp_path, files)
+    one = run_lint([str(tmp_path)], LintOptions(today=TODAY, jobs=1))
+    two = run_lint([str(tmp_path)], LintOptions(today=TODAY, jobs=2))
+    assert one.files == two.files == 240
+    assert one.findings == two.findings and len(one.findings) > 240
+    assert sum(1 for f in one.findings if f.code == "RB201") == 240 - 100  # r100-r199 owned

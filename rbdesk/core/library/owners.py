@@ -50,19 +50,36 @@ class _Rule:
 
 def owners_for(root: Path, relpath: str) -> Owners | None:
     """The owners of relpath (POSIX, relative to root), or None when nothing names any."""
-    found = _codeowners_owners(Path(root), relpath)
-    return found if found is not None else _owners_file_owners(Path(root), relpath)
+    return OwnersLookup(root)(relpath)
 
 
-# -- CODEOWNERS -----------------------------------------------------------------------------
-def _codeowners_owners(root: Path, relpath: str) -> Owners | None:
-    for loc in CODEOWNERS_LOCATIONS:
-        path = root / loc
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        rules = _codeowners_rules(str(path), st.st_mtime_ns, st.st_size)
+class OwnersLookup:
+    """:func:`owners_for` for many files of one tree: the owners files are found once.
+
+    Make one per lint run (or per page shown); files added later are not seen by it.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._codeowners: tuple[str, tuple[_Rule, ...]] | None = None
+        self._folders: dict[str, Owners | None] = {}
+
+    def __call__(self, relpath: str) -> Owners | None:
+        found = self._from_codeowners(relpath)
+        return found if found is not None else self._from_owners_files(relpath)
+
+    def _from_codeowners(self, relpath: str) -> Owners | None:
+        if self._codeowners is None:
+            self._codeowners = ("", ())
+            for loc in CODEOWNERS_LOCATIONS:
+                try:
+                    st = (self.root / loc).stat()
+                except OSError:
+                    continue
+                rules = _codeowners_rules(str(self.root / loc), st.st_mtime_ns, st.st_size)
+                self._codeowners = (loc, rules)
+                break
+        loc, rules = self._codeowners
         last: dict[str, _Rule] = {}
         for rule in rules:
             if rule.regex.match(relpath):
@@ -70,9 +87,27 @@ def _codeowners_owners(root: Path, relpath: str) -> Owners | None:
         names = tuple(dict.fromkeys(n for r in last.values() for n in r.owners))
         if not names:
             return None
-        lines = ",".join(str(r.line) for r in last.values())
-        return Owners(names, f"{loc}:{lines}")
-    return None
+        return Owners(names, f"{loc}:{','.join(str(r.line) for r in last.values())}")
+
+    def _from_owners_files(self, relpath: str) -> Owners | None:
+        """The nearest ``OWNERS`` file up the tree that names anyone."""
+        folder = PurePosixPath(relpath).parent.as_posix()
+        if folder in self._folders:
+            return self._folders[folder]
+        rel = "OWNERS" if folder == "." else f"{folder}/OWNERS"
+        try:
+            st = (self.root / rel).stat()
+        except OSError:
+            st = None
+        names = _owners_file_names(str(self.root / rel), st.st_mtime_ns, st.st_size) if st else ()
+        if names:
+            found: Owners | None = Owners(names, rel)
+        elif folder == ".":
+            found = None
+        else:
+            found = self._from_owners_files(folder)  # the parent folder's
+        self._folders[folder] = found
+        return found
 
 
 @lru_cache(maxsize=64)
@@ -151,24 +186,6 @@ def path_pattern(pattern: str) -> re.Pattern[str] | None:
 
 
 # -- OWNERS (Prow) --------------------------------------------------------------------------
-def _owners_file_owners(root: Path, relpath: str) -> Owners | None:
-    folder = PurePosixPath(relpath).parent
-    while True:
-        rel = (folder / "OWNERS").as_posix()
-        path = root / rel
-        try:
-            st = path.stat()
-        except OSError:
-            st = None
-        if st is not None:
-            names = _owners_file_names(str(path), st.st_mtime_ns, st.st_size)
-            if names:
-                return Owners(names, rel)
-        if str(folder) in ("", "."):
-            return None
-        folder = folder.parent
-
-
 @lru_cache(maxsize=1024)
 def _owners_file_names(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     from rbdesk.core.runbook.markdown import load_safe_yaml

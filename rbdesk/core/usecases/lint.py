@@ -12,11 +12,13 @@ and safety checks, not the runbook checklist (RB201–RB208).
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rbdesk.core.library.owners import owners_for
+from rbdesk.core.library.owners import OwnersLookup
 from rbdesk.core.library.pagekind import is_runbook_page
 from rbdesk.core.library.roots import iter_runbook_files
 from rbdesk.core.runbook.checks import DEFAULT_STALE_DAYS
@@ -48,6 +50,7 @@ class LintOptions:
     config: Path | None = None  # --config (else found from the first path)
     use_config: bool = True
     baseline: Path | None = None
+    jobs: int | None = None  # worker processes for parsing (None: one per core, 1: none)
 
 
 @dataclass
@@ -170,9 +173,15 @@ def _run(trees: list[_Tree], opts: LintOptions, skipped) -> LintReport:
         if tree.cfg.file is not None:
             report.configs.append(tree.cfg.file)
         stale = opts.stale_days or tree.cfg.stale_days or DEFAULT_STALE_DAYS
-        for shown, rel, path in tree.files:
-            found = _lint_file(tree.cfg, shown, rel, path, stale, opts, report, named)
+        jobs = [
+            (tree.cfg, shown, rel, str(path), stale, opts.today) for shown, rel, path in tree.files
+        ]
+        for shown, found, alerts, runbook in _map(_lint_file, jobs, opts.jobs):
+            report.files += 1
+            report.not_runbooks += not runbook
             report.findings.extend(g for f in found if (g := tree.cfg.apply(f)) is not None)
+            for name, line in alerts:
+                named.setdefault(name.lower(), []).append((shown, line, name))
     if not trees:
         return report
     main = report.config = trees[0].cfg  # rules, skipped paths, baseline: the first tree's
@@ -188,24 +197,52 @@ def _run(trees: list[_Tree], opts: LintOptions, skipped) -> LintReport:
     return report
 
 
-def _lint_file(cfg, shown, rel, path, stale, opts, report, named) -> list[LintFinding]:
-    rb = parse_file(path, shown, stale_days=stale, today=opts.today)
-    report.files += 1
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+_OWNERS: dict[Path, OwnersLookup] = {}  # per process: one lookup per repository root
+
+
+def _map(fn, jobs: list, workers: int | None):
+    """fn over jobs in order; in worker processes when there are many and cores to spare."""
+    _OWNERS.clear()  # owners files may have changed since the last run in this process
+    if workers is None:
+        try:
+            workers = len(os.sched_getaffinity(0))
+        except AttributeError:  # not Linux
+            workers = os.cpu_count() or 1
+        workers = min(workers, 8)
+    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
+        return [fn(job) for job in jobs]
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork is cheap and safe while this process runs one thread (the CLI); else spawn.
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        return list(pool.map(fn, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
+
+
+def _lint_file(job) -> tuple[str, list[LintFinding], list[tuple[str, int]], bool]:
+    """(shown, findings before the config, (alert, line) the page names, is a runbook)."""
+    cfg, shown, rel, path, stale, today = job
+    rb = parse_file(path, shown, stale_days=stale, today=today)
     problems = rb.problems
-    if not is_runbook_page(rel, rb) and not cfg.forced_runbook(rel):
-        report.not_runbooks += 1
+    runbook = is_runbook_page(rel, rb) or cfg.forced_runbook(rel)
+    if not runbook:
         problems = [p for p in problems if p.code not in RUNBOOK_CHECKLIST]
-    elif any(p.code == "RB201" for p in problems) and owners_for(cfg.root, rel) is not None:
-        problems = [p for p in problems if p.code != "RB201"]
+    elif any(p.code == "RB201" for p in problems):
+        owners = _OWNERS.get(cfg.root) or _OWNERS.setdefault(cfg.root, OwnersLookup(cfg.root))
+        if owners(rel) is not None:
+            problems = [p for p in problems if p.code != "RB201"]
     rules = suppressions(rb.source)
     lines = {s.anchor: s.line for s in rb.sections}
-    for a in rb.alerts:
-        named.setdefault(a.name.lower(), []).append((shown, lines.get(a.anchor, 1), a.name))
-    return [
+    found = [
         LintFinding(shown, p.line, p.code, p.severity, p.message)
         for p in problems
         if not suppressed(p.code, p.line, rules)
     ]
+    return shown, found, [(a.name, lines.get(a.anchor, 1)) for a in rb.alerts], runbook
 
 
 def _rule_findings(trees, rule_paths, named, report) -> list[LintFinding]:

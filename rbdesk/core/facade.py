@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rbdesk.core import paths
 from rbdesk.core.errors import NotFoundError
+from rbdesk.core.library.owners import owners_for
 from rbdesk.core.library.roots import SAMPLES_SOURCE, LibraryRoot, RunbookFile, iter_runbook_files
 
 if TYPE_CHECKING:
@@ -131,6 +132,9 @@ class Library:
         if hit and hit[0] == key:
             return hit[1]
         rb = parse_file(file.path, relpath=file.relpath)
+        root = self.root_for(file) if any(p.code == "RB201" for p in rb.problems) else None
+        if root is not None and owners_for(root.root, file.relpath) is not None:
+            rb.problems = [p for p in rb.problems if p.code != "RB201"]  # CODEOWNERS / OWNERS
         self._parse_cache[file.path] = (key, rb)
         return rb
 

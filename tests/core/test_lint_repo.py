@@ -357,3 +357,20 @@ def test_many_files_are_parsed_in_worker_processes_with_the_same_answer(tmp_path
     assert one.files == two.files == 240
     assert one.findings == two.findings and len(one.findings) > 240
     assert sum(1 for f in one.findings if f.code == "RB201") == 240 - 100  # r100-r199 owned
+
+
+def test_the_library_counts_owners_files_too(tmp_path, monkeypatch):
+    """What the app's Problems panel and header card show agrees with `rbdesk lint`."""
+    from rbdesk.core.facade import Library
+    from rbdesk.core.library.roots import LibraryRoot, RunbookFile
+
+    ops = write(tmp_path / "ops", {"OWNERS": "approvers: [dns-team]\n", "a.md": "# A\n"})
+    lib = Library(tmp_path / "data")
+    monkeypatch.setattr(lib, "roots", lambda: [LibraryRoot("ops", ops, "folder")])
+    rb = lib.load(RunbookFile("ops", "a.md", ops / "a.md"))
+    assert "RB201" not in [p.code for p in rb.problems] and "RB202" in [p.code for p in rb.problems]
+    other = write(tmp_path / "other", {"b.md": "# B\n"})
+    monkeypatch.setattr(lib, "roots", lambda: [LibraryRoot("other", other, "folder")])
+    assert "RB201" in [
+        p.code for p in lib.load(RunbookFile("other", "b.md", other / "b.md")).problems
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from rbdesk.core import paths
@@ -132,9 +132,10 @@ class Library:
         if hit and hit[0] == key:
             return hit[1]
         rb = parse_file(file.path, relpath=file.relpath)
-        root = self.root_for(file) if any(p.code == "RB201" for p in rb.problems) else None
-        if root is not None and owners_for(root.root, file.relpath) is not None:
-            rb.problems = [p for p in rb.problems if p.code != "RB201"]  # CODEOWNERS / OWNERS
+        if file.source and any(p.code == "RB201" for p in rb.problems):
+            root = file.path.parents[len(PurePosixPath(file.relpath).parts) - 1]
+            if owners_for(root, file.relpath) is not None:  # CODEOWNERS / OWNERS name them
+                rb.problems = [p for p in rb.problems if p.code != "RB201"]
         self._parse_cache[file.path] = (key, rb)
         return rb
 

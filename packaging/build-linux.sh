@@ -25,8 +25,8 @@ step "fresh venv in build/venv ($("$PYTHON" --version))"
 rm -rf "$VENV" "$ROOT/build/pyinstaller" "$ROOT/dist/rbdesk"
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-step "pip install . $PYINSTALLER_SPEC"
-"$VENV/bin/python" -m pip install --quiet "$ROOT" "$PYINSTALLER_SPEC"
+step "pip install .[gui] $PYINSTALLER_SPEC"
+"$VENV/bin/python" -m pip install --quiet "$ROOT[gui]" "$PYINSTALLER_SPEC"
 VERSION="$("$VENV/bin/python" -c 'import rbdesk; print(rbdesk.__version__)')"
 
 step "PyInstaller (packaging/rbdesk.spec)"

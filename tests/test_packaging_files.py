@@ -371,3 +371,31 @@ def test_search_server_code_stamp_follows_the_frozen_executable(tmp_path, monkey
     first = server.code_stamp()
     exe.write_bytes(b"build 2, larger")
     assert server.code_stamp() != first
+
+
+# --- the pre-commit hook and the lint-only install -------------------------------------------
+
+
+def test_pre_commit_hook_lints_the_repository():
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "rbdesk-lint" and hook["language"] == "python"
+    assert hook["entry"] == "rbdesk lint" and hook["args"] == ["."]
+    assert hook["pass_filenames"] is False  # links reach across files: lint the whole tree
+    files = re.compile(hook["files"])
+    for name in ("docs/a.md", "rules/x.yaml", "CODEOWNERS", "alerts/OWNERS", ".rbdesk.toml"):
+        assert files.search(name), name
+    assert not files.search("scripts/run.sh")
+
+
+def test_qt_is_the_gui_extra_and_the_readme_installs_it():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.lower().startswith("pyside6") for d in project["dependencies"])
+    assert project["optional-dependencies"]["gui"] == ["PySide6-Essentials>=6.6"]
+    assert any(d.startswith("PySide6") for d in project["optional-dependencies"]["test"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/pip install '.[gui]' && .venv/bin/rbdesk" in readme
+    assert '"$ROOT[gui]"' in (PACKAGING / "build-linux.sh").read_text(encoding="utf-8")

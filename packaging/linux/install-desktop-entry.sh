@@ -57,7 +57,7 @@ if [ -z "$EXEC" ]; then
     elif command -v rbdesk >/dev/null; then
         EXEC="$(command -v rbdesk)"
     else
-        die "rbdesk is not on PATH: install it (pipx install .) or pass --exec /path/to/rbdesk"
+        die "rbdesk is not on PATH: install it (pipx install '.[gui]') or pass --exec /path/to/rbdesk"
     fi
 fi
 [ -x "$EXEC" ] || die "$EXEC is not an executable file"

@@ -11,6 +11,9 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
+    from rbdesk.cli.common import require_qt
+
+    require_qt()
     from rbdesk.ui.app import run_app
 
     return run_app(args)

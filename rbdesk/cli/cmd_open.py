@@ -26,6 +26,9 @@ def run(args) -> int:
         echo(res.label())
         echo(res.file.path)
         return 0
+    from rbdesk.cli.common import require_qt
+
+    require_qt()
     from rbdesk.ui.app import run_app
 
     args.ref = res.label() if res.source else str(res.file.path)

@@ -52,6 +52,9 @@ def run(args) -> int:
         label = f"{kind} of {rb.title}"
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from rbdesk.cli.common import require_qt
+
+    require_qt("printing")
     from rbdesk.ui.printing import write_pdf
 
     try:

@@ -14,6 +14,20 @@ def library(args):
     return Library(getattr(args, "data_dir", None))
 
 
+def require_qt(what: str = "the desktop app") -> None:
+    """A one-line error when Qt (the ``gui`` extra) is not installed."""
+    import importlib.util
+
+    from rbdesk.core.errors import RbdeskError
+
+    if importlib.util.find_spec("PySide6") is None:
+        raise RbdeskError(
+            f"{what} needs Qt (PySide6), which this installation does not have",
+            hint="pip install 'rbdesk[gui]' (from a checkout: pip install '.[gui]'); "
+            "`rbdesk lint`, `search`, `show` and `copy` work without it",
+        )
+
+
 def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from rbdesk.core import paths
 from rbdesk.core.errors import NotFoundError
+from rbdesk.core.library.owners import owners_for
 from rbdesk.core.library.roots import SAMPLES_SOURCE, LibraryRoot, RunbookFile, iter_runbook_files
 
 if TYPE_CHECKING:
@@ -132,6 +133,10 @@ class Library:
         if hit and hit[0] == key:
             return hit[1]
         rb = parse_file(file.path, relpath=file.relpath)
+        if file.source and any(p.code == "RB201" for p in rb.problems):
+            root = file.path.parents[len(PurePosixPath(file.relpath).parts) - 1]
+            if owners_for(root, file.relpath) is not None:  # CODEOWNERS / OWNERS name them
+                rb.problems = [p for p in rb.problems if p.code != "RB201"]
         self._parse_cache[file.path] = (key, rb)
         return rb
 

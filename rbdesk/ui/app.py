@@ -66,4 +66,13 @@ def run_app(args: Any = None) -> int:
 
 
 def entry_point() -> None:
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        print(
+            "rbdesk: the desktop app needs Qt (PySide6), which this installation does not have"
+            "\n  hint: pip install 'rbdesk[gui]' (from a checkout: pip install '.[gui]')",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     sys.exit(run_app())

@@ -11,7 +11,7 @@ dropped by a generation counter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from rbdesk.core.errors import NotFoundError, RbdeskError
 from rbdesk.core.facade import Library
+from rbdesk.core.library.owners import owners_for
 from rbdesk.core.library.roots import RunbookFile
 from rbdesk.core.library.signature import root_signature
 from rbdesk.core.render.reader import HeaderInfo, RenderResult, render_runbook
@@ -87,6 +88,10 @@ def load_and_render(
         signature=sig.phrase if sig else "",
         signature_warn=bool(sig and sig.warn),
     )
+    if root is not None and not rb.owner:
+        found = owners_for(root.root, file.relpath)
+        if found is not None:
+            header = replace(header, owners=found.text(), owners_from=found.where)
     result = render_runbook(
         rb,
         root=root.root if root else file.path.parent,

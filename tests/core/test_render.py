@@ -185,3 +185,25 @@ def test_header_field_lines_stay_one_per_line():
     # the owner is in the header card, not repeated in the body
     assert "<b>Owner</b> Ops" in html and "Owner: Ops" not in html
     assert "plain\ntext" in html or "plain text" in html  # prose keeps soft breaks
+
+
+def test_header_card_shows_owners_from_codeowners_and_owners_files(tmp_path):
+    """A runbook without an owner line shows the owners the repository names (small change
+    beside rbdesk lint's RB201, which counts them too)."""
+    from rbdesk.core.library.owners import owners_for
+
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "CODEOWNERS").write_text("/docs/ @acme/sre @acme/dba\n")
+    rb = parse_text("# Db failover\n\nSteps.\n", "docs/db.md")
+    assert [p.code for p in rb.problems].count("RB201") == 1
+    found = owners_for(tmp_path, "docs/db.md")
+    header = HeaderInfo("ops", "docs/db.md", owners=found.text(), owners_from=found.where)
+    html = render_runbook(rb, header=header).html
+    assert "<b>Owner</b> @acme/sre, @acme/dba" in html
+    assert "(.github/CODEOWNERS:1)" in html
+    n = len(rb.problems)
+    assert f"{n - 1} lint problem(s)" in html  # RB201 is answered
+    # An owner line in the runbook wins.
+    own = parse_text("# X\n\n**Owner:** Platform\n", "docs/x.md")
+    card = render_runbook(own, header=header).html
+    assert "<b>Owner</b> Platform&nbsp;" in card and "@acme/sre" not in card

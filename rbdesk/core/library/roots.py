@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rbdesk.core.library.signature import Signature
 
+from rbdesk.core.library.pagekind import is_template_dir
+
 SAMPLES_SOURCE = "samples"
 RUNBOOK_SUFFIXES = (".md", ".markdown")  # "*.html.md" ends in .md too
 _SKIP_DIRS = {".git", "node_modules", ".github", "__pycache__", ".venv"}
@@ -78,12 +80,14 @@ def walk_files(
     *,
     skip_dirs: Collection[str] = (".git",),
     keep: Callable[[str], bool] = lambda _name: True,
+    skip_dir: Callable[[str], bool] | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """(relpath, path) of the regular files below root whose name ``keep`` accepts, sorted.
 
     Never leaves root: symlinks are not followed (a snapshot must not reach
     outside itself). An explicit stack, not recursion: any depth is safe.
-    Folders named in ``skip_dirs`` are not entered; paths that cannot be used
+    Folders named in ``skip_dirs`` (or whose relative path ``skip_dir`` accepts)
+    are not entered; paths that cannot be used
     safely (see :func:`representable`, and folders deeper than MAX_DEPTH) are
     skipped and, with ``skipped`` given, appended there as "path (why)".
     """
@@ -106,6 +110,8 @@ def walk_files(
                 continue
             if (is_dir and entry.name in skip_dirs) or (is_file and not keep(entry.name)):
                 continue
+            if is_dir and skip_dir is not None and skip_dir(rel):
+                continue
             if not (is_dir or is_file):
                 continue
             why = representable(rel)
@@ -125,6 +131,15 @@ def walk_files(
 def iter_runbook_files(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Path]]:
     """(relpath, path) of every runbook below root, sorted (see :func:`walk_files`).
 
-    Tool and dependency folders (``.git``, ``node_modules``, ``.venv`` …) are not entered.
+    Tool and dependency folders (``.git``, ``node_modules``, ``.venv`` …) and
+    template folders (``.github``, ``.gitlab``, a Hugo site's ``archetypes`` and
+    ``layouts``: see :mod:`rbdesk.core.library.pagekind`) are not entered.
     """
-    return walk_files(root, skipped, skip_dirs=_SKIP_DIRS, keep=is_runbook_name)
+    root = Path(root)
+    return walk_files(
+        root,
+        skipped,
+        skip_dirs=_SKIP_DIRS,
+        keep=is_runbook_name,
+        skip_dir=lambda rel: is_template_dir(root, rel),
+    )

@@ -85,6 +85,8 @@ class HeaderInfo:
     today: _dt.date | None = None  # for tests; default: today
     signature: str = ""  # "signed by alice@example.com", "unsigned", "not verifiable"
     signature_warn: bool = False  # shown in warning colour (verify=warn and not good)
+    owners: str = ""  # from CODEOWNERS / OWNERS when the runbook names no owner
+    owners_from: str = ""  # where: "CODEOWNERS:12", "alerts/x/OWNERS"
 
 
 @dataclass(slots=True)
@@ -659,6 +661,9 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
     cells: list[str] = []
     if owner:
         cells.append(f"<b>Owner</b> {escape(owner)}")
+    elif header.owners:
+        where = f' <span class="path">({escape(header.owners_from)})</span>'
+        cells.append(f"<b>Owner</b> {escape(header.owners)}{where if header.owners_from else ''}")
     if severity:
         cells.append(f'<b>Severity</b> <span class="sev">{escape(severity)}</span>')
     state, age = freshness(tested, header.today)
@@ -684,7 +689,8 @@ def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
         cls = "amber" if header.signature_warn else "sig"
         where.append(f'<span class="{cls}">{escape(header.signature)}</span>')
     sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
-    problems = len(rb.problems)
+    # Owners from CODEOWNERS / OWNERS answer RB201 (as `rbdesk lint` counts them).
+    problems = sum(1 for p in rb.problems if not (header.owners and p.code == "RB201"))
     prob = f'{sep}<span class="amber">{problems} lint problem(s)</span>' if problems else ""
     return (
         '<table class="card" width="100%" cellspacing="0" cellpadding="8"><tr><td>'

@@ -179,6 +179,32 @@ def _web_candidates(url: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+def forge_relpaths(url: str, repo_url: str, subdir: str = "") -> list[str] | None:
+    """The repository paths a GitHub/GitLab/Gitea web URL of repo_url can mean.
+
+    None when url is not a web URL of that repository. The branch may hold
+    slashes, so every split is given, shortest branch first; with subdir (the
+    part of the repository a folder holds) only paths below it, made relative
+    to it.
+    """
+    key = repo_key(repo_url)
+    bare = url.split("#", 1)[0].split("?", 1)[0]
+    hits = [segs for cand, segs in _web_candidates(bare) if cand == key]
+    if not hits:
+        return None
+    sub = subdir.strip("/") + "/" if subdir.strip("/") else ""
+    out: list[str] = []
+    for segs in hits:
+        for k in range(1, len(segs) + 1):
+            rel = "/".join(segs[k:])
+            if sub:
+                if not (rel + "/").lower().startswith(sub.lower()):
+                    continue
+                rel = rel[len(sub) :]
+            out.append(rel)
+    return list(dict.fromkeys(out))
+
+
 def _last_segment(url: str) -> str:
     """The page name a URL ends with (``.../kubepodcrashlooping/`` → kubepodcrashlooping)."""
     segs = [unquote(s) for s in urlsplit(url).path.split("/") if s]

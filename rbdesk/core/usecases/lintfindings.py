@@ -20,6 +20,8 @@ CODES: dict[str, tuple[str, str]] = {
     "RB106": (WARNING, "front matter refused (too large, anchors/aliases, not a mapping)"),
     "RB109": (WARNING, "nesting too deep to read completely"),
     "RB110": (WARNING, "path skipped (name not UTF-8, too deep)"),
+    "RB115": (WARNING, "content not downloaded (Git LFS pointer)"),
+    "RB116": (WARNING, "part of the file could not be read (an unexpected fault)"),
     "RB201": (ERROR, "no owner (header, front matter, CODEOWNERS or OWNERS)"),
     "RB202": (WARNING, "no last-tested date"),
     "RB203": (WARNING, "last-tested date older than the limit"),

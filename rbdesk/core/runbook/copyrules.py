@@ -8,7 +8,10 @@ Pure functions, no Qt. The rules, in order:
    ``<NAME>``, ``[NAME]``, ``${NAME}`` and ``{{NAME}}`` (case-sensitive),
    and, for an UPPER_CASE name, a bare ``$NAME`` too unless the command
    itself sets it (``NAME=…``, ``for NAME in``, ``read NAME``) — the value
-   quoted as :func:`shlex.quote` does;
+   written so that the shell reads it literally at that spot (bare word,
+   ``"…"``, ``'…'``, ``$(…)``, here-document, …: :mod:`.shellctx`), or not
+   filled at all, with the reason, where it cannot be literal; a value with
+   shell metacharacters is named in a warning;
 3. remove what would make the pasted text differ from what the reader sees:
    ANSI escape sequences (``ESC[201~`` ends bracketed paste), other control
    characters, bidi overrides and zero-width characters — and say what went;
@@ -21,10 +24,10 @@ Pure functions, no Qt. The rules, in order:
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rbdesk.core.runbook import shellctx
 from rbdesk.core.runbook.safety import (  # noqa: F401 - re-exported for callers of the copy rules
     BIDI_CHARS,
     ZERO_WIDTH_CHARS,
@@ -181,10 +184,27 @@ def sets_itself(text: str, name: str) -> bool:
 
 
 def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, list[Fill]]:
-    """Replace every placeholder of a set variable with its shell-quoted value."""
+    """Replace every placeholder of a set variable with its value, literal in its shell context."""
+    filled = fill_checked(text, variables)
+    return filled.text, filled.fills
+
+
+@dataclass(frozen=True, slots=True)
+class Filling:
+    """Placeholders filled: the text, where each value went, the values refused and why."""
+
+    text: str
+    fills: list[Fill]
+    refused: list[str]  # "NAME not filled: <reason> (<context>)"
+
+
+def fill_checked(text: str, variables: Mapping[str, str]) -> Filling:
+    """Fill placeholders, each value quoted for the shell context at its spot
+    (:mod:`rbdesk.core.runbook.shellctx`); a value that cannot be literal there
+    is not filled and named in ``refused``."""
     active = {k: v for k, v in variables.items() if k and v != "" and valid_variable_name(k)}
     if not active:
-        return text, []
+        return Filling(text, [], [])
     # One pass over the text so that a value containing "<OTHER>" is never re-filled.
     alternatives = sorted(active, key=len, reverse=True)
     patterns = []
@@ -193,22 +213,13 @@ def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, lis
         if _BARE_NAME_RE.match(n) and "$" in text and not sets_itself(text, n):
             patterns.append(bare_pattern(n))
     combined = re.compile("|".join(f"(?:{p})" for p in patterns))
-    out: list[str] = []
-    fills: list[Fill] = []
-    pos = 0
-    length = 0
+    spans = []
     for m in combined.finditer(text):
         name = _name_of(m.group(0), alternatives)
-        value = shlex.quote(active[name])
-        chunk = text[pos : m.start()]
-        out.append(chunk)
-        length += len(chunk)
-        fills.append(Fill(name, length, length + len(value)))
-        out.append(value)
-        length += len(value)
-        pos = m.end()
-    out.append(text[pos:])
-    return "".join(out), fills
+        spans.append(shellctx.Span(m.start(), m.end(), name, active[name]))
+    filled = shellctx.fill_spans(text, spans)
+    fills = [Fill(p.name, p.start, p.end) for p in filled.placed]
+    return Filling(filled.text, fills, filled.refused)
 
 
 def _name_of(token: str, names: Iterable[str]) -> str:
@@ -231,10 +242,12 @@ class CopyResult:
     filled: list[str] = field(default_factory=list)  # variable names used
     unfilled: list[str] = field(default_factory=list)  # placeholders left as written
     hidden_text: list[str] = field(default_factory=list)  # text pushed out of sight
+    refused: list[str] = field(default_factory=list)  # values not filled, with the reason
+    values: list[str] = field(default_factory=list)  # "value of NAME contains `$(`"
 
     def warnings(self) -> list[str]:
         """One line per thing the user should know, for a status bar or stderr."""
-        out: list[str] = []
+        out: list[str] = list(self.refused) + list(self.values)
         if self.removed:
             out.append(
                 "removed hidden characters: " + ", ".join(r.describe() for r in self.removed)
@@ -267,21 +280,47 @@ def prepare_copy(
     them, ``rbdesk copy`` refuses without ``--allow-unfilled``).
     """
     sanitized, removed = sanitize(clean)
-    filled_text, fills = fill_placeholders(sanitized, variables or {})
-    # A variable value may carry hidden characters of its own: sanitize again.
-    final, removed_from_values = sanitize(filled_text)
+    variables = variables or {}
+    # A value's hidden characters go before quoting: removing one from the quoted
+    # text could change its shape (a line becoming a here-document's delimiter).
+    values = {k: sanitize(v)[0] for k, v in variables.items()}
+    filling = fill_checked(sanitized, values)
+    filled_names = list(dict.fromkeys(f.name for f in filling.fills))
+    for name in filled_names:
+        removed += sanitize(variables[name])[1]
+    final, removed_after = sanitize(filling.text)  # a safety net: nothing is expected here
     final = final.rstrip("\n")
     while final.endswith(("\n", "\r")):
         final = final[:-1]
-    filled_names = list(dict.fromkeys(f.name for f in fills))
     return CopyResult(
         text=final,
-        removed=_merge_removals(removed + removed_from_values),
+        removed=_merge_removals(removed + removed_after),
         destructive=destructive_reasons(final),
         filled=filled_names,
-        unfilled=unfilled_names(final, placeholders),
+        unfilled=unfilled_names(_without_values(filling), placeholders),
         hidden_text=hidden_text_reasons(final),
+        refused=filling.refused,
+        values=value_warnings(variables, filled_names),
     )
+
+
+def value_warnings(variables: Mapping[str, str], names: Iterable[str]) -> list[str]:
+    """ "value of NAME contains `$(`" for each named variable whose value holds shell
+    metacharacters, newlines or control characters (a value from an alert label is
+    anyone's text: it is quoted, but the user should see it)."""
+    lines = (shellctx.value_warning(n, variables.get(n, "")) for n in names)
+    return [ln for ln in lines if ln]
+
+
+def _without_values(filling: Filling) -> str:
+    """The filled text with each value blanked: a value's own ``${IFS}`` is no placeholder."""
+    parts: list[str] = []
+    pos = 0
+    for f in filling.fills:
+        parts += [filling.text[pos : f.start], " " * (f.end - f.start)]
+        pos = f.end
+    parts.append(filling.text[pos:])
+    return "".join(parts)
 
 
 def _merge_removals(items: list[Removal]) -> list[Removal]:

@@ -2,7 +2,9 @@
 
 Every copy goes through :func:`rbdesk.core.runbook.copyrules.prepare_copy`
 (variables filled, hidden characters removed, destructive commands flagged); a
-destructive command is copied only after the user confirms. :class:`CopyActions`
+destructive command, or one whose filled values hold shell metacharacters, is
+copied only after the user confirms; a value that cannot be literal where its
+placeholder sits is never copied. :class:`CopyActions`
 also keeps the "where am I" cursor for Ctrl+Shift+C: the current step and the
 next command number.
 """
@@ -82,13 +84,16 @@ class CopyActions(QObject):
     def _guarded(
         self, clean: str, names: tuple[str, ...], what: str
     ) -> copyrules.CopyResult | None:
-        """The copy rules plus the two questions: unfilled placeholders, then destructive.
+        """The copy rules plus the questions: unfilled placeholders, then destructive
+        or values holding shell metacharacters (a refused value: nothing is copied).
 
         Unfilled placeholders are never copied silently: the user types their
         values (kept as incident variables, as in the Variables panel) or says
         "copy anyway", which keeps the ``<name>`` visible. None: not copied.
         """
         res = copyrules.prepare_copy(clean, self.win.settings.variables, names)
+        if res.refused:
+            return self._refused(res, what)
         if res.unfilled:
             answer = dialogs.ask_placeholders(self.win, what, res.text, res.unfilled)
             if answer is None:
@@ -102,13 +107,31 @@ class CopyActions(QObject):
                 for name, value in answer.items():
                     self.win.variables.set_variable(name, value)
                 res = copyrules.prepare_copy(clean, self.win.settings.variables, names)
-        more = {"unfilled": res.unfilled} if res.unfilled else {}
+                if res.refused:
+                    return self._refused(res, what)
+        more: dict = {"unfilled": res.unfilled} if res.unfilled else {}
+        if res.values:
+            more.update(values=res.values, spans=res.value_spans)
         if res.destructive and not dialogs.confirm_destructive(
             self.win, res.text, res.destructive, **more
         ):
             messages.warning(f"Not copied: {what.lower()} is destructive and was not confirmed.")
             return None
+        asked_values = not res.destructive and res.values
+        if asked_values and not dialogs.confirm_values(
+            self.win, res.text, res.values, res.value_spans
+        ):
+            messages.warning(f"Not copied: {what.lower()} — {'; '.join(res.values)}.")
+            return None
         return res
+
+    def _refused(self, res: copyrules.CopyResult, what: str) -> None:
+        """A value that cannot be literal where its placeholder sits: nothing is copied."""
+        messages.warning(
+            f"Not copied: {what.lower()} — {'; '.join(res.refused)}. "
+            "Change the value in the Variables tab.",
+            10000,
+        )
 
     def copy_text(self, text: str, what: str) -> None:
         self.to_clipboard(copyrules.prepare_copy(text, {}), what)

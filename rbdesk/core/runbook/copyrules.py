@@ -244,6 +244,7 @@ class CopyResult:
     hidden_text: list[str] = field(default_factory=list)  # text pushed out of sight
     refused: list[str] = field(default_factory=list)  # values not filled, with the reason
     values: list[str] = field(default_factory=list)  # "value of NAME contains `$(`"
+    value_spans: list[tuple[int, int]] = field(default_factory=list)  # filled values in text
 
     def warnings(self) -> list[str]:
         """One line per thing the user should know, for a status bar or stderr."""
@@ -301,6 +302,9 @@ def prepare_copy(
         hidden_text=hidden_text_reasons(final),
         refused=filling.refused,
         values=value_warnings(variables, filled_names),
+        value_spans=[
+            (f.start, min(f.end, len(final))) for f in filling.fills if f.start < len(final)
+        ],
     )
 
 

@@ -34,9 +34,9 @@ from markdown_it.token import Token
 
 from rbdesk.core.render.runmarks import RunMarks, run_box_html
 from rbdesk.core.runbook import copyrules, safety
-from rbdesk.core.runbook.commands import DIAGRAM_LANGS
+from rbdesk.core.runbook.commands import DIAGRAM_LANGS, command_part, host_parts
 from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
-from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runbook.model import Command, Runbook
 
 MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
 MAX_DISPLAY_LINE = 2_000  # longer lines are cut in the view (not in the copy)
@@ -458,6 +458,13 @@ class _Renderer:
         self.block_i += 1
         if is_diagram(lang):
             return self._diagram(lang, text)
+        if command is not None and command.kind == "shell" and len(host_parts(text)) > 1:
+            # `workstation $ …` / `db-01 $ …`: one command per host, each with its Copy
+            parts = [command_part(command, p) for p in host_parts(text)]
+            return "".join(self._code_box(lang, p.text, line, p) for p in parts)
+        return self._code_box(lang, text, line, command)
+
+    def _code_box(self, lang: str, text: str, line: int, command: Command | None) -> str:
         n = len(self.result.code_blocks) + 1
         clean = command.clean if command is not None else copyrules.strip_prompts(text)
         names = tuple(command.placeholders) if command is not None else ()

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rbdesk.core.runbook import shellctx
+from rbdesk.core.runbook.commands import PROMPT_RE
 from rbdesk.core.runbook.safety import (  # noqa: F401 - re-exported for callers of the copy rules
     BIDI_CHARS,
     ZERO_WIDTH_CHARS,
@@ -101,8 +102,6 @@ def sanitize(text: str) -> tuple[str, list[Removal]]:
 
 # -- prompts --------------------------------------------------------------------
 
-_PROMPT_RE = re.compile(r"^(\s*)(?:\$|[\w.-]+@[\w.-]+:[^\s$#]*\$|PS [^>]*>|>>>) (?=\S)")
-
 
 def strip_prompts(text: str) -> str:
     """Remove ``$ `` style prompts from lines that have them.
@@ -112,14 +111,14 @@ def strip_prompts(text: str) -> str:
     command output and are dropped, as a terminal transcript would suggest.
     """
     lines = text.replace("\r\n", "\n").split("\n")
-    prompted = [bool(_PROMPT_RE.match(ln)) for ln in lines]
+    prompted = [bool(PROMPT_RE.match(ln)) and ln.strip() not in ("$", "%") for ln in lines]
     if not any(prompted):
         return text.rstrip("\n")
     kept: list[str] = []
     continuation = False
     for ln, has_prompt in zip(lines, prompted, strict=True):
         if has_prompt:
-            kept.append(_PROMPT_RE.sub(r"\1", ln, count=1))
+            kept.append(PROMPT_RE.sub(r"\g<lead>", ln, count=1))
         elif continuation:
             kept.append(ln)
         else:

@@ -1,4 +1,5 @@
-"""Copy actions: a code block, inline code, the next command, a contact's number.
+"""Copy actions: a code block, inline code (on a double-click), the next command, a
+contact's number.
 
 Every copy goes through :func:`rbdesk.core.runbook.copyrules.prepare_copy`
 (variables filled, hidden characters removed, destructive commands flagged); a
@@ -80,6 +81,15 @@ class CopyActions(QObject):
             return False
         self.to_clipboard(res, "inline code")
         return True
+
+    def hint_inline(self, k: int) -> None:
+        """A single click on inline code: the clipboard stays as it is; say how to copy."""
+        result = self._result()
+        if result is None or not 1 <= k <= len(result.inline_code):
+            return
+        text = result.inline_code[k - 1]
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        messages.info(f"Double-click to copy `{shown}` (a single click does not copy)", 4000)
 
     def _guarded(
         self, clean: str, names: tuple[str, ...], what: str

@@ -4,10 +4,10 @@ Built on markdown-it-py tokens with renderer rule overrides:
 
 * headings get GitHub-style ids from ``mdit_py_plugins.anchors`` (the same
   configuration as the parser) plus ``<a name>`` targets QTextBrowser scrolls to;
-* every fence / indented code block is numbered 1..N in document order, as
-  the parser's ``commands`` list, and carries a ``rbdesk://copy/N`` link;
-* inline code links to ``rbdesk://copy-inline/K``; task-list items become
-  glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
+* every fence / indented code block is numbered 1..N in document order (one number
+  per host in a `host $ …` transcript), with a ``rbdesk://copy/N`` link;
+* inline code links to ``rbdesk://copy-inline/K`` (copied on a double-click);
+  task-list items become glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
   ``rbdesk://step/N`` and steps get ``step-N`` anchors;
 * a checklist run's items (``runmarks.RunMarks``) become ``rbdesk://run/N``
   tick boxes with time, initials and note, in place of the boxes and before steps;
@@ -525,7 +525,7 @@ class _Renderer:
         k = len(self.result.inline_code) + 1
         self.result.inline_code.append(content)
         return (
-            f'<a class="icode" href="rbdesk://copy-inline/{k}" title="click to copy">'
+            f'<a class="icode" href="rbdesk://copy-inline/{k}" title="double-click to copy">'
             f"<code>{display_code_html(content, self.variables)}</code></a>"
         )
 

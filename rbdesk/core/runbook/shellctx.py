@@ -10,8 +10,8 @@ with a small POSIX-sh quoting-state scanner and knows, at every spot:
   start is an assignment) — the value is single-quoted (``'\\''`` for a
   quote), as :func:`shlex.quote` does;
 - ``double``: inside ``"…"`` — a value with ``$ ` " \\ !`` closes the double
-  quotes, is single-quoted and reopens them (``"…"'v'"…"``): a backslash
-  cannot protect ``!`` from bash's history expansion, single quotes can;
+  quotes, is single-quoted and reopens them (``"…"'v'"…"``): in an
+  interactive bash ``\\!`` inside ``"…"`` keeps its backslash, ``'!'`` is plain;
 - ``single``: inside ``'…'`` — each ``'`` becomes ``'\\''``;
 - ``ansi-c``: inside ``$'…'`` — backslash escapes;
 - ``heredoc`` / ``heredoc-quoted``: a here-document body (``<<EOF``:

@@ -229,3 +229,27 @@ def test_any_value_is_one_literal_argument(sandbox, value):
         "glob-a",
         "glob-b",
     }
+
+
+@pytest.mark.parametrize(
+    ("words", "via"),
+    [
+        (["ssh", "db-01"], "ssh"),
+        (["timeout", "10", "ssh", "-p", "22", "db-01"], "ssh"),
+        (["ssh", "-p", "22"], ""),  # 22 is -p's value: no destination yet
+        (["rsync", "-e", "ssh", "src"], ""),
+        (["gcloud", "compute", "ssh", "db-01"], ""),
+        (["gcloud", "compute", "ssh", "db-01", "--command"], "gcloud --command"),
+        (["kubectl", "exec", "pod", "--", "sh", "-c"], "sh -c"),
+        (["su", "-", "postgres", "-c"], "su -c"),
+        (["psql", "-c"], ""),
+        (["eval"], "eval"),
+        (["watch", "-n"], ""),
+        (["watch", "-n", "5"], "watch"),
+        (["watch", "-x", "kubectl"], ""),
+    ],
+)
+def test_what_runs_a_word_as_a_command_string(words, via):
+    from rbdesk.core.runbook.shellctx import inner_shell
+
+    assert inner_shell(words) == via

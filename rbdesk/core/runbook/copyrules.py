@@ -311,7 +311,8 @@ def value_warnings(variables: Mapping[str, str], names: Iterable[str]) -> list[s
     """ "value of NAME contains `$(`" for each named variable whose value holds shell
     metacharacters, newlines or control characters (a value from an alert label is
     anyone's text: it is quoted, but the user should see it)."""
-    lines = (shellctx.value_warning(n, variables.get(n, "")) for n in names)
+    # Hidden characters are removed (and named) on their own: what is filled is the rest.
+    lines = (shellctx.value_warning(n, sanitize(variables.get(n, ""))[0]) for n in names)
     return [ln for ln in lines if ln]
 
 

@@ -616,7 +616,8 @@ def inner_shell(words: Sequence[str]) -> str:
             return f"{shell} -c"
     if last == "--command" and "gcloud" in names:
         return "gcloud --command"
-    if "ssh" in names and _past_ssh_destination(words[names.index("ssh") + 1 :]):
+    at = names.index("ssh") if "ssh" in names else -1
+    if at >= 0 and _is_command(names, at) and _past_ssh_destination(words[at + 1 :]):
         return "ssh"
     head = names[0]
     if head == "eval" or (head in _PREFIXES and "eval" in names):
@@ -627,6 +628,16 @@ def inner_shell(words: Sequence[str]) -> str:
     ):
         return "" if {"-x", "--exec"} & set(words) else "watch"
     return ""
+
+
+def _is_command(names: Sequence[str], i: int) -> bool:
+    """True when names[i] is the command run (only prefixes such as ``sudo -u x`` or
+    ``timeout 10`` before it) — not ``rsync -e ssh`` or ``gcloud compute ssh``."""
+    return all(
+        n in _PREFIXES or n in ("timeout", "sshpass") or n.startswith("-") or "=" in n
+        for n in names[:i]
+        if not n.isdigit()
+    )
 
 
 def _past_ssh_destination(args: Sequence[str]) -> bool:

@@ -8,21 +8,11 @@ from PySide6.QtGui import QGuiApplication
 
 from rbdesk.core.library.roots import RunbookFile
 from rbdesk.ui import dialogs
+from tests.cli.test_copy_values import RUNBOOK  # the same two commands
 
 from .test_mainwindow import clipboard
 
 pytestmark = pytest.mark.gui
-
-RUNBOOK = """# Pods
-
-```bash
-kubectl -n "$NAMESPACE" get pods
-```
-
-```bash
-kubectl get pods  # namespace <NAMESPACE>
-```
-"""
 
 
 def open_pods(qtbot, window, library_dir) -> None:

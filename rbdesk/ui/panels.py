@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core.runbook.copyrules import valid_variable_name
+from rbdesk.core.runbook.copyrules import valid_variable_name, value_warning
 from rbdesk.core.runbook.model import Contact, Problem
-from rbdesk.core.runbook.shellctx import value_warning
 from rbdesk.core.settings import Settings
 from rbdesk.core.usecases.alert_runbook import variables_from_alert
 from rbdesk.core.usecases.alerts import visible

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rbdesk.core.runbook.copyrules import prepare_copy, sanitize
-from rbdesk.core.runbook.shellctx import contexts_at, shell_metachars, value_warning
+from rbdesk.core.runbook.copyrules import prepare_copy, sanitize, shell_metachars, value_warning
+from rbdesk.core.runbook.shellctx import contexts_at
 
 BASH = shutil.which("bash")
 pytestmark = pytest.mark.skipif(BASH is None, reason="needs bash")
@@ -238,6 +238,8 @@ def test_any_value_is_one_literal_argument(sandbox, value):
         (["timeout", "10", "ssh", "-p", "22", "db-01"], "ssh"),
         (["ssh", "-p", "22"], ""),  # 22 is -p's value: no destination yet
         (["rsync", "-e", "ssh", "src"], ""),
+        (["knife", "ssh", "roles:gprd-base-db-patroni"], "knife ssh"),
+        (["knife", "ssh"], ""),
         (["gcloud", "compute", "ssh", "db-01"], ""),
         (["gcloud", "compute", "ssh", "db-01", "--command"], "gcloud --command"),
         (["kubectl", "exec", "pod", "--", "sh", "-c"], "sh -c"),

@@ -228,6 +228,48 @@ def _name_of(token: str, names: Iterable[str]) -> str:
     raise ValueError(token)  # unreachable: token was matched by one of the patterns
 
 
+# -- what a value holds -------------------------------------------------------------
+
+_METACHARS = ("$(", "${", "`", "$", ";", "|", "&", ">", "<", "'", '"', "\\", "!", "*")
+
+
+def shell_metachars(value: str) -> list[str]:
+    """The shell metacharacters, newlines and control characters in value, as shown to a user."""
+    found = [m for m in _METACHARS if m in value]
+    if "$" in found and not re.search(r"\$(?![({])", value):
+        found.remove("$")
+    if "\n" in value:
+        found.append("a newline")
+    ctrl = sorted({f"U+{ord(c):04X}" for c in value if c != "\n" and _is_control(c)})
+    found += [f"control character {c}" for c in ctrl]
+    return found
+
+
+def _is_control(c: str) -> bool:
+    return ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0
+
+
+_SHOWN = {"`": "a backtick"}
+
+
+def value_warning(name: str, value: str) -> str:
+    """One line about a value that holds shell metacharacters ("" when it holds none)."""
+    found = shell_metachars(value)
+    if not found:
+        return ""
+    shown = ", ".join(_SHOWN.get(f, f if " " in f else f"`{f}`") for f in found)
+    return f"value of {name} contains {shown}"
+
+
+def value_warnings(variables: Mapping[str, str], names: Iterable[str]) -> list[str]:
+    """ "value of NAME contains `$(`" for each named variable whose value holds shell
+    metacharacters, newlines or control characters (a value from an alert label is
+    anyone's text: it is quoted, but the user should see it)."""
+    # Hidden characters are removed (and named) on their own: what is filled is the rest.
+    lines = (value_warning(n, sanitize(variables.get(n, ""))[0]) for n in names)
+    return [ln for ln in lines if ln]
+
+
 # -- everything together -----------------------------------------------------------
 
 
@@ -305,15 +347,6 @@ def prepare_copy(
             (f.start, min(f.end, len(final))) for f in filling.fills if f.start < len(final)
         ],
     )
-
-
-def value_warnings(variables: Mapping[str, str], names: Iterable[str]) -> list[str]:
-    """ "value of NAME contains `$(`" for each named variable whose value holds shell
-    metacharacters, newlines or control characters (a value from an alert label is
-    anyone's text: it is quoted, but the user should see it)."""
-    # Hidden characters are removed (and named) on their own: what is filled is the rest.
-    lines = (shellctx.value_warning(n, sanitize(variables.get(n, ""))[0]) for n in names)
-    return [ln for ln in lines if ln]
 
 
 def _without_values(filling: Filling) -> str:

@@ -619,6 +619,10 @@ def inner_shell(words: Sequence[str]) -> str:
     at = names.index("ssh") if "ssh" in names else -1
     if at >= 0 and _is_command(names, at) and _past_ssh_destination(words[at + 1 :]):
         return "ssh"
+    # `knife ssh QUERY 'cmd'`, `tsh ssh HOST cmd`: the rest runs in the hosts' shells
+    tool = names[at - 1] if at >= 1 and names[at - 1] in ("knife", "tsh") else ""
+    if tool and _is_command(names, at - 1) and _past_ssh_destination(words[at + 1 :]):
+        return f"{tool} ssh"
     head = names[0]
     if head == "eval" or (head in _PREFIXES and "eval" in names):
         return "eval"
@@ -651,36 +655,3 @@ def _past_ssh_destination(args: Sequence[str]) -> bool:
             return True
         j += 2 if len(w) == 2 and w[1] in _SSH_ARG_OPTS else 1
     return False
-
-
-# -- what a value holds ---------------------------------------------------------------------------
-
-_METACHARS = ("$(", "${", "`", "$", ";", "|", "&", ">", "<", "'", '"', "\\", "!", "*")
-
-
-def shell_metachars(value: str) -> list[str]:
-    """The shell metacharacters, newlines and control characters in value, as shown to a user."""
-    found = [m for m in _METACHARS if m in value]
-    if "$" in found and not re.search(r"\$(?![({])", value):
-        found.remove("$")
-    if "\n" in value:
-        found.append("a newline")
-    ctrl = sorted({f"U+{ord(c):04X}" for c in value if c != "\n" and _is_control(c)})
-    found += [f"control character {c}" for c in ctrl]
-    return found
-
-
-def _is_control(c: str) -> bool:
-    return ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0
-
-
-_SHOWN = {"`": "a backtick"}
-
-
-def value_warning(name: str, value: str) -> str:
-    """One line about a value that holds shell metacharacters ("" when it holds none)."""
-    found = shell_metachars(value)
-    if not found:
-        return ""
-    shown = ", ".join(_SHOWN.get(f, f if " " in f else f"`{f}`") for f in found)
-    return f"value of {name} contains {shown}"

@@ -117,6 +117,7 @@ def shown(text: str) -> str:
 
 def _run_paste(args: argparse.Namespace) -> int:
     from rbdesk.cli.common import library, print_json
+    from rbdesk.core.runbook.copyrules import value_warnings
     from rbdesk.core.settings import load_settings, save_settings
     from rbdesk.core.usecases.alert_runbook import open_alert, use_alert
     from rbdesk.core.usecases.alerts import MAX_PASTE_BYTES, parse_alert_text
@@ -154,6 +155,9 @@ def _run_paste(args: argparse.Namespace) -> int:
         save_settings(lib.data_dir, settings)  # one-line RbdeskError when it cannot
         stored = ", ".join(names) if names else "none (no placeholder matched a label)"
         echo(f"rbdesk: incident variables set from the alert: {stored}", file=sys.stderr)
+        for line in value_warnings(opened.variables, names):
+            # Label text is anyone's: copies quote it as data, but the user should see it.
+            echo(f"rbdesk: warning: {shown(line)} (copies quote it as text)", file=sys.stderr)
     if opened.resolved is None:
         echo(f"rbdesk: {shown(opened.problem) or 'no runbook found'}", file=sys.stderr)
         echo(

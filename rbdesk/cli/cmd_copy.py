@@ -5,7 +5,7 @@ from __future__ import annotations
 from rbdesk.cli.common import echo
 
 HELP = "print command N of a runbook with the app's copy rules (no trailing newline in pipes)"
-EXIT_UNFILLED = 3  # placeholders left unfilled and no --allow-unfilled
+EXIT_UNFILLED = 3  # placeholders left unfilled (and no --allow-unfilled), or a value refused
 
 
 def configure(p) -> None:
@@ -70,6 +70,17 @@ def run(args) -> int:
         )
     block = blocks[args.n - 1]
     result = prepare_copy(block.clean, variables, block.placeholders)
+    if result.refused:
+        # A value that cannot be literal where it stands (a newline in a comment, code
+        # in $((…))): never printed as a command, not even with --allow-unfilled.
+        for line in result.refused:
+            echo(f"rbdesk: {line}", file=sys.stderr)
+        echo(
+            f"  hint: command {args.n} of {res.label()} was not printed; give another value "
+            "(--var NAME=VALUE) or change it in the app's Variables panel",
+            file=sys.stderr,
+        )
+        return EXIT_UNFILLED
     if result.unfilled and not args.allow_unfilled:
         # A line like `redis-cli -h <redis-host>` runs in bash as a redirect: refuse.
         names = ", ".join(result.unfilled)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rbdesk.core.runbook.copyrules import value_warnings
 from rbdesk.core.timefmt import time_ago
 from rbdesk.core.usecases.alert_runbook import OpenedAlert, open_alert, use_alert
 from rbdesk.core.usecases.alerts import (
@@ -202,7 +203,10 @@ class AlertPaste(QObject):
             filled += f" ({'; '.join(notes)})"
         hidden = a.hidden()
         warn = f" — ⚠ hidden characters in {', '.join(hidden)}" if hidden else ""
-        messages.info(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)
+        for line in value_warnings(opened.variables, names):  # label text is anyone's
+            warn += f" — ⚠ {visible(line)} (quoted as text when copied)"
+        say = messages.warning if warn else messages.info
+        say(f"Alert {visible(a.name)}: {opened.resolved.label()}{filled}{warn}", 10000)
         self.opened.emit(opened)
         self.win.docs.open_resolved(opened.resolved)
 

@@ -1,8 +1,11 @@
-"""Copy actions: a code block, inline code, the next command, a contact's number.
+"""Copy actions: a code block, inline code (on a double-click), the next command, a
+contact's number.
 
 Every copy goes through :func:`rbdesk.core.runbook.copyrules.prepare_copy`
 (variables filled, hidden characters removed, destructive commands flagged); a
-destructive command is copied only after the user confirms. :class:`CopyActions`
+destructive command, or one whose filled values hold shell metacharacters, is
+copied only after the user confirms; a value that cannot be literal where its
+placeholder sits is never copied. :class:`CopyActions`
 also keeps the "where am I" cursor for Ctrl+Shift+C: the current step and the
 next command number.
 """
@@ -81,16 +84,28 @@ class CopyActions(QObject):
         self.win.runs.copied(res.text)
         return True
 
+    def hint_inline(self, k: int) -> None:
+        """A single click on inline code: the clipboard stays as it is; say how to copy."""
+        result = self._result()
+        if result is None or not 1 <= k <= len(result.inline_code):
+            return
+        text = result.inline_code[k - 1]
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        messages.info(f"Double-click to copy `{shown}` (a single click does not copy)", 4000)
+
     def _guarded(
         self, clean: str, names: tuple[str, ...], what: str
     ) -> copyrules.CopyResult | None:
-        """The copy rules plus the two questions: unfilled placeholders, then destructive.
+        """The copy rules plus the questions: unfilled placeholders, then destructive
+        or values holding shell metacharacters (a refused value: nothing is copied).
 
         Unfilled placeholders are never copied silently: the user types their
         values (kept as incident variables, as in the Variables panel) or says
         "copy anyway", which keeps the ``<name>`` visible. None: not copied.
         """
         res = copyrules.prepare_copy(clean, self.win.settings.variables, names)
+        if res.refused:
+            return self._refused(res, what)
         if res.unfilled:
             answer = dialogs.ask_placeholders(self.win, what, res.text, res.unfilled)
             if answer is None:
@@ -104,13 +119,31 @@ class CopyActions(QObject):
                 for name, value in answer.items():
                     self.win.variables.set_variable(name, value)
                 res = copyrules.prepare_copy(clean, self.win.settings.variables, names)
-        more = {"unfilled": res.unfilled} if res.unfilled else {}
+                if res.refused:
+                    return self._refused(res, what)
+        more: dict = {"unfilled": res.unfilled} if res.unfilled else {}
+        if res.values:
+            more.update(values=res.values, spans=res.value_spans)
         if res.destructive and not dialogs.confirm_destructive(
             self.win, res.text, res.destructive, **more
         ):
             messages.warning(f"Not copied: {what.lower()} is destructive and was not confirmed.")
             return None
+        asked_values = not res.destructive and res.values
+        if asked_values and not dialogs.confirm_values(
+            self.win, res.text, res.values, res.value_spans
+        ):
+            messages.warning(f"Not copied: {what.lower()} — {'; '.join(res.values)}.")
+            return None
         return res
+
+    def _refused(self, res: copyrules.CopyResult, what: str) -> None:
+        """A value that cannot be literal where its placeholder sits: nothing is copied."""
+        messages.warning(
+            f"Not copied: {what.lower()} — {'; '.join(res.refused)}. "
+            "Change the value in the Variables tab.",
+            10000,
+        )
 
     def copy_text(self, text: str, what: str) -> None:
         self.to_clipboard(copyrules.prepare_copy(text, {}), what)

@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QTextOption
+from PySide6.QtGui import QColor, QFontDatabase, QImage, QPixmap, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -55,8 +56,68 @@ def _command_view(text: str) -> QPlainTextEdit:
     return view
 
 
+def _highlight(view: QPlainTextEdit, spans: Sequence[tuple[int, int]]) -> None:
+    """Mark the filled values in a command view (as the reader marks them)."""
+    selections = []
+    for start, end in spans:
+        sel = QTextEdit.ExtraSelection()
+        sel.format.setBackground(QColor("#fff3b0"))
+        sel.format.setForeground(QColor("#5c3c00"))
+        sel.cursor = view.textCursor()
+        sel.cursor.setPosition(start)
+        sel.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selections.append(sel)
+    view.setExtraSelections(selections)
+
+
+def _values_label(values: Sequence[str]) -> QLabel:
+    label = QLabel(
+        "<b>⚠ Check the filled values</b> (highlighted): they are quoted so the shell "
+        "reads them as text, but may not be what you expect:<br>• "
+        + "<br>• ".join(escape(v) for v in values)
+    )
+    label.setObjectName("valueWarning")
+    label.setWordWrap(True)
+    return label
+
+
+def confirm_values(
+    parent: QWidget | None,
+    text: str,
+    values: Sequence[str],
+    spans: Sequence[tuple[int, int]] = (),
+) -> bool:
+    """Ask before copying a command whose filled values hold shell metacharacters
+    ("value of NAMESPACE contains `$(`"). Tests monkeypatch this."""
+    dlg = QDialog(parent)
+    dlg.setWindowTitle("Check the values")
+    lay = QVBoxLayout(dlg)
+    lay.addWidget(_values_label(values))
+    view = _command_view(text)
+    _highlight(view, spans)
+    lay.addWidget(view)
+    return _ask_copy(dlg, lay)
+
+
+def _ask_copy(dlg: QDialog, lay: QVBoxLayout) -> bool:
+    lay.addWidget(QLabel("Copy it anyway?"))
+    buttons = QDialogButtonBox()
+    copy = buttons.addButton("Copy anyway", QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setDefault(True)
+    copy.clicked.connect(dlg.accept)
+    cancel.clicked.connect(dlg.reject)
+    lay.addWidget(buttons)
+    return dlg.exec() == QDialog.DialogCode.Accepted
+
+
 def confirm_destructive(
-    parent: QWidget | None, text: str, reasons: list[str], unfilled: Sequence[str] = ()
+    parent: QWidget | None,
+    text: str,
+    reasons: list[str],
+    unfilled: Sequence[str] = (),
+    values: Sequence[str] = (),
+    spans: Sequence[tuple[int, int]] = (),
 ) -> bool:
     """Ask before copying a destructive command. Tests monkeypatch this."""
     dlg = QDialog(parent)
@@ -67,7 +128,11 @@ def confirm_destructive(
     )
     lay = QVBoxLayout(dlg)
     lay.addWidget(head)
-    lay.addWidget(_command_view(text))
+    if values:
+        lay.addWidget(_values_label(values))
+    view = _command_view(text)
+    _highlight(view, spans)
+    lay.addWidget(view)
     if unfilled:
         warn = QLabel(
             "⚠ Not filled: "
@@ -77,15 +142,7 @@ def confirm_destructive(
         warn.setObjectName("unfilledWarning")
         warn.setWordWrap(True)
         lay.addWidget(warn)
-    lay.addWidget(QLabel("Copy it anyway?"))
-    buttons = QDialogButtonBox()
-    copy = buttons.addButton("Copy anyway", QDialogButtonBox.ButtonRole.AcceptRole)
-    cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-    cancel.setDefault(True)
-    copy.clicked.connect(dlg.accept)
-    cancel.clicked.connect(dlg.reject)
-    lay.addWidget(buttons)
-    return dlg.exec() == QDialog.DialogCode.Accepted
+    return _ask_copy(dlg, lay)
 
 
 class PlaceholderDialog(QDialog):

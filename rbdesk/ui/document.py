@@ -116,6 +116,7 @@ class DocumentController(QObject):
         self.win = win
         self.reader = win.reader
         self.reader.anchorClicked.connect(self.on_link)
+        self.reader.anchor_double_clicked.connect(self.on_double_click)
         self.render_worker = Worker(self, 1)
         self.open_gen = Generation()
         self.current: OpenDoc | None = None
@@ -332,6 +333,13 @@ class DocumentController(QObject):
                 f"Refused to open a {scheme}: link — only runbooks and web pages open.", 8000
             )
 
+    def on_double_click(self, url: QUrl) -> None:
+        """A double-click on inline code copies it (a single click only says so)."""
+        if url.scheme() == "rbdesk" and url.host() == "copy-inline":
+            n = url.path().strip("/")
+            if n.isdigit():
+                self.win.copier.copy_inline(int(n))
+
     def _open_link(self, target: str) -> None:
         current = self.current.file if self.current else None
         resolver = RefResolver(self.win.lib, self.win.settings.docs_prefixes, local_files=False)
@@ -357,8 +365,8 @@ class DocumentController(QObject):
             return
         if action == "copy":
             self.win.copier.copy_block(n)
-        elif action == "copy-inline":
-            self.win.copier.copy_inline(n)
+        elif action == "copy-inline":  # a click focuses; only a double-click copies
+            self.win.copier.hint_inline(n)
         elif action == "check":
             self.win.runs.tick_from_reader(n)  # a tick belongs to a run (time, initials)
         elif action == "step":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rbdesk.core.runbook.copyrules import valid_variable_name
+from rbdesk.core.runbook.copyrules import valid_variable_name, value_warning
 from rbdesk.core.runbook.model import Contact, Problem
 from rbdesk.core.settings import Settings
 from rbdesk.core.usecases.alert_runbook import variables_from_alert
@@ -101,6 +102,14 @@ class VariablesPanel(QWidget):
                     "Holds hidden characters (shown as ⟦U+XXXX⟧; copy removes them). "
                     "Set the variable again above to change it."
                 )
+            warning = value_warning(name, value)
+            if warning:  # e.g. an alert label holding `$(`: quoted when copied, but shown
+                key.setText(f"{name} ⚠")
+                key.setData(Qt.ItemDataRole.UserRole, name)
+                note = f"⚠ {warning}: copies quote it as text for the spot it fills"
+                for item in (key, val):
+                    item.setToolTip("\n".join(t for t in (note, item.toolTip()) if t))
+                    item.setForeground(QColor("#d18616"))  # readable on both themes
             if name in from_alert:
                 tip = f"From alert {alert}, label “{visible(from_alert[name])}”"
                 for item in (key, val):
@@ -108,7 +117,7 @@ class VariablesPanel(QWidget):
                     font = item.font()
                     font.setItalic(True)
                     item.setFont(font)
-                key.setText(f"{name} ⚡")
+                key.setText(f"{key.text()} ⚡")
                 key.setData(Qt.ItemDataRole.UserRole, name)
             self.table.setItem(r, 0, key)
             self.table.setItem(r, 1, val)

@@ -5,7 +5,10 @@
   a size cap; every other resource (``file:``, ``data:``, relative paths,
   network) is refused — so ``../../../../dev/zero`` can never be opened.
 * ``openLinks`` is off: every click goes to ``anchorClicked`` and the main
-  window decides (copy, tick, jump, open a runbook, confirm external).
+  window decides (copy, tick, jump, open a runbook, confirm external); a
+  double-click on a link is also told (``anchor_double_clicked``): inline code
+  copies on a double-click only, so a click meant to focus never replaces the
+  clipboard.
 * long unbreakable lines wrap anywhere (layout stays linear).
 """
 
@@ -15,8 +18,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QImage, QTextDocument, QTextOption
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rbdesk.core.render.css import document_css
@@ -34,6 +37,8 @@ APP_CSS = {
 class SafeReader(QTextBrowser):
     """QTextBrowser with resource loading and link following under our control."""
 
+    anchor_double_clicked = Signal(QUrl)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
@@ -46,6 +51,14 @@ class SafeReader(QTextBrowser):
         self._refit = QTimer(self, singleShot=True, interval=120)
         self._refit.timeout.connect(self._fit_images)
         self._configure_document(self.document())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        href = self.anchorAt(event.position().toPoint())
+        if href:
+            event.accept()
+            self.anchor_double_clicked.emit(QUrl(href))
+            return
+        super().mouseDoubleClickEvent(event)
 
     def _configure_document(self, doc: QTextDocument) -> None:
         opt = doc.defaultTextOption()

@@ -113,6 +113,7 @@ def test_copy_never_has_hidden_chars_or_trailing_newline(text, variables):
     assert sanitize(res.text)[1] == []
 
 
-def test_quoting_matches_shlex():
+def test_bare_quoting_is_shlex_style_single_quotes():
     value = "it's $(danger)"
-    assert prepare_copy("echo <V>", {"V": value}).text == f"echo {shlex.quote(value)}"
+    assert prepare_copy("echo <V>", {"V": value}).text == "echo 'it'\\''s $(danger)'"
+    assert shlex.split(prepare_copy("echo <V>", {"V": value}).text) == ["echo", value]

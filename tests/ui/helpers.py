@@ -23,6 +23,11 @@ def anchor_position(reader, href: str) -> int:
 
 def click_anchor(qtbot, reader, href: str) -> None:
     """Scroll to the link and click it with the mouse."""
+    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=anchor_point(reader, href))
+
+
+def anchor_point(reader, href: str) -> QPoint:
+    """Scroll to the link; a viewport point on its first character."""
     pos = anchor_position(reader, href)
     cursor = QTextCursor(reader.document())
     cursor.setPosition(pos + 1)
@@ -31,5 +36,4 @@ def click_anchor(qtbot, reader, href: str) -> None:
     after = reader.cursorRect(cursor)
     cursor.setPosition(pos)
     before = reader.cursorRect(cursor)  # the first character lies between the two
-    point = QPoint((before.center().x() + after.center().x()) // 2, after.center().y())
-    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    return QPoint((before.center().x() + after.center().x()) // 2, after.center().y())

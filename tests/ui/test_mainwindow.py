@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication, QTextDocument
 
 from rbdesk.ui import dialogs
 
-from .helpers import click_anchor
+from .helpers import anchor_point, click_anchor
 
 pytestmark = pytest.mark.gui
 
@@ -48,11 +48,17 @@ def test_type_open_copy_with_placeholder(qtbot, window):
     assert '<span class="filled">&#x27;web 1&#x27;</span>' in window.current.result.html
 
 
-def test_inline_code_copy(qtbot, window):
+def test_inline_code_copies_on_a_double_click_only(qtbot, window):
     window.variables.set_variable("NAMESPACE", "payments")
     open_by_search(qtbot, window, "disk")
-    click_anchor(qtbot, window.reader, "rbdesk://copy-inline/1")
+    QGuiApplication.clipboard().setText("the engineer's clipboard")
+    click_anchor(qtbot, window.reader, "rbdesk://copy-inline/1")  # a click to focus
+    assert clipboard() == "the engineer's clipboard"
+    assert "Double-click to copy `kubectl get pods -n ${NAMESPACE}`" in window.last_message
+    point = anchor_point(window.reader, "rbdesk://copy-inline/1")
+    qtbot.mouseDClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert clipboard() == "kubectl get pods -n payments"
+    assert "Copied inline code" in window.last_message
 
 
 def test_hidden_characters_removed_and_flagged(qtbot, window):

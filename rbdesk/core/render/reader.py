@@ -4,10 +4,10 @@ Built on markdown-it-py tokens with renderer rule overrides:
 
 * headings get GitHub-style ids from ``mdit_py_plugins.anchors`` (the same
   configuration as the parser) plus ``<a name>`` targets QTextBrowser scrolls to;
-* every fence / indented code block is numbered 1..N in document order, as
-  the parser's ``commands`` list, and carries a ``rbdesk://copy/N`` link;
-* inline code links to ``rbdesk://copy-inline/K``; task-list items become
-  glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
+* every fence / indented code block is numbered 1..N in document order (one number
+  per host in a `host $ …` transcript), with a ``rbdesk://copy/N`` link;
+* inline code links to ``rbdesk://copy-inline/K`` (copied on a double-click);
+  task-list items become glyphs linking to ``rbdesk://check/K``; "Go to Step N" links to
   ``rbdesk://step/N`` and steps get ``step-N`` anchors;
 * a checklist run's items (``runmarks.RunMarks``) become ``rbdesk://run/N``
   tick boxes with time, initials and note, in place of the boxes and before steps;
@@ -19,7 +19,6 @@ Built on markdown-it-py tokens with renderer rule overrides:
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import stat
 from collections.abc import Mapping
@@ -32,18 +31,21 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from rbdesk.core.render.headercard import (  # noqa: F401 - re-exported for the front ends
+    HeaderInfo,
+    freshness,
+    header_card_html,
+)
 from rbdesk.core.render.runmarks import RunMarks, run_box_html
 from rbdesk.core.runbook import copyrules, safety
-from rbdesk.core.runbook.commands import DIAGRAM_LANGS
+from rbdesk.core.runbook.commands import DIAGRAM_LANGS, command_part, host_parts
 from rbdesk.core.runbook.markdown import keep_field_lines, markdown_parser
-from rbdesk.core.runbook.model import Runbook
+from rbdesk.core.runbook.model import Command, Runbook
 
 MAX_SOURCE_CHARS = 1_500_000  # bigger documents are cut with a notice
 MAX_DISPLAY_LINE = 2_000  # longer lines are cut in the view (not in the copy)
 MAX_CODE_DISPLAY_CHARS = 200_000  # per code block, in the view
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-STALE_AMBER_DAYS = 90
-STALE_RED_DAYS = 180
 
 _STEP_TITLE_RE = re.compile(r"^\s*(?:step\s+)?(\d{1,3})\s*[.):]\s*\S", re.I)
 _GOTO_STEP_RE = re.compile(r"\b([Gg]o\s+to\s+[Ss]tep\s+(\d{1,3}))\b")
@@ -74,21 +76,6 @@ class Heading:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderInfo:
-    """Where the runbook came from, for the header card."""
-
-    source: str = ""
-    relpath: str = ""
-    commit: str = ""
-    synced_at: str = ""
-    today: _dt.date | None = None  # for tests; default: today
-    signature: str = ""  # "signed by alice@example.com", "unsigned", "not verifiable"
-    signature_warn: bool = False  # shown in warning colour (verify=warn and not good)
-    owners: str = ""  # from CODEOWNERS / OWNERS when the runbook names no owner
-    owners_from: str = ""  # where: "CODEOWNERS:12", "alerts/x/OWNERS"
-
-
 @dataclass(slots=True)
 class RenderResult:
     html: str
@@ -104,23 +91,6 @@ class RenderResult:
 
     def anchors(self) -> set[str]:
         return {h.anchor for h in self.headings} | set(self.steps.values())
-
-
-# -- freshness ---------------------------------------------------------------------------
-
-
-def freshness(last_tested: str, today: _dt.date | None = None) -> tuple[str, int | None]:
-    """("ok" | "amber" | "red" | "unknown", age in days) of a YYYY-MM-DD date."""
-    try:
-        d = _dt.date.fromisoformat(str(last_tested).strip()[:10])
-    except ValueError:
-        return "unknown", None
-    age = ((today or _dt.date.today()) - d).days
-    if age > STALE_RED_DAYS:
-        return "red", age
-    if age > STALE_AMBER_DAYS:
-        return "amber", age
-    return "ok", age
 
 
 # -- images ------------------------------------------------------------------------------
@@ -462,6 +432,13 @@ class _Renderer:
         self.block_i += 1
         if is_diagram(lang):
             return self._diagram(lang, text)
+        if command is not None and command.kind == "shell" and len(host_parts(text)) > 1:
+            # `workstation $ …` / `db-01 $ …`: one command per host, each with its Copy
+            parts = [command_part(command, p) for p in host_parts(text)]
+            return "".join(self._code_box(lang, p.text, line, p) for p in parts)
+        return self._code_box(lang, text, line, command)
+
+    def _code_box(self, lang: str, text: str, line: int, command: Command | None) -> str:
         n = len(self.result.code_blocks) + 1
         clean = command.clean if command is not None else copyrules.strip_prompts(text)
         names = tuple(command.placeholders) if command is not None else ()
@@ -522,7 +499,7 @@ class _Renderer:
         k = len(self.result.inline_code) + 1
         self.result.inline_code.append(content)
         return (
-            f'<a class="icode" href="rbdesk://copy-inline/{k}" title="click to copy">'
+            f'<a class="icode" href="rbdesk://copy-inline/{k}" title="double-click to copy">'
             f"<code>{display_code_html(content, self.variables)}</code></a>"
         )
 
@@ -640,61 +617,3 @@ def render_runbook(
 def code_blocks(rb: Runbook) -> list[CodeBlock]:
     """The numbered code blocks of a runbook, as the reader and `rbdesk copy` see them."""
     return render_runbook(rb).code_blocks
-
-
-# -- header card ---------------------------------------------------------------------------
-
-
-def _meta(rb: Runbook, *keys: str) -> str:
-    for k in keys:
-        v = rb.meta.get(k)
-        if v not in (None, "", [], {}):
-            return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-    return ""
-
-
-def header_card_html(rb: Runbook, header: HeaderInfo | None) -> str:
-    header = header or HeaderInfo()
-    owner = rb.owner or _meta(rb, "team", "authors")
-    severity = _meta(rb, "severity", "criticality", "priority")
-    tested = _meta(rb, "last_tested", "last_updated", "updated")
-    cells: list[str] = []
-    if owner:
-        cells.append(f"<b>Owner</b> {escape(owner)}")
-    elif header.owners:
-        where = f' <span class="path">({escape(header.owners_from)})</span>'
-        cells.append(f"<b>Owner</b> {escape(header.owners)}{where if header.owners_from else ''}")
-    if severity:
-        cells.append(f'<b>Severity</b> <span class="sev">{escape(severity)}</span>')
-    state, age = freshness(tested, header.today)
-    if tested:
-        mark = {
-            "amber": ' <span class="amber">● stale</span>',
-            "red": ' <span class="red">● very stale</span>',
-        }.get(state, "")
-        ago = f" ({age} d ago)" if age is not None else ""
-        cells.append(f"<b>Last tested</b> {escape(tested)}{ago}{mark}")
-    else:
-        cells.append('<b>Last tested</b> <span class="amber">unknown</span>')
-    where = []
-    if header.source:
-        where.append(f"<b>Source</b> {escape(header.source)}")
-    if header.relpath:
-        where.append(f'<span class="path">{escape(header.relpath)}</span>')
-    if header.commit:
-        where.append(f"<b>Commit</b> <code>{escape(header.commit[:7])}</code>")
-    if header.synced_at:
-        where.append(f"<b>Synced</b> {escape(header.synced_at)}")
-    if header.signature:
-        cls = "amber" if header.signature_warn else "sig"
-        where.append(f'<span class="{cls}">{escape(header.signature)}</span>')
-    sep = "&nbsp;&nbsp;·&nbsp;&nbsp;"
-    # Owners from CODEOWNERS / OWNERS answer RB201 (as `rbdesk lint` counts them).
-    problems = sum(1 for p in rb.problems if not (header.owners and p.code == "RB201"))
-    prob = f'{sep}<span class="amber">{problems} lint problem(s)</span>' if problems else ""
-    return (
-        '<table class="card" width="100%" cellspacing="0" cellpadding="8"><tr><td>'
-        f'<p class="cardline">{sep.join(cells)}{prob}</p>'
-        f'<p class="cardwhere">{sep.join(where)}</p>'
-        "</td></tr></table>"
-    )

@@ -28,9 +28,11 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
     source = rb.source or rb.body
     lines = source.replace("\r\n", "\n").split("\n")
     tokens = markdown_parser(tasklists=False).parse(source)
-    blocks = {b.line: b for b in code_blocks(rb)}
-    # first line (0-based) -> (end, numbered block, lines to print instead)
-    skip: dict[int, tuple[int, CodeBlock | None, list[str]]] = {}
+    blocks: dict[int, list[CodeBlock]] = {}  # a fence's line -> its numbered block(s)
+    for b in code_blocks(rb):
+        blocks.setdefault(b.line, []).append(b)  # one per host in `host $ …` transcripts
+    # first line (0-based) -> (end, numbered blocks, lines to print instead)
+    skip: dict[int, tuple[int, list[CodeBlock], list[str]]] = {}
     inline_comments: dict[int, list[str]] = {}  # line (0-based) -> comments written on it
     for tok in tokens:
         if tok.map is None:
@@ -41,21 +43,21 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
                     for i in range(tok.map[0], tok.map[1]):
                         inline_comments.setdefault(i, []).append(c.content)
         if tok.type in ("fence", "code_block"):
-            block = blocks.get(tok.map[0] + 1)
+            numbered = blocks.get(tok.map[0] + 1, [])
             instead: list[str] = []
-            if block is None and tok.type == "fence" and is_diagram(language_of(tok.info)):
+            if not numbered and tok.type == "fence" and is_diagram(language_of(tok.info)):
                 body = tok.content.rstrip("\n").split("\n")
                 instead = [
                     dim(f"┌─ {language_of(tok.info)} diagram (source; not a command)"),
                     *("│ " + _visible(ln) for ln in body),
                     dim("└─"),
                 ]
-            skip[tok.map[0]] = (tok.map[1], block, instead)
+            skip[tok.map[0]] = (tok.map[1], numbered, instead)
         elif tok.type in ("front_matter", "html_comment"):
-            skip[tok.map[0]] = (tok.map[1], None, [])
+            skip[tok.map[0]] = (tok.map[1], [], [])
         elif tok.type == "rbdesk_toc":
             toc = [("  " * max(0, s.level - 2)) + s.title for s in rb.sections if s.level > 1]
-            skip[tok.map[0]] = (tok.map[1], None, [bold("Contents"), *toc] if toc else [])
+            skip[tok.map[0]] = (tok.map[1], [], [bold("Contents"), *toc] if toc else [])
     out: list[str] = [bold(_visible(rb.title)), ""]
     meta_bits = [
         f"{k}: {v}"
@@ -67,9 +69,9 @@ def render_terminal(rb: Runbook, ref: str = "REF", color: bool = False) -> str:
     i = 0
     while i < len(lines):
         if i in skip:
-            end, block, instead = skip[i]
+            end, numbered, instead = skip[i]
             out += instead
-            if block is not None:
+            for block in numbered:
                 head = (
                     f"┌─ [{block.index}] {block.lang or 'code'}  (rbdesk copy {ref} {block.index})"
                 )

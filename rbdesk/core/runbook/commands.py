@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rbdesk.core.runbook.model import Command
 
 # Fences labelled as diagram source: shown as such, never numbered as commands.
 DIAGRAM_LANGS = frozenset(
@@ -250,7 +254,17 @@ _PROMQL_RE = re.compile(
     r"\b[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}]*[=~][^}]*\}|\[\d+[smhdw]\]|\|=\s*\"|\|~\s*\""
 )
 _BOX_CHARS = set("─│┌┐└┘├┤┬┴┼═║╔╗╚╝▶◀▲▼→←↑↓")
-_PROMPT_RE = re.compile(r"^(?P<lead>\s*)(?:\$|%|PS(?: [^>\n]*)?>|>>>|[\w.-]+@[\w.-]+[^$#\n]*\$)\s?")
+# A host's prompt before the command: `db-01 $ `, `workstation        $ `, `sh-5.1$ `,
+# `host:~$ `, `/prometheus $ `, `[user@host dir]$ `, `(venv) $ ` — a first word (no quotes,
+# no `=`) then `$ ` and the command; `echo "cost: $ 5"` and `awk '{print $ 1}'` never match.
+_HOST = r"(?:\[[^\]\n]+\]|[\w.@~/:-]+)"
+_HOST_PROMPT = rf"(?P<host>\([\w.-]+\) ?{_HOST}?|{_HOST}) *\$(?= +\S)"
+PROMPT_RE = re.compile(
+    r"^(?P<lead>\s*)(?:"
+    + _HOST_PROMPT
+    + r"|\$(?=\s|$)|%(?=\s|$)|PS(?: [^>\n]*)?>|>>>|[\w.-]+@[\w.-]+[^$#\n]*\$)\s?"
+)
+_PROMPT_RE = PROMPT_RE
 
 
 def language_of(info: str) -> str:
@@ -396,6 +410,50 @@ def _strip_prompts(lines: list[str]) -> list[str]:
         if m:
             heredoc = m.group(1)
     return out
+
+
+def prompt_host(line: str) -> str | None:
+    """Where a prompted line runs: the prompt's host (``db-01``, ``user@host``), "" for a
+    bare ``$ `` / ``% `` / ``PS>``; None when the line has no prompt."""
+    m = _PROMPT_RE.match(line)
+    if not m:
+        return None
+    host = (m.group("host") or "").strip()
+    host = re.sub(r"^\([\w.-]+\) ?", "", host).strip("[]")  # (venv), [user@host dir]
+    return host.split(":", 1)[0].split(" ", 1)[0]
+
+
+def host_parts(text: str) -> list[str]:
+    """A console block whose prompts name different hosts, cut into one part per host
+    (a run of lines from one host's prompt to the next other host's prompt): each part is
+    a separate command. ``[text]`` when the block runs on one host (or has no prompts)."""
+    lines = text.split("\n")
+    hosts = [prompt_host(ln) for ln in lines]
+    if len({h for h in hosts if h is not None}) < 2:
+        return [text]
+    parts: list[list[str]] = [[]]
+    current: str | None = None  # the host of the part being read (None: no prompt yet)
+    for ln, host in zip(lines, hosts, strict=True):
+        if host is not None and current is not None and host != current:
+            parts.append([])
+            while parts[-2] and parts[-2][-1].lstrip().startswith("#"):
+                parts[-1].insert(0, parts[-2].pop())  # a comment goes with the next command
+        if host is not None:
+            current = host
+        parts[-1].append(ln)
+    return ["\n".join(p).strip("\n") for p in parts if "\n".join(p).strip()]
+
+
+def command_part(command: Command, text: str) -> Command:
+    """The command of one part of a block (see :func:`host_parts`): its own clean text
+    and placeholders."""
+    lines = command_text(text, command.lang, command.kind)
+    return replace(
+        command,
+        text=text,
+        clean=clean_command(text, command.lang, command.kind),
+        placeholders=tuple(find_placeholders(lines)),
+    )
 
 
 def _open_quote(line: str) -> bool:

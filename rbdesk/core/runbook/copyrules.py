@@ -8,7 +8,10 @@ Pure functions, no Qt. The rules, in order:
    ``<NAME>``, ``[NAME]``, ``${NAME}`` and ``{{NAME}}`` (case-sensitive),
    and, for an UPPER_CASE name, a bare ``$NAME`` too unless the command
    itself sets it (``NAME=…``, ``for NAME in``, ``read NAME``) — the value
-   quoted as :func:`shlex.quote` does;
+   written so that the shell reads it literally at that spot (bare word,
+   ``"…"``, ``'…'``, ``$(…)``, here-document, …: :mod:`.shellctx`), or not
+   filled at all, with the reason, where it cannot be literal; a value with
+   shell metacharacters is named in a warning;
 3. remove what would make the pasted text differ from what the reader sees:
    ANSI escape sequences (``ESC[201~`` ends bracketed paste), other control
    characters, bidi overrides and zero-width characters — and say what went;
@@ -21,10 +24,11 @@ Pure functions, no Qt. The rules, in order:
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rbdesk.core.runbook import shellctx
+from rbdesk.core.runbook.commands import PROMPT_RE
 from rbdesk.core.runbook.safety import (  # noqa: F401 - re-exported for callers of the copy rules
     BIDI_CHARS,
     ZERO_WIDTH_CHARS,
@@ -98,8 +102,6 @@ def sanitize(text: str) -> tuple[str, list[Removal]]:
 
 # -- prompts --------------------------------------------------------------------
 
-_PROMPT_RE = re.compile(r"^(\s*)(?:\$|[\w.-]+@[\w.-]+:[^\s$#]*\$|PS [^>]*>|>>>) (?=\S)")
-
 
 def strip_prompts(text: str) -> str:
     """Remove ``$ `` style prompts from lines that have them.
@@ -109,14 +111,14 @@ def strip_prompts(text: str) -> str:
     command output and are dropped, as a terminal transcript would suggest.
     """
     lines = text.replace("\r\n", "\n").split("\n")
-    prompted = [bool(_PROMPT_RE.match(ln)) for ln in lines]
+    prompted = [bool(PROMPT_RE.match(ln)) and ln.strip() not in ("$", "%") for ln in lines]
     if not any(prompted):
         return text.rstrip("\n")
     kept: list[str] = []
     continuation = False
     for ln, has_prompt in zip(lines, prompted, strict=True):
         if has_prompt:
-            kept.append(_PROMPT_RE.sub(r"\1", ln, count=1))
+            kept.append(PROMPT_RE.sub(r"\g<lead>", ln, count=1))
         elif continuation:
             kept.append(ln)
         else:
@@ -181,10 +183,27 @@ def sets_itself(text: str, name: str) -> bool:
 
 
 def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, list[Fill]]:
-    """Replace every placeholder of a set variable with its shell-quoted value."""
+    """Replace every placeholder of a set variable with its value, literal in its shell context."""
+    filled = fill_checked(text, variables)
+    return filled.text, filled.fills
+
+
+@dataclass(frozen=True, slots=True)
+class Filling:
+    """Placeholders filled: the text, where each value went, the values refused and why."""
+
+    text: str
+    fills: list[Fill]
+    refused: list[str]  # "NAME not filled: <reason> (<context>)"
+
+
+def fill_checked(text: str, variables: Mapping[str, str]) -> Filling:
+    """Fill placeholders, each value quoted for the shell context at its spot
+    (:mod:`rbdesk.core.runbook.shellctx`); a value that cannot be literal there
+    is not filled and named in ``refused``."""
     active = {k: v for k, v in variables.items() if k and v != "" and valid_variable_name(k)}
     if not active:
-        return text, []
+        return Filling(text, [], [])
     # One pass over the text so that a value containing "<OTHER>" is never re-filled.
     alternatives = sorted(active, key=len, reverse=True)
     patterns = []
@@ -198,22 +217,13 @@ def fill_placeholders(text: str, variables: Mapping[str, str]) -> tuple[str, lis
         if sum(1 for m in alternatives if m.casefold() == n.casefold()) == 1:
             patterns.append(f"(?i:{placeholder_pattern(n).pattern})")
     combined = re.compile("|".join(f"(?:{p})" for p in patterns))
-    out: list[str] = []
-    fills: list[Fill] = []
-    pos = 0
-    length = 0
+    spans = []
     for m in combined.finditer(text):
         name = _name_of(m.group(0), alternatives)
-        value = shlex.quote(active[name])
-        chunk = text[pos : m.start()]
-        out.append(chunk)
-        length += len(chunk)
-        fills.append(Fill(name, length, length + len(value)))
-        out.append(value)
-        length += len(value)
-        pos = m.end()
-    out.append(text[pos:])
-    return "".join(out), fills
+        spans.append(shellctx.Span(m.start(), m.end(), name, active[name]))
+    filled = shellctx.fill_spans(text, spans)
+    fills = [Fill(p.name, p.start, p.end) for p in filled.placed]
+    return Filling(filled.text, fills, filled.refused)
 
 
 def _name_of(token: str, names: Iterable[str]) -> str:
@@ -225,6 +235,48 @@ def _name_of(token: str, names: Iterable[str]) -> str:
         if re.fullmatch(placeholder_pattern(n).pattern, token, re.IGNORECASE):
             return n
     raise ValueError(token)  # unreachable: token was matched by one of the patterns
+
+
+# -- what a value holds -------------------------------------------------------------
+
+_METACHARS = ("$(", "${", "`", "$", ";", "|", "&", ">", "<", "'", '"', "\\", "!", "*")
+
+
+def shell_metachars(value: str) -> list[str]:
+    """The shell metacharacters, newlines and control characters in value, as shown to a user."""
+    found = [m for m in _METACHARS if m in value]
+    if "$" in found and not re.search(r"\$(?![({])", value):
+        found.remove("$")
+    if "\n" in value:
+        found.append("a newline")
+    ctrl = sorted({f"U+{ord(c):04X}" for c in value if c != "\n" and _is_control(c)})
+    found += [f"control character {c}" for c in ctrl]
+    return found
+
+
+def _is_control(c: str) -> bool:
+    return ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0
+
+
+_SHOWN = {"`": "a backtick"}
+
+
+def value_warning(name: str, value: str) -> str:
+    """One line about a value that holds shell metacharacters ("" when it holds none)."""
+    found = shell_metachars(value)
+    if not found:
+        return ""
+    shown = ", ".join(_SHOWN.get(f, f if " " in f else f"`{f}`") for f in found)
+    return f"value of {name} contains {shown}"
+
+
+def value_warnings(variables: Mapping[str, str], names: Iterable[str]) -> list[str]:
+    """ "value of NAME contains `$(`" for each named variable whose value holds shell
+    metacharacters, newlines or control characters (a value from an alert label is
+    anyone's text: it is quoted, but the user should see it)."""
+    # Hidden characters are removed (and named) on their own: what is filled is the rest.
+    lines = (value_warning(n, sanitize(variables.get(n, ""))[0]) for n in names)
+    return [ln for ln in lines if ln]
 
 
 # -- everything together -----------------------------------------------------------
@@ -240,10 +292,13 @@ class CopyResult:
     filled: list[str] = field(default_factory=list)  # variable names used
     unfilled: list[str] = field(default_factory=list)  # placeholders left as written
     hidden_text: list[str] = field(default_factory=list)  # text pushed out of sight
+    refused: list[str] = field(default_factory=list)  # values not filled, with the reason
+    values: list[str] = field(default_factory=list)  # "value of NAME contains `$(`"
+    value_spans: list[tuple[int, int]] = field(default_factory=list)  # filled values in text
 
     def warnings(self) -> list[str]:
         """One line per thing the user should know, for a status bar or stderr."""
-        out: list[str] = []
+        out: list[str] = list(self.refused) + list(self.values)
         if self.removed:
             out.append(
                 "removed hidden characters: " + ", ".join(r.describe() for r in self.removed)
@@ -276,21 +331,42 @@ def prepare_copy(
     them, ``rbdesk copy`` refuses without ``--allow-unfilled``).
     """
     sanitized, removed = sanitize(clean)
-    filled_text, fills = fill_placeholders(sanitized, variables or {})
-    # A variable value may carry hidden characters of its own: sanitize again.
-    final, removed_from_values = sanitize(filled_text)
+    variables = variables or {}
+    # A value's hidden characters go before quoting: removing one from the quoted
+    # text could change its shape (a line becoming a here-document's delimiter).
+    values = {k: sanitize(v)[0] for k, v in variables.items()}
+    filling = fill_checked(sanitized, values)
+    filled_names = list(dict.fromkeys(f.name for f in filling.fills))
+    for name in filled_names:
+        removed += sanitize(variables[name])[1]
+    final, removed_after = sanitize(filling.text)  # a safety net: nothing is expected here
     final = final.rstrip("\n")
     while final.endswith(("\n", "\r")):
         final = final[:-1]
-    filled_names = list(dict.fromkeys(f.name for f in fills))
     return CopyResult(
         text=final,
-        removed=_merge_removals(removed + removed_from_values),
+        removed=_merge_removals(removed + removed_after),
         destructive=destructive_reasons(final),
         filled=filled_names,
-        unfilled=unfilled_names(final, placeholders),
+        unfilled=unfilled_names(_without_values(filling), placeholders),
         hidden_text=hidden_text_reasons(final),
+        refused=filling.refused,
+        values=value_warnings(variables, filled_names),
+        value_spans=[
+            (f.start, min(f.end, len(final))) for f in filling.fills if f.start < len(final)
+        ],
     )
+
+
+def _without_values(filling: Filling) -> str:
+    """The filled text with each value blanked: a value's own ``${IFS}`` is no placeholder."""
+    parts: list[str] = []
+    pos = 0
+    for f in filling.fills:
+        parts += [filling.text[pos : f.start], " " * (f.end - f.start)]
+        pos = f.end
+    parts.append(filling.text[pos:])
+    return "".join(parts)
 
 
 def _merge_removals(items: list[Removal]) -> list[Removal]:

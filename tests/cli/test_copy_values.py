@@ -63,7 +63,7 @@ def test_alert_labels_with_code_are_named_on_use(lib, monkeypatch, capsys):  # n
     assert main(["alert", "-", "--use"]) == 0
     err = capsys.readouterr().err
     assert "warning: value of POD contains `$(`" in err
-    assert "warning: value of pod contains `$(`" in err
+    assert "value of pod contains" not in err  # one variable per name, whatever its case
     assert "NAMESPACE contains" not in err
     assert main(["copy", "po:content/runbooks/kubernetes/KubePodCrashLooping.md", "1"]) == 0
     cap = capsys.readouterr()

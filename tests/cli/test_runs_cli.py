@@ -44,7 +44,9 @@ def test_start_tick_show_finish(data_dir, capsys):
         and items[1]["by"] == "AB"
         and items[1]["at"].endswith("Z")
     )
-    assert items[17]["text"] == "Step 1: Confirm the Alert"
+    # page order: RUN-007's four boxes above the procedure, then its Step 1
+    assert [i["number"] for i in items] == list(range(1, len(items) + 1))
+    assert items[4]["text"] == "Step 1: Confirm the Alert"
     assert main(["runs", "finish", str(run_id)]) == 0
     assert "finished" in capsys.readouterr().out
     assert main(["runs", "tick", str(run_id), "3"]) == 2

@@ -188,15 +188,17 @@ def test_drill_sheet_numbers_rows_down_the_page_with_section_names(redis):
     assert "Run item" not in text  # only steps: run items are in page order already
 
 
-def test_drill_sheet_explains_run_items_when_they_differ():
+def test_drill_sheet_rows_are_run_items_in_page_order():
+    """A box below the steps is row 3 on paper and item 3 of a run: one number."""
     rb = parse_text(
         "# T\n\n## Procedure\n\n1. First step\n2. Second step\n\n## Verification\n\n"
         "- [ ] it works\n"
     )
     rows = drill_rows(rb)
-    assert [n for n, *_ in rows] == [2, 3, 1]  # a run numbers the checklist first
+    assert [(n, kind) for n, kind, *_ in rows] == [(1, "step"), (2, "step"), (3, "check")]
+    assert [it.text for it in run_items(rb)][2] == "it works"
     html = drill_sheet_html(rb, ORIGIN, TODAY)
-    assert "Run item" in html and "rbdesk runs tick RUN ITEM" in html
+    assert "Run item" not in html
     page = [int(n) for n in re.findall(r'<tr><td class="muted">(\d+)</td>', html)]
     assert page == [1, 2, 3]
 

@@ -61,13 +61,18 @@ def store(data_dir):
     s.close()
 
 
-def test_items_are_checklist_in_parser_order_then_steps(run007):
+def test_items_are_in_page_order(run007):
+    """Run item N is the Nth box or step down the page (the drill sheet's row N)."""
     _lib, _f, rb, _o = run007
     items = run_items(rb)
-    assert [i.text for i in items[: len(rb.checklist)]] == [c.text for c in rb.checklist]
-    steps = items[len(rb.checklist) :]
-    assert [i.kind for i in steps] == ["step"] * len(rb.steps)
-    assert [i.text for i in steps] == [f"Step {s.number}: {s.title}" for s in rb.steps]
+    assert [i.line for i in items] == sorted(i.line for i in items)
+    checks = [i.text for i in items if i.kind == "check"]
+    steps = [i.text for i in items if i.kind == "step"]
+    assert checks == [c.text for c in rb.checklist]  # each kind keeps the parser's order
+    assert steps == [f"Step {s.number}: {s.title}" for s in rb.steps]
+    # RUN-007 has boxes above its steps and below them: the kinds interleave
+    kinds = [i.kind for i in items]
+    assert kinds.index("step") > 0 and "check" in kinds[kinds.index("step") :]
 
 
 def test_start_tick_note_undo_finish(store, run007):
@@ -187,7 +192,8 @@ def test_markdown_export_is_a_timeline(store, run007):
     _lib, _f, rb, origin = run007
     run = store.start(rb, origin, name="INC-1234", initials="AB")
     store.tick(run.id, 1, note="got access | via break-glass")
-    store.tick(run.id, len(rb.checklist) + 1, by="CD")
+    first_step = next(n for n, it in enumerate(run_items(rb), 1) if it.kind == "step")
+    store.tick(run.id, first_step, by="CD")
     store.finish(run.id)
     md = store.export_markdown(run.id)
     lines = md.splitlines()
@@ -200,7 +206,7 @@ def test_markdown_export_is_a_timeline(store, run007):
     assert rows == [
         "| 2026-11-26T10:01:00Z | AB | started |   |   |",
         f"| 2026-11-26T10:02:00Z | AB | checked | 1. {rb.checklist[0].text} | got access \\| via break-glass |",
-        f"| 2026-11-26T10:03:00Z | CD | checked | {len(rb.checklist) + 1}. Step 1: {rb.steps[0].title} |   |",
+        f"| 2026-11-26T10:03:00Z | CD | checked | {first_step}. Step 1: {rb.steps[0].title} |   |",
         "| 2026-11-26T10:04:00Z | AB | finished |   |   |",
     ]
     assert (

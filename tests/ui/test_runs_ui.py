@@ -49,7 +49,9 @@ def test_start_run_shows_items_and_remembers_initials(qtbot, started, data_dir):
     assert run.content_hash.startswith("sha256:")
     panel = started.run_panel
     assert panel.tree.topLevelItemCount() == 4
-    assert panel.tree.topLevelItem(2).text(0) == "3. Step 1: Check the disk"
+    # items in page order: the two steps, then the Prerequisites checklist below them
+    assert panel.tree.topLevelItem(0).text(0) == "1. Step 1: Check the disk"
+    assert panel.tree.topLevelItem(2).text(0) == "3. VPN connected"
     assert "Run #1" in panel.header.text() and "INC-42" in panel.header.text()
     assert "tied to content" in panel.header.text()  # samples: no commit, the file's hash
     assert started.side.tabText(started.run_tab) == "Run 0/4"
@@ -61,20 +63,20 @@ def test_start_run_shows_items_and_remembers_initials(qtbot, started, data_dir):
 def test_tick_in_reader_records_who_and_when(qtbot, started):
     lib = started.lib
     with qtbot.waitSignal(started.document_shown, timeout=10000):
-        click_anchor(qtbot, started.reader, "rbdesk://run/1")  # "VPN connected"
-    item = lib.runs.get(started.run.id).items[0]
+        click_anchor(qtbot, started.reader, "rbdesk://run/3")  # "VPN connected"
+    item = lib.runs.get(started.run.id).items[2]
     assert (item.text, item.checked, item.by) == ("VPN connected", True, "AB")
     assert item.at and item.at.endswith("Z")
     shown = runs_ui.local_time(item.at)
-    row = started.run_panel.tree.topLevelItem(0)
+    row = started.run_panel.tree.topLevelItem(2)
     assert row.checkState(0) == Qt.CheckState.Checked and row.text(1) == shown
     assert row.text(2) == "AB"
     assert f"{shown[:5]} AB" in started.reader.toPlainText()  # the time beside the box
-    assert "✓ 1. VPN connected" in started.last_message
+    assert "✓ 3. VPN connected" in started.last_message
     # a step is ticked from its heading's box
     with qtbot.waitSignal(started.document_shown, timeout=10000):
-        click_anchor(qtbot, started.reader, "rbdesk://run/3")
-    assert lib.runs.get(started.run.id).items[2].checked
+        click_anchor(qtbot, started.reader, "rbdesk://run/1")
+    assert lib.runs.get(started.run.id).items[0].checked
     assert started.side.tabText(started.run_tab) == "Run 2/4"
 
 
@@ -137,7 +139,7 @@ def test_runbook_with_an_unfinished_run_offers_it_in_the_panel(qtbot, started):
 
 
 def test_history_lists_opens_and_exports(qtbot, started, monkeypatch, tmp_path):
-    started.tick_run_item(1, note="on VPN")
+    started.tick_run_item(3, note="on VPN")
     run_id = started.run.id
     started.runs.show_runs()
     dlg = started.runs.runs_dialog
@@ -151,9 +153,9 @@ def test_history_lists_opens_and_exports(qtbot, started, monkeypatch, tmp_path):
     dlg._export()
     md = (tmp_path / "timeline.md").read_text("utf-8")
     assert f"# Run #{run_id}: incident INC-42: Disk full on web hosts" in md
-    assert "- [x] 1. VPN connected (Prerequisites)" in md and "note: on VPN" in md
+    assert "- [x] 3. VPN connected (Prerequisites)" in md and "note: on VPN" in md
     data = json.loads((tmp_path / "timeline.json").read_text("utf-8"))
-    assert data["items"][0]["checked"] and data["items"][0]["by"] == "AB"
+    assert data["items"][2]["checked"] and data["items"][2]["by"] == "AB"
     assert [e["action"] for e in data["timeline"]] == ["started", "checked"]
     started.runs.set_run(None)
     dlg._open()
@@ -268,13 +270,14 @@ def test_second_click_lands_on_the_second_item_after_the_first_tick(qtbot, windo
     qtbot.wait(300)  # the splitter re-lays out on a later turn of the event loop
     assert window.side.currentWidget() is window.run_panel  # the Run tab opened
     assert reader.width() == width and reader.verticalScrollBar().value() == scroll
-    assert _box_point(reader, "rbdesk://run/2") == second  # nothing moved under the mouse
+    # run items are in page order: the checklist's boxes are items 3 and 4 (after two steps)
+    assert _box_point(reader, "rbdesk://run/4") == second  # nothing moved under the mouse
     with qtbot.waitSignal(window.document_shown, timeout=10000):
         qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=second)
     ticked = {i.number: i.checked for i in window.run.items}
-    assert ticked[1] and ticked[2], ticked  # the second click ticked item 2, item 1 kept
+    assert ticked[3] and ticked[4], ticked  # the second click ticked item 4, item 3 kept
     timeline = window.lib.runs.get(window.run.id).timeline
-    assert [(e.action, e.item) for e in timeline if e.item] == [("checked", 1), ("checked", 2)]
+    assert [(e.action, e.item) for e in timeline if e.item] == [("checked", 3), ("checked", 4)]
 
 
 @pytest.mark.parametrize("alert", [False, True])

@@ -341,10 +341,9 @@ def _blank_fields() -> str:
 
 
 def drill_rows(rb: Runbook) -> list[tuple[int, str, str, str, int]]:
-    """(run item number, kind, text, section, line) in document order."""
-    numbered = [(n, it) for n, it in enumerate(run_items(rb), 1)]
-    numbered.sort(key=lambda pair: (pair[1].line, pair[1].kind != "step", pair[0]))
-    return [(n, it.kind, it.text, it.section, it.line) for n, it in numbered]
+    """(run item number, kind, text, section, line): run items are in page order, so
+    the row number is the item number."""
+    return [(n, it.kind, it.text, it.section, it.line) for n, it in enumerate(run_items(rb), 1)]
 
 
 DRILL_COLUMNS = 6  # #, ☐, Item, Time, Initials, Notes

@@ -19,10 +19,13 @@ class PlannedItem:
 
 
 def run_items(rb: Runbook) -> list[PlannedItem]:
-    """What a run of rb ticks: the checklist in parser order, then the numbered steps."""
+    """What a run of rb ticks, in page order: checklist entries and numbered steps as
+    they stand in the runbook (a step before a box on its own line), so item N of a run
+    (``rbdesk runs tick ID N``, the Run panel) is row N of the drill sheet."""
     items = [PlannedItem("check", c.text, c.section, c.line) for c in rb.checklist]
     items += [
         PlannedItem("step", f"Step {s.number}: {s.title}", s.section, s.line, s.number)
         for s in rb.steps
     ]
+    items.sort(key=lambda it: (it.line, it.kind != "step"))  # stable: parser order within
     return items

@@ -6,10 +6,10 @@ Every change (start, tick, untick, note, finish) is one transaction that is
 committed before the call returns, so a crash or ``kill -9`` loses nothing
 that a caller was told is done. The schema version is ``PRAGMA user_version``.
 
-Items of a run, numbered from 1 (the ITEM of ``rbdesk runs tick ID ITEM``):
-first every entry of the parser's ``Runbook.checklist`` in its order
-(kind ``check``), then every numbered step of ``Runbook.steps`` (kind
-``step``, text ``"Step N: title"``). The list is copied into the run when
+Items of a run, numbered from 1 (the ITEM of ``rbdesk runs tick ID ITEM``), in
+page order: the entries of the parser's ``Runbook.checklist`` (kind ``check``)
+and its numbered steps (kind ``step``, text ``"Step N: title"``) as they stand
+in the runbook, so item N is row N of the drill sheet. The list is copied into the run when
 it starts, so a runbook edited later never renumbers a run's items.
 
 A run records the runbook's source, path and title, the snapshot commit and
@@ -91,7 +91,7 @@ CREATE TABLE runs (
 );
 CREATE TABLE items (
     run_id   INTEGER NOT NULL REFERENCES runs(id),
-    number   INTEGER NOT NULL,        -- 1-based, checklist first, then steps
+    number   INTEGER NOT NULL,        -- 1-based, in page order (older runs: checklist first)
     kind     TEXT NOT NULL CHECK (kind IN ('check', 'step')),
     text     TEXT NOT NULL,
     section  TEXT NOT NULL,

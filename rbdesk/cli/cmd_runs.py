@@ -29,7 +29,9 @@ def configure(p) -> None:
         "--initials", default=None, help="who runs it (default: $RBDESK_INITIALS or settings)"
     )
 
-    t = sub.add_parser("tick", help="mark an item done (ITEM numbered from 1 in page order, as the drill sheet)")
+    t = sub.add_parser(
+        "tick", help="mark an item done (ITEM numbered from 1 in page order, as the drill sheet)"
+    )
     t.add_argument("id", metavar="ID")
     t.add_argument("item", metavar="ITEM", type=int)
     t.add_argument("--note", default=None, help="note for this item (replaces an earlier one)")

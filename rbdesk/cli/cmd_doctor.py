@@ -16,7 +16,7 @@ def configure(p) -> None:
 
 def run(args) -> int:
     from rbdesk.cli.common import library, print_json
-    from rbdesk.core.usecases.doctor import FAIL, run_checks
+    from rbdesk.core.usecases.doctor import FAIL, run_checks, summary_line
 
     checks = run_checks(library(args), check_qt=not args.no_qt)
     if args.json:
@@ -26,8 +26,5 @@ def run(args) -> int:
             echo(f"[{_MARK[c.status]}] {c.name}: {c.detail}")
             if c.fix and c.status != "ok":
                 echo(f"       fix: {c.fix}")
-        bad = sum(c.status == FAIL for c in checks)
-        echo(
-            f"\n{len(checks)} checks, {bad} failed" if bad else f"\n{len(checks)} checks, all fine"
-        )
+        echo(f"\n{summary_line(checks)}")
     return 1 if any(c.status == FAIL for c in checks) else 0

@@ -136,3 +136,12 @@ def test_doctor_lists_alert_and_id_collisions_in_rank_order(collided):
     assert f"team:{TEAM_ID}, community:{COMMUNITY_ID}; team wins" in ident.detail
     assert "rbdesk source move" in ident.fix
     assert not [n for n in checks if n.startswith("collision") and "hijack" in n.lower()]
+
+
+def test_summary_says_all_fine_only_without_warnings():
+    ok = doctor.Check("a", doctor.OK, "fine")
+    warn = doctor.Check("b", doctor.WARN, "hm", "do x")
+    fail = doctor.Check("c", doctor.FAIL, "bad", "do y")
+    assert doctor.summary_line([ok, ok]) == "2 checks, all fine"
+    assert doctor.summary_line([ok, warn]) == "2 checks, 1 to look at"
+    assert doctor.summary_line([fail, warn, ok]) == "3 checks, 1 failed, 1 to look at"

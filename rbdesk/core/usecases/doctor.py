@@ -407,3 +407,12 @@ def check_qt_platform() -> Check:
     if "No module named" in tail:
         fix = "reinstall rbdesk: pip install --force-reinstall rbdesk (PySide6 is missing)"
     return Check("qt", FAIL, f"Qt cannot start: {tail[:200]}", fix)
+
+
+def summary_line(checks: list[Check]) -> str:
+    """'32 checks, all fine' only when nothing failed or warned."""
+    bad = sum(c.status == FAIL for c in checks)
+    warned = sum(c.status == WARN for c in checks)
+    parts = [f"{bad} failed"] if bad else []
+    parts += [f"{warned} to look at"] if warned else []
+    return f"{len(checks)} checks, {', '.join(parts) or 'all fine'}"

@@ -146,13 +146,13 @@ def test_reader_tick_starts_a_run_after_asking_initials_once(qtbot, window, monk
     with qtbot.waitSignal(window.document_shown, timeout=10000):
         window.reader.anchorClicked.emit(QUrl("rbdesk://check/0"))
     run = window.lib.runs.get(window.runs.run.id)
-    first = run.items[0]
+    first = run.items[2]  # page order: the two steps, then the Prerequisites boxes
     assert (first.text, first.checked, first.by) == ("VPN connected", True, "CD")
     assert first.at.endswith("Z")
-    assert [e.item for e in run.timeline if e.item is not None] == [1]
+    assert [e.item for e in run.timeline if e.item is not None] == [3]
     assert window.settings.initials == "CD" and asked == [1]
     assert window.side.tabText(window.run_tab) == "Run 1/4"
-    assert 'href="rbdesk://run/1">☑</a>' in window.current.result.html
+    assert 'href="rbdesk://run/3">☑</a>' in window.current.result.html
     assert "rbdesk://check/" not in window.current.result.html
     # the next tick joins the same run and does not ask again
     with qtbot.waitSignal(window.document_shown, timeout=10000):

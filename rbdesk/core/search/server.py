@@ -269,7 +269,13 @@ def _answer(lib: Any, request: dict[str, Any], stamp: str) -> dict[str, Any]:
     if source:
         lib.root(source)  # raises NotFoundError: the client then answers itself
     limit = max(1, min(int(request.get("limit", 10)), 1000))
-    result = lib.search.search(query, limit=limit, source=source, cancel=_Deadline(REQUEST_SECONDS))
+    deadline = _Deadline(REQUEST_SECONDS)
+    if request.get("prefix"):  # the app's pause search (rbdesk search --prefix)
+        result = lib.search.prefix_search(
+            query, limit=limit, source=source, cancel=deadline, snippets=True
+        )
+    else:
+        result = lib.search.search(query, limit=limit, source=source, cancel=deadline)
     return {"ok": True, "result": result.to_dict()}
 
 

@@ -203,8 +203,20 @@ class SearchService:
         cancel: CancelToken | None = None,
         snippets: bool = False,
     ) -> SearchResult:
-        """As-you-type search: the word being typed matches as a prefix (≥3 chars)."""
-        return self._search(text, limit, source, snippets, cancel, typing=True)
+        """As-you-type search: the word being typed matches as a prefix (≥3 chars).
+
+        ``snippets=False``: a keystroke. ``snippets=True``: what the list shows
+        once typing pauses (and ``rbdesk search --prefix``): the same ranking
+        with snippets, and when the prefix matches nothing, the whole-word
+        search answers instead (so a typo still gets its "did you mean"), as
+        it does when the text ends with a space (the last word is finished).
+        """
+        if snippets and text[-1:].isspace():  # a finished word: it counts whole
+            return self._search(text, limit, source, snippets, cancel, typing=False)
+        res = self._search(text, limit, source, snippets, cancel, typing=True)
+        if snippets and not res.hits:
+            return self._search(text, limit, source, snippets, cancel, typing=False)
+        return res
 
     def _search(
         self,
@@ -315,7 +327,9 @@ class SearchService:
         preferred = None
         wanted = {compact(w) for w in words} | {compact(q) for q in query_chunks}
         stem = Path(info["path"]).name.split(".")[0]
-        if wanted & {compact(info.get("title", "")), compact(stem)}:
+        names = {compact(info.get("title", "")), compact(stem)}
+        typed = compact("".join(query_chunks)) if typing else ""
+        if wanted & names or (len(typed) >= 3 and any(n.startswith(typed) for n in names)):
             preferred = ("", "")  # the query names the runbook itself: open at the top
         for name, section, anchor in info.get("alerts", []):
             if compact(name) in wanted and anchor:

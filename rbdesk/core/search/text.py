@@ -17,6 +17,7 @@ processes and the query side can reuse it without an analyzer chain.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -84,6 +85,43 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_NAME_PARTS = 8  # joins of neighbouring parts are built for at most this many
+
+# Words people write apart or together ("switch over" / "switchover"): a body
+# that writes a listed pair also gets the joined term, so the joined query
+# word finds it. Names (titles, headings, file names) also join any word with
+# a particle after it (see :func:`name_terms`), and the query joins
+# neighbouring words when the library uses the joined word (learned from the
+# index's own vocabulary).
+COMPOUNDS: frozenset[tuple[str, str]] = frozenset(
+    tuple(p.split("+"))  # type: ignore[misc]
+    for p in """set+up log+in log+out sign+in sign+up shut+down back+up time+out
+    fail+over fail+back hot+fix hot+patch roll+back roll+out check+out start+up
+    clean+up look+up stand+by switch+over take+over hand+over hand+off back+off
+    crash+loop work+around break+down tear+down down+time up+time on+call
+    run+book dead+lock name+space host+name file+system time+stamp web+hook
+    end+point pipe+line health+check life+cycle key+store trust+store
+    hot+spot read+only""".split()
+)
+_COMPOUND_RE = re.compile(
+    r"(?i)\b("
+    + "|".join(sorted({a for a, _ in COMPOUNDS}))
+    + r")[\s-]+("
+    + "|".join(sorted({b for _, b in COMPOUNDS}))
+    + r")s?\b"
+)
+
+
+def is_compound(a: str, b: str) -> bool:
+    """A listed pair, the second word maybe plural ("host names")."""
+    return (a, b) in COMPOUNDS or (b.endswith("s") and (a, b[:-1]) in COMPOUNDS)
+
+
+# A name word followed by one of these is also joined ("fail over", "log in").
+PARTICLES = frozenset("up down in out on off over by back".split())
+# A host, domain or dashed/dotted name: status.example.io, status-example-io,
+# status_example_io all also give "statusexampleio".
+JOINED_RE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)+")
+MAX_JOINED_PARTS = 6
 
 
 @lru_cache(maxsize=65536)
@@ -160,9 +198,28 @@ def body_term(term: str) -> str:
 
 
 def body_terms(text: str) -> Iterator[tuple[str, int]]:
-    """(stemmed term, position) for body text (see :func:`text_terms`)."""
+    """(stemmed term, position) for body text (see :func:`text_terms`), then the
+    joined forms of listed compounds and host-like names (:func:`joined_terms`)."""
     for t, pos in text_terms(text):
         yield body_term(t), pos
+    for t in joined_terms(text):
+        yield body_term(t), 0
+
+
+def joined_terms(text: str) -> Iterator[str]:
+    """Extra terms: a listed compound written apart ("switch over" ->
+    switchover) and a host/dotted/dashed name joined ("status.example.io" ->
+    statusexampleio)."""
+    for m in _COMPOUND_RE.finditer(text):
+        a, b = m.group(1).lower(), m.group(2).lower()
+        if is_compound(a, b):
+            yield a + b
+    for m in JOINED_RE.finditer(text):
+        tok = m.group(0)
+        if tok.count(".") + tok.count("-") + tok.count("_") < MAX_JOINED_PARTS:
+            j = compact(tok)
+            if not j.isdigit():
+                yield j
 
 
 # "Recovery Time Objective (RTO)" and "RTO (recovery time objective)".
@@ -267,14 +324,37 @@ def _name_word_terms(word: str) -> tuple[tuple[str, int], ...]:
 
 
 def name_terms(text: str) -> Iterator[tuple[str, int]]:
-    """(term, position) for titles, alert names, headings and paths."""
+    """(term, position) for titles, alert names, headings and paths.
+
+    Besides each word's terms: a word and the particle after it joined
+    ("Switch over" -> switchover, "Log in" -> login, "Roll back"), as are
+    listed :data:`COMPOUNDS`, and each host-like name joined
+    (``status-example-io`` -> statusexampleio), at the first word's position,
+    so a query writing them the other way meets them.
+    """
     pos = 0
+    prev: tuple[str, int] | None = None
     for w in WORD_RE.findall(text):
         width = 0
         for t, off in _name_word_terms(w):
             yield t, pos + off
             width = max(width, off + 1)
+        low = w.lower()
+        if prev is not None and (low in PARTICLES or is_compound(prev[0], low)):
+            joined = prev[0] + low
+            yield joined, prev[1]
+            s = stem(joined)
+            if s != joined:
+                yield s, prev[1]
+        ok = low.isalpha() and len(low) > 1 and low not in STOP_WORDS
+        prev = (low, pos) if ok else None
         pos += width
+    if JOINED_RE.search(text):
+        starts = [m.start() for m in WORD_RE.finditer(text)]
+        for m in JOINED_RE.finditer(text):
+            j = compact(m.group(0))
+            if not j.isdigit() and m.group(0).count(".") + m.group(0).count("-") < MAX_JOINED_PARTS:
+                yield j, bisect_left(starts, m.start())
 
 
 def _strip_punct(token: str) -> str:

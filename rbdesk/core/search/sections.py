@@ -1,0 +1,130 @@
+"""Section-level evidence: the heading that says what the query says.
+
+A heading (or the title, or the file name) that covers every content word of
+the query lifts its runbook above those that only mention the words, and
+becomes the section the hit opens at. "Covers" is per word: the word, its
+stem, an on-call synonym, its identifier parts, or the joined form of a run
+of words the query writes apart ("triggering a switch over" is covered by
+"Triggering a switchover"). The tighter the heading (fewer words besides the
+query's), the larger the lift, so "Kube API down" beats "Kube aggregated API
+down" for "kube api down".
+
+Pure Python over the stored ``info`` of the best candidates (no Whoosh).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from rbdesk.core.search import text as tx
+
+# A covering heading adds LIFT x (the query's summed unit IDF) x tightness.
+LIFT = 1.0
+POOL = 20  # candidates beyond the page that may be lifted into it
+
+
+@dataclass(frozen=True)
+class Need:
+    """One content word of the query: any form in a heading's terms covers it."""
+
+    forms: frozenset[str]
+    prefix: str = ""  # the word being typed: a heading term starting with it covers it
+
+    def covered(self, terms: set[str]) -> bool:
+        if self.forms & terms:
+            return True
+        return bool(self.prefix) and any(t.startswith(self.prefix) for t in terms)
+
+
+def _forms(word: str) -> set[str]:
+    w = word.lower()
+    out = {w, tx.stem(w)}
+    for syn in tx.SYNONYMS.get(w, ()):
+        out |= {syn, tx.stem(syn)}
+    return out
+
+
+def needs(
+    chunks: list[str],
+    question: bool,
+    joined: dict[int, str],
+    typing_last: bool = False,
+) -> list[Need]:
+    """What a heading must cover: one :class:`Need` per content word.
+
+    ``joined``: chunk index -> the joined form of the run it is in (either
+    form covers). An identifier or punctuated chunk (``status.example.io``)
+    is covered whole or by all its parts (one need per part).
+    """
+    out: list[Need] = []
+    for i, chunk in enumerate(chunks):
+        ws = [w for w in tx.words(chunk) if not tx.is_function_word(w, question)]
+        if not ws:
+            continue
+        whole = tx.compact(chunk)
+        extra = {joined[i], tx.stem(joined[i])} if i in joined else set()
+        if typing_last and i == len(chunks) - 1:
+            out.append(Need(frozenset(extra), prefix=whole))
+            continue
+        parts = [p for w in ws for p in (tx.word_terms(w)[1:] or tx.word_terms(w))]
+        if len(parts) == 1:
+            out.append(Need(frozenset(_forms(parts[0]) | extra | {whole})))
+            continue
+        # the whole (kubepodcrashlooping) or each part
+        out.extend(Need(frozenset(_forms(p) | extra | {whole})) for p in parts)
+    return out
+
+
+def heading_terms(text: str) -> set[str]:
+    terms = {t for t, _ in tx.name_terms(text)}
+    return terms | {tx.stem(t) for t in terms} | {tx.compact(text)}
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in tx.words(text) if w.lower() not in tx.STOP_WORDS) or 1
+
+
+def best_heading(info: dict[str, Any], wanted: list[Need]) -> tuple[str, str, float] | None:
+    """(section title, anchor, tightness 0..1) of the tightest heading covering
+    every need ("" anchor: the title or file name), or None."""
+    if not wanted:
+        return None
+    title = str(info.get("title", ""))
+    stem = PurePosixPath(str(info.get("path", ""))).name.split(".")[0]
+    cands: list[tuple[str, str]] = [("", title), ("", stem)]
+    for sec in info.get("sections", []):
+        stitle, anchor = str(sec[0]), str(sec[1])
+        cands.append((anchor, stitle))
+    best: tuple[str, str, float] | None = None
+    for anchor, text in cands:
+        if not text:
+            continue
+        terms = heading_terms(text)
+        if not all(n.covered(terms) for n in wanted):
+            continue
+        tight = min(1.0, len(wanted) / max(_content_words(text), len(tx.split_identifier(text))))
+        if best is None or tight > best[2]:
+            best = ("" if not anchor else text, anchor, tight)
+    return best
+
+
+def lift(
+    hits: list[tuple[float, int, dict]], wanted: list[Need], idf_sum: float, limit: int
+) -> list[tuple[float, int, dict]]:
+    """The candidates re-ranked by section evidence, cut to limit; a lifted
+    hit's info carries ``open`` = (section, anchor) (a copy; stored info is
+    never changed)."""
+    if not wanted:
+        return hits[:limit]
+    out = []
+    for score, docnum, info in hits:
+        found = best_heading(info, wanted)
+        if found is not None:
+            section, anchor, tight = found
+            score += LIFT * idf_sum * tight
+            info = {**info, "open": (section, anchor)}
+        out.append((score, docnum, info))
+    out.sort(key=lambda t: (-t[0], t[1]))
+    return out[:limit]

@@ -15,6 +15,7 @@ Pure Python over the stored ``info`` of the best candidates (no Whoosh).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -32,7 +33,7 @@ class Need:
     forms: frozenset[str]
     prefix: str = ""  # the word being typed: a heading term starting with it covers it
 
-    def covered(self, terms: set[str]) -> bool:
+    def covered(self, terms: frozenset[str]) -> bool:
         if self.forms & terms:
             return True
         return bool(self.prefix) and any(t.startswith(self.prefix) for t in terms)
@@ -77,13 +78,14 @@ def needs(
     return out
 
 
-def heading_terms(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def heading_terms(text: str) -> tuple[frozenset[str], int]:
+    """A heading's terms (words, stems, joins) and its size in content words
+    (cached: the same candidates come back keystroke after keystroke)."""
     terms = {t for t, _ in tx.name_terms(text)}
-    return terms | {tx.stem(t) for t in terms} | {tx.compact(text)}
-
-
-def _content_words(text: str) -> int:
-    return sum(1 for w in tx.words(text) if w.lower() not in tx.STOP_WORDS) or 1
+    size = sum(1 for w in tx.words(text) if w.lower() not in tx.STOP_WORDS) or 1
+    size = max(size, len(tx.split_identifier(text)))
+    return frozenset(terms | {tx.stem(t) for t in terms} | {tx.compact(text)}), size
 
 
 def best_heading(info: dict[str, Any], wanted: list[Need]) -> tuple[str, str, float] | None:
@@ -101,10 +103,10 @@ def best_heading(info: dict[str, Any], wanted: list[Need]) -> tuple[str, str, fl
     for anchor, text in cands:
         if not text:
             continue
-        terms = heading_terms(text)
+        terms, size = heading_terms(text)
         if not all(n.covered(terms) for n in wanted):
             continue
-        tight = min(1.0, len(wanted) / max(_content_words(text), len(tx.split_identifier(text))))
+        tight = min(1.0, len(wanted) / size)
         if best is None or tight > best[2]:
             best = ("" if not anchor else text, anchor, tight)
     return best

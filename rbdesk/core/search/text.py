@@ -102,13 +102,7 @@ COMPOUNDS: frozenset[tuple[str, str]] = frozenset(
     end+point pipe+line health+check life+cycle key+store trust+store
     hot+spot read+only""".split()
 )
-_COMPOUND_RE = re.compile(
-    r"(?i)\b("
-    + "|".join(sorted({a for a, _ in COMPOUNDS}))
-    + r")[\s-]+("
-    + "|".join(sorted({b for _, b in COMPOUNDS}))
-    + r")s?\b"
-)
+_FIRSTS = frozenset(a for a, _ in COMPOUNDS)
 
 
 def is_compound(a: str, b: str) -> bool:
@@ -120,7 +114,7 @@ def is_compound(a: str, b: str) -> bool:
 PARTICLES = frozenset("up down in out on off over by back".split())
 # A host, domain or dashed/dotted name: status.example.io, status-example-io,
 # status_example_io all also give "statusexampleio".
-JOINED_RE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)+")
+JOINED_RE = re.compile(r"\b[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)+")
 MAX_JOINED_PARTS = 6
 
 
@@ -198,28 +192,35 @@ def body_term(term: str) -> str:
 
 
 def body_terms(text: str) -> Iterator[tuple[str, int]]:
-    """(stemmed term, position) for body text (see :func:`text_terms`), then the
-    joined forms of listed compounds and host-like names (:func:`joined_terms`)."""
+    """(stemmed term, position) for body text (see :func:`text_terms`), plus a
+    listed compound written apart joined ("switch over" -> switchover) and
+    host-like names joined (:func:`host_terms`)."""
+    prev = ""
     for t, pos in text_terms(text):
         yield body_term(t), pos
-    for t in joined_terms(text):
+        if prev in _FIRSTS and is_compound(prev, t):
+            yield body_term(prev + t), pos
+        prev = t
+    for t in host_terms(text):
         yield body_term(t), 0
 
 
-def joined_terms(text: str) -> Iterator[str]:
-    """Extra terms: a listed compound written apart ("switch over" ->
-    switchover) and a host/dotted/dashed name joined ("status.example.io" ->
-    statusexampleio)."""
-    for m in _COMPOUND_RE.finditer(text):
-        a, b = m.group(1).lower(), m.group(2).lower()
-        if is_compound(a, b):
-            yield a + b
+def host_terms(text: str) -> Iterator[str]:
+    """Host/dotted/dashed/underscored names joined: "status.example.io",
+    "status-example-io", "status_example_io" -> statusexampleio."""
     for m in JOINED_RE.finditer(text):
-        tok = m.group(0)
-        if tok.count(".") + tok.count("-") + tok.count("_") < MAX_JOINED_PARTS:
-            j = compact(tok)
-            if not j.isdigit():
-                yield j
+        j = _joined(m.group(0))
+        if j:
+            yield j
+
+
+def _joined(token: str) -> str | None:
+    """A host-like token joined (status.example.io -> statusexampleio), or None
+    for a number (1.2.3) or a long dotted chain."""
+    if sum(token.count(c) for c in "._-") >= MAX_JOINED_PARTS:
+        return None
+    j = compact(token)
+    return None if j.isdigit() else j
 
 
 # "Recovery Time Objective (RTO)" and "RTO (recovery time objective)".
@@ -334,7 +335,10 @@ def name_terms(text: str) -> Iterator[tuple[str, int]]:
     """
     pos = 0
     prev: tuple[str, int] | None = None
-    for w in WORD_RE.findall(text):
+    starts: list[tuple[int, int]] = []  # (offset in text, position) of each word
+    for m in WORD_RE.finditer(text):
+        w = m.group(0)
+        starts.append((m.start(), pos))
         width = 0
         for t, off in _name_word_terms(w):
             yield t, pos + off
@@ -347,14 +351,14 @@ def name_terms(text: str) -> Iterator[tuple[str, int]]:
             if s != joined:
                 yield s, prev[1]
         ok = low.isalpha() and len(low) > 1 and low not in STOP_WORDS
+        ok = ok and len(split_identifier(w)) == 1  # not an identifier (KubePodCrash)
         prev = (low, pos) if ok else None
         pos += width
-    if JOINED_RE.search(text):
-        starts = [m.start() for m in WORD_RE.finditer(text)]
-        for m in JOINED_RE.finditer(text):
-            j = compact(m.group(0))
-            if not j.isdigit() and m.group(0).count(".") + m.group(0).count("-") < MAX_JOINED_PARTS:
-                yield j, bisect_left(starts, m.start())
+    for m in JOINED_RE.finditer(text):
+        j = _joined(m.group(0))
+        if j:
+            i = bisect_left(starts, (m.start(), -1))
+            yield j, starts[min(i, len(starts) - 1)][1]
 
 
 def _strip_punct(token: str) -> str:

@@ -33,6 +33,14 @@ class Need:
     forms: frozenset[str]
     prefix: str = ""  # the word being typed: a heading term starting with it covers it
 
+    @property
+    def cheap(self) -> tuple[str, ...]:
+        """Starts of the forms, one of which a covering heading's compact text
+        contains (a stem may end differently from the word: "primari")."""
+        return tuple(f[: max(3, len(f) - 2)] for f in self.forms) + (
+            (self.prefix,) if self.prefix else ()
+        )
+
     def covered(self, terms: frozenset[str]) -> bool:
         if self.forms & terms:
             return True
@@ -100,9 +108,11 @@ def best_heading(info: dict[str, Any], wanted: list[Need]) -> tuple[str, str, fl
         stitle, anchor = str(sec[0]), str(sec[1])
         cands.append((anchor, stitle))
     best: tuple[str, str, float] | None = None
+    cheap = [n.cheap for n in wanted]
     for anchor, text in cands:
-        if not text:
-            continue
+        flat = tx.compact(text)
+        if not flat or not all(any(c in flat for c in starts) for starts in cheap):
+            continue  # most headings: ruled out by substring tests alone
         terms, size = heading_terms(text)
         if not all(n.covered(terms) for n in wanted):
             continue

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Any
 
 from rbdesk.core.search import text as tx
 
 # A covering heading adds LIFT x (the query's summed unit IDF) x tightness.
 LIFT = 1.0
-POOL = 20  # candidates beyond the page that may be lifted into it
+POOL = 10  # candidates beyond the page that may be lifted into it
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,11 @@ def needs(
     return out
 
 
+@lru_cache(maxsize=65536)
+def _flat(text: str) -> str:
+    return tx.compact(text)
+
+
 @lru_cache(maxsize=16384)
 def heading_terms(text: str) -> tuple[frozenset[str], int]:
     """A heading's terms (words, stems, joins) and its size in content words
@@ -96,21 +100,24 @@ def heading_terms(text: str) -> tuple[frozenset[str], int]:
     return frozenset(terms | {tx.stem(t) for t in terms} | {tx.compact(text)}), size
 
 
-def best_heading(info: dict[str, Any], wanted: list[Need]) -> tuple[str, str, float] | None:
+def best_heading(
+    info: dict[str, Any], wanted: list[Need], cheap: list[tuple[str, ...]] | None = None
+) -> tuple[str, str, float] | None:
     """(section title, anchor, tightness 0..1) of the tightest heading covering
-    every need ("" anchor: the title or file name), or None."""
+    every need ("" anchor: the title or file name), or None. ``cheap``: the
+    needs' :attr:`Need.cheap` (computed once per query by :func:`lift`)."""
     if not wanted:
         return None
     title = str(info.get("title", ""))
-    stem = PurePosixPath(str(info.get("path", ""))).name.split(".")[0]
+    stem = str(info.get("path", "")).rsplit("/", 1)[-1].split(".")[0]
     cands: list[tuple[str, str]] = [("", title), ("", stem)]
     for sec in info.get("sections", []):
         stitle, anchor = str(sec[0]), str(sec[1])
         cands.append((anchor, stitle))
     best: tuple[str, str, float] | None = None
-    cheap = [n.cheap for n in wanted]
+    cheap = cheap if cheap is not None else [n.cheap for n in wanted]
     for anchor, text in cands:
-        flat = tx.compact(text)
+        flat = _flat(text)
         if not flat or not all(any(c in flat for c in starts) for starts in cheap):
             continue  # most headings: ruled out by substring tests alone
         terms, size = heading_terms(text)
@@ -131,8 +138,9 @@ def lift(
     if not wanted:
         return hits[:limit]
     out = []
+    cheap = [n.cheap for n in wanted]
     for score, docnum, info in hits:
-        found = best_heading(info, wanted)
+        found = best_heading(info, wanted, cheap)
         if found is not None:
             section, anchor, tight = found
             score += LIFT * idf_sum * tight

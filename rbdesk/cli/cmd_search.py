@@ -1,4 +1,4 @@
-"""`rbdesk search QUERY... [--json] [--limit N] [--source S]`."""
+"""`rbdesk search QUERY... [--json] [--limit N] [--source S] [--prefix]`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ HELP = "search the runbooks (alert names, error text, commands; typos are forgiv
 # A query is often a pasted command: `rbdesk search journalctl -u kubelet`.
 TAKES_DASHED_WORDS = True
 _OPTIONS_WITH_VALUE = ("--limit", "--source")
-_FLAGS = ("--json",)
+_FLAGS = ("--json", "--prefix")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +25,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--limit", type=int, default=10, metavar="N", help="hits to show (default 10)"
     )
     parser.add_argument("--source", metavar="S", help="search only this source")
+    parser.add_argument(
+        "--prefix",
+        action="store_true",
+        help="the last word is unfinished (matches words it starts): what the app's "
+        "list shows once typing pauses",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,7 +106,10 @@ def _search(args: argparse.Namespace, query: str) -> dict:
     if problem:
         raise RbdeskError(problem, hint="e.g. rbdesk search kafka consumer lag")
     data_dir = paths.data_dir(args.data_dir)
+    prefix = bool(getattr(args, "prefix", False))
     request = {"op": "search", "query": query, "limit": args.limit, "source": args.source}
+    if prefix:
+        request["prefix"] = True
     answer = server.ask(data_dir, request)
     if answer is not None and answer.get("refused"):
         raise RbdeskError(str(answer.get("error")), hint="e.g. rbdesk search kafka consumer lag")
@@ -116,6 +125,11 @@ def _search(args: argparse.Namespace, query: str) -> dict:
     lib = library(args)
     if args.source:
         lib.root(args.source)  # clear error for an unknown source
-    result = lib.search.search(query, limit=args.limit, source=args.source)
+    if prefix:  # the app's pause search, the same call
+        result = lib.search.prefix_search(
+            query, limit=args.limit, source=args.source, snippets=True
+        )
+    else:
+        result = lib.search.search(query, limit=args.limit, source=args.source)
     server.spawn(data_dir)
     return result.to_dict()

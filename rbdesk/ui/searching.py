@@ -52,8 +52,9 @@ class SearchAnswer:
 
     text: str  # the search box text it answers
     result: SearchResult
-    full: bool  # an Enter/pause search (snippets, whole words), not a keystroke one
+    full: bool  # an Enter/pause search (with snippets), not a keystroke one
     by_name: bool = False  # answered from file names while the index is being built
+    prefix: bool = False  # the last word was matched as a prefix (keystroke, pause)
 
 
 class SearchController(QObject):
@@ -73,7 +74,8 @@ class SearchController(QObject):
         self.cancel_event: threading.Event | None = None
         self.ready = False
         self.index_error = ""
-        self.pending: tuple[str, bool] | None = None  # request to repeat once the index is ready
+        # request to repeat once the index is ready: text, full, typed (see request)
+        self.pending: tuple[str, bool, str | None] | None = None
         self.requests = 0  # requests submitted (tests and the benchmark read it)
         self.cancelled = 0  # requests whose event was set by a newer one
         self.last_request: tuple[str, bool, float] = ("", False, 0.0)  # text, full, when
@@ -100,9 +102,9 @@ class SearchController(QObject):
         self.index_error = ""
         self.index_ready.emit()
         if self.pending is not None:
-            text, full = self.pending
+            text, full, typed = self.pending
             self.pending = None
-            self.request(text, full)
+            self.request(text, full, typed)
 
     def _index_failed(self, exc: BaseException) -> None:
         # Searching will try again (the service rebuilds a missing index itself).
@@ -121,8 +123,13 @@ class SearchController(QObject):
             self.cancelled += 1
         self.cancel_event = None
 
-    def request(self, text: str, full: bool) -> int:
+    def request(self, text: str, full: bool, typed: str | None = None) -> int:
         """Search for text (keystroke or full); returns the request's generation.
+
+        ``typed`` (a full search): the box's text as typed, trailing space kept,
+        for the pause search, whose last word stays a prefix unless a space
+        follows it (``prefix_search`` with snippets, as ``rbdesk search
+        --prefix``); without it a full search is Enter's whole-word search.
 
         A keystroke that extends the text of a keystroke search still running
         lets it finish (its answer is shown while typing goes on) if it has run
@@ -147,11 +154,11 @@ class SearchController(QObject):
         self.requests += 1
         self.last_request = (text, full, time.perf_counter())
         if not self.ready:
-            self.pending = (text, full)
+            self.pending = (text, full, typed)
             fn: Callable[..., SearchAnswer] = name_search
             args: tuple[Any, ...] = (self.lib, text, full, event)
         else:
-            fn, args = run_search, (self.lib, text, full, event)
+            fn, args = run_search, (self.lib, text, full, event, typed)
         self._ask(gen, fn, *args, rid=rid)
         return gen
 
@@ -229,14 +236,20 @@ def ensure_indexes(lib: Library, progress: Callable[[Any], None]) -> int:
     return len(roots)
 
 
-def run_search(lib: Library, text: str, full: bool, cancel: threading.Event) -> SearchAnswer:
+def run_search(
+    lib: Library, text: str, full: bool, cancel: threading.Event, typed: str | None = None
+) -> SearchAnswer:
+    """A keystroke (prefix, no snippets), the pause (``typed``: prefix with
+    snippets) or Enter (whole words) search for text."""
     if cancel.is_set():
         raise SearchCancelled()
-    if full:
+    if full and typed is not None:
+        res = lib.search.prefix_search(typed, FULL_LIMIT, cancel=cancel, snippets=True)
+    elif full:
         res = lib.search.search(text, FULL_LIMIT, snippets=True, cancel=cancel)
     else:
         res = lib.search.prefix_search(text, TYPING_LIMIT, cancel=cancel)
-    return SearchAnswer(text, res, full)
+    return SearchAnswer(text, res, full, prefix=not full or typed is not None)
 
 
 def browse_list(lib: Library, recent: list[str], limit: int = BROWSE_LIMIT) -> list[SearchHit]:

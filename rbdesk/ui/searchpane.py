@@ -2,8 +2,9 @@
 
 :class:`SearchPane` owns the widgets of the left column's top half and the
 typing/pause timers. Keystrokes ask :class:`~rbdesk.ui.searching.SearchController`
-for a prefix search after a short quiet time and for a full search (snippets,
-whole words) after a pause; answers fill the list a slice at a time. Opening a
+for a prefix search after a short quiet time, for the same search with snippets
+after a pause (the last word still a prefix unless a space follows it) and for a
+whole-word search on Enter; answers fill the list a slice at a time. Opening a
 result is the window's business: the pane emits :attr:`SearchPane.hit_chosen`.
 """
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from rbdesk.ui.mainwindow import MainWindow
 
 TYPING_DEBOUNCE_MS = 15  # keystroke search after this quiet time (stale ones are cancelled anyway)
-PAUSE_MS = 450  # full search (snippets, whole words) after typing pauses this long
+PAUSE_MS = 450  # the search with snippets after typing pauses this long
 RESULT_ROWS_PER_SLICE = 10  # result rows added per event-loop turn
 PREVIEW_MS = 180  # Up/Down: the selected result opens in the reader after this pause
 
@@ -109,7 +110,7 @@ class SearchPane(QWidget):
         self.typing_timer.timeout.connect(lambda: self.start_search(full=False))
         self.pause_timer = QTimer(self)
         self.pause_timer.setSingleShot(True)
-        self.pause_timer.timeout.connect(lambda: self.start_search(full=True))
+        self.pause_timer.timeout.connect(lambda: self.start_search(full=True, pause=True))
         self.search_box.textChanged.connect(self._text_changed)
         self.preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_MS)
         self.preview_timer.timeout.connect(self._preview)
@@ -131,9 +132,12 @@ class SearchPane(QWidget):
         self.typing_timer.start(TYPING_DEBOUNCE_MS)
         self.pause_timer.start(PAUSE_MS)
 
-    def start_search(self, full: bool = True) -> None:
-        """Ask the search worker: a keystroke search, or a full one (Enter / pause)."""
-        query = self.search_box.text().strip()
+    def start_search(self, full: bool = True, pause: bool = False) -> None:
+        """Ask the search worker: a keystroke search, or a full one (with snippets):
+        on a pause the last word stays a prefix (unless a space follows it), on
+        Enter every word counts whole."""
+        typed = self.search_box.text()
+        query = typed.strip()
         problem = query_problem(query)
         if problem:  # a pasted log or page: the same limit as `rbdesk search`, said here
             self.searcher.cancel()
@@ -143,7 +147,7 @@ class SearchPane(QWidget):
         elif not query:
             self.searcher.browse(list(self.win.settings.recent))
         else:
-            self.searcher.request(query, full)
+            self.searcher.request(query, full, typed.lstrip() if full and pause else None)
 
     def reindex(self) -> None:
         """The library changed: check the index again and ask once more."""
@@ -341,7 +345,7 @@ class SearchPane(QWidget):
         shown = self.shown
         if shown is not None and shown.text == query and self.hits and not shown.by_name:
             self.open_hit(max(0, self.results.currentRow()))
-            if not shown.full:
+            if shown.prefix:  # Enter: the last word is finished now
                 self.start_search(full=True)
             return
         self.open_top_when_ready = bool(query)

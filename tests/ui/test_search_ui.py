@@ -103,11 +103,16 @@ def test_keystrokes_use_prefix_search_then_a_pause_shows_snippets(qtbot, window,
     wait_answer(qtbot, window, "promo", full=False)
     assert window.hits[0].path == "db/postgres-failover.md"
     assert "background-color" not in row_html(window, 0)  # no snippet per keystroke
-    wait_answer(qtbot, window, "promo", full=True)  # typing paused: whole-word search
+    wait_answer(qtbot, window, "promo", full=True)  # typing paused: the word is still a prefix
+    assert window.hits[0].path == "db/postgres-failover.md"
+    assert ">Promote</span>" in row_html(window, 0)  # the snippet marks the word it started
     kinds = [(name, text) for name, text, _c in calls]
-    assert ("prefix_search", "promo") in kinds and ("search", "promo") in kinds
+    assert ("prefix_search", "promo") in kinds and ("search", "promo") not in kinds
     assert all(isinstance(c, threading.Event) for _n, _t, c in calls)
-    # "promo" is no whole word: the full search finds nothing and says so
+    # Enter: every word whole
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ("search", "promo") in [(n, t) for n, t, _c in calls], timeout=5000)
+    qtbot.waitUntil(lambda: not window.shown.prefix, timeout=5000)
     window.search_box.setText("promote")
     wait_answer(qtbot, window, "promote", full=True)
     html = row_html(window, 0)
@@ -253,3 +258,62 @@ def test_a_pasted_page_is_refused_with_the_limit_not_searched(qtbot, window, mon
     window.search_box.setText("replica promote")  # a real query works again
     qtbot.waitUntil(lambda: window.results_title.text() != "Query too long", timeout=10000)
     assert window.hits[0].path == "db/postgres-failover.md"
+
+
+ALERTS = {
+    "alerts/KubePodCrashLooping.md": "# KubePodCrashLooping\n\nA pod restarts again and "
+    "again.\n\n## Diagnosis\n\n```\nkubectl describe pod POD\n```\n",
+    "alerts/KubePodNotReady.md": "# KubePodNotReady\n\nA pod is not ready.\n",
+    "alerts/KubeProxyDown.md": "# KubeProxyDown\n\nkube-proxy is down.\n",
+    # mentions kube, pod and crash everywhere: what the pause used to put first
+    "kube-overview.md": "# Cluster overview\n\n"
+    + "The kube cluster runs every pod; a crash of a kube pod is paged. " * 20,
+}
+
+
+@pytest.fixture()
+def alert_window(qtbot, library_dir, lib):
+    from rbdesk.ui.mainwindow import MainWindow
+
+    for rel, body in ALERTS.items():
+        (library_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        (library_dir / rel).write_text(body, "utf-8")
+    win = MainWindow(lib)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.searcher.ready, timeout=10000)
+    yield win
+    win.close()
+
+
+def test_typing_an_alert_name_and_pausing_keeps_the_last_word_a_prefix(
+    qtbot, alert_window, data_dir, capsys
+):
+    """Issue 23 item 1: the pause answer treats the unfinished word as a prefix, never
+    "corrects" it, and is what `rbdesk search --prefix` prints (the same call)."""
+    import json
+
+    from rbdesk.cli.main import main
+
+    win = alert_window
+    for typed, first in (("KubeP", None), ("KubePodCr", "alerts/KubePodCrashLooping.md")):
+        win.search_box.clear()
+        qtbot.keyClicks(win.search_box, typed)
+        wait_answer(qtbot, win, typed, full=True)  # the pause answer (snippets)
+        assert win.shown.prefix and win.shown.result.corrected is None
+        assert not win.corrected_line.isVisible()  # no "showing results for 'kube'"
+        paths = [h.path for h in win.hits]
+        if first:
+            assert paths[0] == first and win.hits[0].anchor == ""  # named: opens at the top
+        else:
+            assert {"alerts/KubePodCrashLooping.md", "alerts/KubeProxyDown.md"} <= set(paths[:3])
+        assert main(["--data-dir", str(data_dir), "search", "--prefix", "--json", "--limit",
+                     "40", typed]) == 0  # fmt: skip
+        assert [h["path"] for h in json.loads(capsys.readouterr().out)["hits"]] == paths
+    # the old pause answer (every word whole): a correction, the unrelated runbook first
+    old = win.lib.search.search("KubePodCr", 40)
+    assert old.corrected or not old.hits or old.hits[0].path != "alerts/KubePodCrashLooping.md"
+    # a finished word followed by a space counts whole at the pause
+    win.search_box.setText("KubePod ")
+    wait_answer(qtbot, win, "KubePod", full=True)
+    assert [h.path for h in win.hits] == [h.path for h in win.lib.search.search("KubePod").hits]

@@ -35,6 +35,7 @@ from whoosh import query as wq
 
 from rbdesk.core.search import text as tx
 from rbdesk.core.search.schema import FIELD_BOOSTS, SPELLING_FIELDS
+from rbdesk.core.search.sections import Need, needs
 
 _FILTER_RE = re.compile(r"(?i)^(tag|owner|severity|source|alert):(.*)$", re.S)
 MIN_PREFIX = 3  # characters before the word being typed is prefix-expanded
@@ -383,11 +384,17 @@ class QueryBuilder:
             alts.extend(qs)
             df = max(df, wdf)
         elif ws:
-            whole = tx.compact(chunk)  # "RUN-007" -> run007, "kube-pod-crash-looping"
-            n = self.doc_frequency("names", whole)
-            if n:
-                alts.append(wq.Term("names", whole, boost=FIELD_BOOSTS["names"] * 2))
-                df = max(df, n)
+            # "RUN-007" -> run007, "kube-pod-crash-looping", "status.example.io",
+            # "fail-over": the joined form (names and body), and the words in a row
+            whole = tx.compact(chunk)
+            for f, t in (("names", whole), ("body", tx.body_term(whole))):
+                n = self.doc_frequency(f, t)
+                if n:
+                    alts.append(wq.Term(f, t, boost=FIELD_BOOSTS[f] * 2))
+                    df = max(df, n)
+            low = [w.lower() for w in ws]
+            if all(self.has("names", w) for w in low):
+                alts.append(wq.Phrase("names", low, boost=FIELD_BOOSTS["names"] * 2))
             subs = []
             for w in ws:
                 qs, wdf = self.word_alts(w)
@@ -398,6 +405,38 @@ class QueryBuilder:
                 alts.append(subs[0] if len(subs) == 1 else wq.And(subs))
         q = _or(alts) if alts else None
         return Unit(chunk, q, self.idf(df) if q is not None else 0.0)
+
+    def compound_spans(self, chunks: list[str], stop: int) -> dict[int, tuple[int, str]]:
+        """start -> (end, joined) for runs of 2-4 words the library writes as one
+        ("switch over" -> switchover, "time out" -> timeout, "status example io"),
+        longest first, among chunks[:stop]."""
+        spans: dict[int, tuple[int, str]] = {}
+        i = 0
+        while i < stop - 1:
+            first = chunks[i].lower()
+            if not (first.isalpha() and first not in tx.STOP_WORDS):
+                i += 1
+                continue
+            for k in (4, 3, 2):
+                j = i + k
+                if j > stop:
+                    continue
+                run = [c.lower() for c in chunks[i:j]]
+                if not all(c.isalnum() for c in run) or run[-1] in tx.STOP_WORDS - tx.PARTICLES:
+                    continue
+                joined = "".join(run)
+                if len(joined) < 5:
+                    continue
+                if self.has("names", joined) or self.has("body", tx.body_term(joined)):
+                    spans[i] = (j, joined)
+                    break
+            i = spans[i][0] if i in spans else i + 1
+        return spans
+
+    def joined_alts(self, joined: str, words: int) -> tuple[list[wq.Query], int]:
+        """The joined form of a run of words, for each of the run's word units
+        (weighted so that the run counts about once)."""
+        return self._term_alts(joined, 1.0 / max(1, words))
 
     def prefix_unit(self, chunk: str, question: bool, body: bool = True) -> Unit:
         """The word being typed: a bounded prefix expansion (names, and body)."""
@@ -534,6 +573,11 @@ class Plan:
 
     query: wq.Query | None
     units: list[Unit] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)  # what a covering heading covers
+
+    @property
+    def idf_sum(self) -> float:
+        return sum(u.idf for u in self.units if u.query is not None)
 
 
 def is_stop(chunk: str) -> bool:
@@ -572,17 +616,40 @@ def build(
     keep = content_chunks(pq, replacements)
     units: list[Unit] = []
     typing_last = prefix and pq.typing and bool(chunks) and not pq.phrases
+    # words the library (also) writes joined: the joined word answers for each
+    spans = builder.compound_spans(chunks, len(chunks) - 1 if typing_last else len(chunks))
+    run_of = {i: (start, end, joined) for start, (end, joined) in spans.items()
+              for i in range(start, end)}  # fmt: skip
     for idx, chunk in enumerate(chunks):
         if chunk not in keep:
             continue
         if typing_last and idx == len(chunks) - 1:
             units.append(builder.prefix_unit(chunk, question, body=body))
-        else:
-            units.append(builder.chunk_unit(chunk, question))
+            continue
+        unit = builder.chunk_unit(chunk, question)
+        if idx in run_of:
+            start, end, joined = run_of[idx]
+            members = sum(chunks[i] in keep for i in range(start, end))
+            qs, df = builder.joined_alts(joined, members)
+            if qs:
+                unit = Unit(
+                    chunk,
+                    _or(([unit.query] if unit.query is not None else []) + qs),
+                    unit.idf if unit.query is not None else builder.idf(df),
+                )
+        units.append(unit)
     for phrase in pq.phrases:
         units.append(builder.phrase_unit(phrase))
     if len(keep) > 1:
         units.extend(builder.reverse_acronyms(keep))
+    wanted = needs(
+        [c if c in keep else "" for c in chunks],
+        question,
+        {i: joined for i, (_s, _e, joined) in run_of.items()},
+        typing_last,
+    )
+    if pq.phrases:
+        wanted += [Need(frozenset({w, tx.stem(w)})) for p in pq.phrases for w in p]
     live = [u for u in units if u.query is not None]
     filters = [builder.filter_query(n, v) for n, v in pq.filters]
     main: wq.Query | None = None
@@ -598,16 +665,21 @@ def build(
     if not parts:
         return Plan(None, units)
     q = parts[0] if len(parts) == 1 else wq.And(parts)
-    return Plan(q, units)
+    return Plan(q, units, wanted)
 
 
 def highlight_words(pq: ParsedQuery, replacements: dict[str, str] | None = None) -> list[str]:
     """Lower-case words (and identifier parts) worth marking in snippets."""
     replacements = replacements or {}
     out: list[str] = []
-    for chunk in pq.words:
-        for w in tx.words(replacements.get(chunk, chunk)):
+    chunks = [replacements.get(c, c) for c in pq.words]
+    for chunk in chunks:
+        for w in tx.words(chunk):
             out.extend(tx.word_terms(w))
+    for i in range(len(chunks) - 1):  # "switch over": the library's "switchover" too
+        a, b = chunks[i].lower(), chunks[i + 1].lower()
+        if a.isalpha() and b.isalpha() and tx.is_compound(a, b):
+            out.append(a + b)
     for phrase in pq.phrases:
         out.extend(phrase)
     for name, value in pq.filters:

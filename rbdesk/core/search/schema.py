@@ -16,7 +16,7 @@ from whoosh import fields, formats
 from whoosh.analysis import SimpleAnalyzer
 from whoosh.util.varints import varint
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 # Two posting lists per query word, not ten: every name-like part of a runbook
 # (title, alert names, ids, file name, tags, owner, headings, defined acronyms)

@@ -287,7 +287,12 @@ def _answer(
         return {"ok": False, "error": BUSY_MESSAGE, "busy": True}  # the client answers itself
     try:
         cancel = _Deadline(REQUEST_SECONDS)
-        result = lib.search.search(query, limit=limit, source=source, cancel=cancel)
+        if request.get("prefix"):  # the app's pause search (rbdesk search --prefix)
+            result = lib.search.prefix_search(
+                query, limit=limit, source=source, cancel=cancel, snippets=True
+            )
+        else:
+            result = lib.search.search(query, limit=limit, source=source, cancel=cancel)
     finally:
         work.release()
     return {"ok": True, "result": result.to_dict()}

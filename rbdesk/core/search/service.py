@@ -210,8 +210,20 @@ class SearchService:
         cancel: CancelToken | None = None,
         snippets: bool = False,
     ) -> SearchResult:
-        """As-you-type search: the word being typed matches as a prefix (≥3 chars)."""
-        return self._search(text, limit, source, snippets, cancel, typing=True)
+        """As-you-type search: the word being typed matches as a prefix (≥3 chars).
+
+        ``snippets=False``: a keystroke. ``snippets=True``: what the list shows
+        once typing pauses (and ``rbdesk search --prefix``): the same ranking
+        with snippets, and when the prefix matches nothing, the whole-word
+        search answers instead (so a typo still gets its "did you mean"), as
+        it does when the text ends with a space (the last word is finished).
+        """
+        if snippets and text[-1:].isspace():  # a finished word: it counts whole
+            return self._search(text, limit, source, snippets, cancel, typing=False)
+        res = self._search(text, limit, source, snippets, cancel, typing=True)
+        if snippets and not res.hits:
+            return self._search(text, limit, source, snippets, cancel, typing=False)
+        return res
 
     def _search(
         self,
@@ -250,17 +262,21 @@ class SearchService:
                 hits_out.append(self._hit(root, info, score, words, snippets, pq.words, typing))
         return SearchResult(text, total, corrected, hits_out)
 
-    def _run(self, root: LibraryRoot, q: Any, limit: int, cancel: CancelToken | None):
-        """(total, [(score, docnum, info)]) of the top ``limit`` documents (see .engine)."""
+    def _run(self, root: LibraryRoot, plan: Any, limit: int, cancel: CancelToken | None):
+        """(total, [(score, docnum, info)]) of the top ``limit`` documents (see
+        .engine), re-ranked by section evidence (see .sections)."""
+        from rbdesk.core.search import sections
         from rbdesk.core.search.engine import Cancelled
 
         opened = self._opened[root.name]
+        pool = limit + sections.POOL if plan.needs else limit
         try:
-            total, best = opened.engine.top(q, limit, cancel=cancel)
+            total, best = opened.engine.top(plan.query, pool, cancel=cancel)
         except Cancelled:
             raise SearchCancelled() from None
         stored = opened.searcher.stored_fields
-        return total, [(score, docnum, stored(docnum)["info"]) for score, docnum in best]
+        hits = [(score, docnum, stored(docnum)["info"]) for score, docnum in best]
+        return total, sections.lift(hits, plan.needs, plan.idf_sum, limit)
 
     def _search_root(self, root: LibraryRoot, pq: Any, limit: int, typing: bool, cancel: Any):
         from rbdesk.core.search import query as qm
@@ -273,7 +289,7 @@ class SearchService:
         plan = qm.build(builder, pq, prefix=typing, replacements=fixed)
         if plan.query is None:
             return 0, None, [], words
-        n, hits = self._run(root, plan.query, limit, cancel)
+        n, hits = self._run(root, plan, limit, cancel)
         identifier = any(len(tx.word_terms(w)) > 1 for c in pq.words for w in tx.words(c))
         while n < limit and not typing and identifier and builder.widen < 2:
             # an exact identifier found fewer runbooks than the page holds: all
@@ -282,7 +298,7 @@ class SearchService:
             builder.widen += 1
             wide = qm.build(builder, pq, prefix=typing, replacements=fixed)
             if wide.query is not None:
-                n, hits = self._run(root, wide.query, limit, cancel)
+                n, hits = self._run(root, wide, limit, cancel)
         corrected = _corrected_text(pq, fixed) if fixed and n else None
         return n, corrected, hits, words
 
@@ -319,11 +335,17 @@ class SearchService:
         from rbdesk.core.search.snippets import locate, locate_by_headings
         from rbdesk.core.search.text import compact
 
-        preferred = None
         wanted = {compact(w) for w in words} | {compact(q) for q in query_chunks}
         stem = Path(info["path"]).name.split(".")[0]
-        if wanted & {compact(info.get("title", "")), compact(stem)}:
-            preferred = ("", "")  # the query names the runbook itself: open at the top
+        names = {compact(info.get("title", "")), compact(stem)}
+        typed = compact("".join(query_chunks)) if typing else ""
+        # the tightest heading covering the query (.sections), else the top when
+        # the query names the runbook itself, else the best section for the words
+        preferred = tuple(info["open"]) if info.get("open") else None
+        if preferred is None and (
+            wanted & names or (len(typed) >= 3 and any(n.startswith(typed) for n in names))
+        ):
+            preferred = ("", "")
         for name, section, anchor in info.get("alerts", []):
             if compact(name) in wanted and anchor:
                 preferred = (section, anchor)

@@ -17,6 +17,7 @@ processes and the query side can reuse it without an analyzer chain.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -84,6 +85,37 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_NAME_PARTS = 8  # joins of neighbouring parts are built for at most this many
+
+# Words people write apart or together ("switch over" / "switchover"): a body
+# that writes a listed pair also gets the joined term, so the joined query
+# word finds it. Names (titles, headings, file names) also join any word with
+# a particle after it (see :func:`name_terms`), and the query joins
+# neighbouring words when the library uses the joined word (learned from the
+# index's own vocabulary).
+COMPOUNDS: frozenset[tuple[str, str]] = frozenset(
+    tuple(p.split("+"))  # type: ignore[misc]
+    for p in """set+up log+in log+out sign+in sign+up shut+down back+up time+out
+    fail+over fail+back hot+fix hot+patch roll+back roll+out check+out start+up
+    clean+up look+up stand+by switch+over take+over hand+over hand+off back+off
+    crash+loop work+around break+down tear+down down+time up+time on+call
+    run+book dead+lock name+space host+name file+system time+stamp web+hook
+    end+point pipe+line health+check life+cycle key+store trust+store
+    hot+spot read+only""".split()
+)
+_FIRSTS = frozenset(a for a, _ in COMPOUNDS)
+
+
+def is_compound(a: str, b: str) -> bool:
+    """A listed pair, the second word maybe plural ("host names")."""
+    return (a, b) in COMPOUNDS or (b.endswith("s") and (a, b[:-1]) in COMPOUNDS)
+
+
+# A name word followed by one of these is also joined ("fail over", "log in").
+PARTICLES = frozenset("up down in out on off over by back".split())
+# A host, domain or dashed/dotted name: status.example.io, status-example-io,
+# status_example_io all also give "statusexampleio".
+JOINED_RE = re.compile(r"\b[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)+")
+MAX_JOINED_PARTS = 6
 
 
 @lru_cache(maxsize=65536)
@@ -160,9 +192,35 @@ def body_term(term: str) -> str:
 
 
 def body_terms(text: str) -> Iterator[tuple[str, int]]:
-    """(stemmed term, position) for body text (see :func:`text_terms`)."""
+    """(stemmed term, position) for body text (see :func:`text_terms`), plus a
+    listed compound written apart joined ("switch over" -> switchover) and
+    host-like names joined (:func:`host_terms`)."""
+    prev = ""
     for t, pos in text_terms(text):
         yield body_term(t), pos
+        if prev in _FIRSTS and is_compound(prev, t):
+            yield body_term(prev + t), pos
+        prev = t
+    for t in host_terms(text):
+        yield body_term(t), 0
+
+
+def host_terms(text: str) -> Iterator[str]:
+    """Host/dotted/dashed/underscored names joined: "status.example.io",
+    "status-example-io", "status_example_io" -> statusexampleio."""
+    for m in JOINED_RE.finditer(text):
+        j = _joined(m.group(0))
+        if j:
+            yield j
+
+
+def _joined(token: str) -> str | None:
+    """A host-like token joined (status.example.io -> statusexampleio), or None
+    for a number (1.2.3) or a long dotted chain."""
+    if sum(token.count(c) for c in "._-") >= MAX_JOINED_PARTS:
+        return None
+    j = compact(token)
+    return None if j.isdigit() else j
 
 
 # "Recovery Time Objective (RTO)" and "RTO (recovery time objective)".
@@ -267,14 +325,40 @@ def _name_word_terms(word: str) -> tuple[tuple[str, int], ...]:
 
 
 def name_terms(text: str) -> Iterator[tuple[str, int]]:
-    """(term, position) for titles, alert names, headings and paths."""
+    """(term, position) for titles, alert names, headings and paths.
+
+    Besides each word's terms: a word and the particle after it joined
+    ("Switch over" -> switchover, "Log in" -> login, "Roll back"), as are
+    listed :data:`COMPOUNDS`, and each host-like name joined
+    (``status-example-io`` -> statusexampleio), at the first word's position,
+    so a query writing them the other way meets them.
+    """
     pos = 0
-    for w in WORD_RE.findall(text):
+    prev: tuple[str, int] | None = None
+    starts: list[tuple[int, int]] = []  # (offset in text, position) of each word
+    for m in WORD_RE.finditer(text):
+        w = m.group(0)
+        starts.append((m.start(), pos))
         width = 0
         for t, off in _name_word_terms(w):
             yield t, pos + off
             width = max(width, off + 1)
+        low = w.lower()
+        if prev is not None and (low in PARTICLES or is_compound(prev[0], low)):
+            joined = prev[0] + low
+            yield joined, prev[1]
+            s = stem(joined)
+            if s != joined:
+                yield s, prev[1]
+        ok = low.isalpha() and len(low) > 1 and low not in STOP_WORDS
+        ok = ok and len(split_identifier(w)) == 1  # not an identifier (KubePodCrash)
+        prev = (low, pos) if ok else None
         pos += width
+    for m in JOINED_RE.finditer(text):
+        j = _joined(m.group(0))
+        if j:
+            i = bisect_left(starts, (m.start(), -1))
+            yield j, starts[min(i, len(starts) - 1)][1]
 
 
 def _strip_punct(token: str) -> str:

@@ -5,7 +5,7 @@ lower-case words, symptoms and error text, typos, commands, acronyms and
 natural questions, most written from a runbook's content without reading its
 title. Over both corpora and the bundled samples together, the expected
 runbook must be in the top 3 for at least 97% of the queries and first for
-at least 90%.
+at least 92%.
 """
 
 from __future__ import annotations
@@ -92,6 +92,45 @@ QUERIES: list[tuple[str, str]] = [
     ("pods stuck pending because quota is used up", K + "KubeQuotaFullyUsed.md"),
 ]
 
+OP = "runbooks/prometheus-operator/"
+S = "runbooks/kube-state-metrics/"
+# Issue 24's shapes, written without reading the runbooks' titles: words written
+# apart or together, host/dashed/underscored names, a section's own title, and
+# question words around a noun that is everywhere.
+SHAPE_QUERIES: list[tuple[str, str]] = [
+    ("kubelet pod startup latency", K + "KubeletPodStartUpLatencyHigh.md"),
+    ("config reloader side car errors", OP + "ConfigReloaderSidecarErrors.md"),
+    ("operator node look up errors", OP + "PrometheusOperatorNodeLookupErrors.md"),
+    ("pod in crash loop back off", K + "KubePodCrashLooping.md"),
+    ("daemon set roll out stuck", K + "KubeDaemonSetRolloutStuck.md"),
+    ("stateful set update not rolled out", K + "KubeStatefulSetUpdateNotRolledOut.md"),
+    ("time stamps out of order", P + "PrometheusOutOfOrderTimestamps.md"),
+    ("file system almost out of space", N + "NodeFilesystemAlmostOutOfSpace.md"),
+    ("alertmanager cluster crash looping", A + "AlertmanagerClusterCrashlooping.md"),
+    ("text file collector scrape error", N + "NodeTextFileCollectorScrapeError.md"),
+    ("kube-state-metrics list errors", S + "KubeStateMetricsListErrors.md"),
+    ("kube_state_metrics shards missing", S + "KubeStateMetricsShardsMissing.md"),
+    ("node-role.kubernetes.io label on an unreachable node", K + "KubeNodeUnreachable.md"),
+    ("kube-proxy is not running", K + "KubeProxyDown.md"),
+    (
+        "how do I fix the kube-state-metrics sharding mismatch",
+        S + "KubeStateMetricsShardingMismatch.md",
+    ),
+    (
+        "how do I find out why the alertmanager config reload failed",
+        A + "AlertmanagerFailedReload.md",
+    ),
+    ("why are my prometheus targets down", G + "TargetDown.md"),
+    (
+        "what should I do when the kubelet client certificate is about to expire",
+        K + "KubeletClientCertificateExpiration.md",
+    ),
+    (
+        "how do I stop pods from being evicted when a node runs out of memory",
+        K + "KubeMemoryOvercommit.md",
+    ),
+]
+
 C = ""  # kubernetes-community: contributor and process documentation
 KC_QUERIES: list[tuple[str, str]] = [
     ("how do I become a kubernetes member", C + "community-membership.md"),
@@ -130,6 +169,82 @@ KC_QUERIES: list[tuple[str, str]] = [
         C + "contributors/devel/sig-instrumentation/logging.md",
     ),
 ]
+KC_SHAPE_QUERIES: list[tuple[str, str]] = [
+    ("how do I back up private slack channels", C + "communication/slack-backup/README.md"),
+    ("set up the careers slack workflow", C + "communication/slack-careers-workflow-setup.md"),
+    ("setup webhook for the cla check", C + "github-management/setting-up-cla-check.md"),
+    ("pod start up latency slo", C + "sig-scalability/slos/pod_startup_latency.md"),
+    ("sign up for a one on one mentoring hour", C + "mentoring/programs/the1-on-1hour.md"),
+    (
+        "e2e tests polling and time outs",
+        C + "contributors/devel/sig-testing/writing-good-e2e-tests.md",
+    ),
+    (
+        "download release binaries from dl.k8s.io",
+        C + "contributors/devel/sig-release/kubernetes-versions.md",
+    ),
+    (
+        "pods cannot reach services by hostname on a local cluster",
+        C + "contributors/devel/running-locally.md",
+    ),
+    ("steering election setup", C + "elections/steering/documentation/README.md"),
+    (
+        "check out a branch for the contributor workshop",
+        C + "mentoring/programs/contributor-workshop/guides/updating-segment.md",
+    ),
+    (
+        "contributor workshop workspace set up",
+        C + "mentoring/programs/contributor-workshop/live-workshop/workspace-setup.md",
+    ),
+    ("clean up stale owners files", C + "contributors/guide/owners.md"),
+    ("backup moderators for the mailing lists", C + "communication/moderators.md"),
+    (
+        "youtube publish automation break down and rebuild",
+        C + "communication/youtube/youtube-publish-automation.md",
+    ),
+    (
+        "what happens if a security fix lands during the release cadence",
+        C + "contributors/guide/security.md",
+    ),
+    ("requesting a user group", C + "communication/slack-guidelines.md"),
+    ("delegating channel ownership", C + "communication/slack-guidelines.md"),
+    ("moderators pro tempore", C + "communication/moderators.md"),
+    (
+        "kubelet startup flow from api to pod worker",
+        C + "contributors/devel/sig-node/kubelet.md",
+    ),
+    (
+        "backup with filesystem snapshots",
+        C + "wg-data-protection/data-protection-workflows-white-paper.md",
+    ),
+    ("request a bot token for slack", C + "communication/slack-guidelines.md"),
+    (
+        "how do I report a code of conduct violation",
+        C + "committee-code-of-conduct/incident-process.md",
+    ),
+    (
+        "who do I ask to get a zoom license for my sig meeting",
+        C + "communication/zoom-guidelines.md",
+    ),
+    ("how do I reach the on call person for sig scalability", C + "sig-scalability/README.md"),
+    ("who is the test infra oncall", C + "github-management/opening-a-request.md"),
+]
+# A query that is a section's title opens that section (issue 24: section evidence).
+SECTION_QUERIES: list[tuple[str, str, str]] = [
+    ("requesting a user group", "communication/slack-guidelines.md", "Requesting a User Group"),
+    (
+        "delegating channel ownership",
+        "communication/slack-guidelines.md",
+        "Delegating Channel Ownership",
+    ),
+    ("moderators pro tempore", "communication/moderators.md", "Moderators Pro Tempore"),
+    (
+        "backup with filesystem snapshots",
+        "wg-data-protection/data-protection-workflows-white-paper.md",
+        "Backup with Filesystem Snapshots",
+    ),
+    ("setup the webhook", "github-management/setting-up-cla-check.md", "Setup the webhook"),
+]
 
 
 def _service(shared_dir, tmp_path_factory, corpus: str, name: str):
@@ -166,8 +281,9 @@ def samples_service(tmp_path_factory):
 def test_at_least_60_distinct_queries():
     from .test_quality_samples import QUERIES as SAMPLE_QUERIES
 
-    every = QUERIES + KC_QUERIES + SAMPLE_QUERIES
+    every = QUERIES + SHAPE_QUERIES + KC_QUERIES + KC_SHAPE_QUERIES + SAMPLE_QUERIES
     assert len({q for q, _ in every}) == len(every) >= 60
+    assert len(SHAPE_QUERIES) + len(KC_SHAPE_QUERIES) >= 30
 
 
 def _rank(svc, cases):
@@ -183,8 +299,8 @@ def test_quality_top_3_and_first(corpus_service, community_service, samples_serv
     from .test_quality_samples import QUERIES as SAMPLE_QUERIES
 
     ranked = (
-        _rank(corpus_service, QUERIES)
-        + _rank(community_service, KC_QUERIES)
+        _rank(corpus_service, QUERIES + SHAPE_QUERIES)
+        + _rank(community_service, KC_QUERIES + KC_SHAPE_QUERIES)
         + _rank(samples_service, SAMPLE_QUERIES)
     )
     n = len(ranked)
@@ -198,7 +314,13 @@ def test_quality_top_3_and_first(corpus_service, community_service, samples_serv
             )
     misses = [(q, e, top) for q, e, r, top in ranked if r is None]
     assert top3 >= 0.97, misses
-    assert first >= 0.90
+    assert first >= 0.92
+
+
+def test_a_section_title_query_opens_that_section(community_service):
+    for q, path, section in SECTION_QUERIES:
+        hit = community_service.search(q, limit=1).hits[0]
+        assert (hit.path, hit.section) == (path, section), q
 
 
 def test_alert_lookup_is_case_and_format_insensitive(corpus_service):

@@ -152,6 +152,17 @@ def test_prefix_needs_three_characters(service):
     assert service.search("coredn").corrected in (None, "coredns")  # Enter: no prefix
 
 
+def test_pause_search_keeps_the_last_word_a_prefix_and_falls_back_to_whole_words(service):
+    pause = service.prefix_search("coredn", snippets=True)
+    assert paths(pause)[:1] == ["net/dns-failures.md"] and pause.corrected is None
+    assert "«" in pause.hits[0].snippet  # the pause shows snippets
+    # nothing starts with the typo: the whole-word search (with its correction) answers
+    typo = service.prefix_search("replicaton", snippets=True)
+    assert typo.corrected == "replication" and paths(typo)[:1] == ["db/PostgresReplicationLag.md"]
+    # a space after the word: it is finished, as on Enter
+    assert paths(service.prefix_search("coredn ", snippets=True)) == paths(service.search("coredn"))
+
+
 def test_total_counts_before_limit_and_one_hit_per_runbook(service):
     res = service.search("the", limit=1)
     assert len(res.hits) == 1 and res.total >= 3

@@ -48,6 +48,11 @@ def test_server_answers_like_in_process(data_dir, runtime_dir, repo_root):
         assert answer is not None
         local = Library(data_dir).search.search("redis memory", limit=3)
         assert answer["result"] == json.loads(json.dumps(local.to_dict()))
+        # --prefix: the app's pause search ("memo" is no word; it starts "memory")
+        answer = server.ask(data_dir, {**req, "query": "redis memo", "prefix": True})
+        local = Library(data_dir).search.prefix_search("redis memo", limit=3, snippets=True)
+        assert answer["result"] == json.loads(json.dumps(local.to_dict()))
+        assert answer["result"]["hits"] and answer["result"]["corrected"] is None
         sock = server.socket_path(data_dir)
         assert sock.stat().st_mode & 0o777 == 0o600
     finally:

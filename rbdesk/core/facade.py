@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from rbdesk.core import paths
 from rbdesk.core.errors import NotFoundError
-from rbdesk.core.library.owners import owners_for
 from rbdesk.core.library.roots import SAMPLES_SOURCE, LibraryRoot, RunbookFile, iter_runbook_files
 
 if TYPE_CHECKING:
@@ -134,6 +133,8 @@ class Library:
             return hit[1]
         rb = parse_file(file.path, relpath=file.relpath)
         if file.source and any(p.code == "RB201" for p in rb.problems):
+            from rbdesk.core.library.owners import owners_for  # only when RB201 is raised
+
             root = file.path.parents[len(PurePosixPath(file.relpath).parts) - 1]
             if owners_for(root, file.relpath) is not None:  # CODEOWNERS / OWNERS name them
                 rb.problems = [p for p in rb.problems if p.code != "RB201"]

@@ -22,8 +22,6 @@ from rbdesk.core.errors import RbdeskError
 from rbdesk.core.library.signature import NO_POLICY_REASON, signature_for
 from rbdesk.core.sync import store
 from rbdesk.core.sync.freshness import is_stale
-from rbdesk.core.sync.history import keep_commits as history_keep_commits
-from rbdesk.core.sync.history import record_published as history_record
 from rbdesk.core.sync.models import (
     ProgressCallback,
     SourceStatus,
@@ -367,7 +365,9 @@ class SyncManager(SourceEditor):
             if isinstance(exc, _HookFailed):
                 raise self._index_failure(exc.error, previous_commit) from None
             raise
-        kept = history_record(source.kind, paths, new_pointer, pointer) if fresh else set()
+        from rbdesk.core.sync.history import record_published  # only when a sync publishes
+
+        kept = record_published(source.kind, paths, new_pointer, pointer) if fresh else set()
         store.prune_snapshots(
             paths, {target.snapshot_id, *([previous_id] if previous_id else []), *kept}
         )
@@ -518,7 +518,9 @@ class SyncManager(SourceEditor):
                     continue
                 raise SyncFailure(kind, message) from None
             session.mark_current(outcome.commit)
-            history_keep_commits(session.git, paths)
+            from rbdesk.core.sync.history import keep_commits
+
+            keep_commits(session.git, paths)
             if attempt == 2 or (existed and not reused):
                 outcome = _with_notice(
                     outcome, "the local mirror was corrupted and has been re-cloned"

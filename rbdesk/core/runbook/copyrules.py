@@ -206,35 +206,26 @@ def fill_checked(text: str, variables: Mapping[str, str]) -> Filling:
         return Filling(text, [], [])
     # One pass over the text so that a value containing "<OTHER>" is never re-filled.
     alternatives = sorted(active, key=len, reverse=True)
-    patterns = []
+    patterns: list[tuple[str, str]] = []  # (pattern, the variable it fills), in priority order
     for n in alternatives:
-        patterns.append(placeholder_pattern(n).pattern)
+        patterns.append((placeholder_pattern(n).pattern, n))
         if _BARE_NAME_RE.match(n) and "$" in text and not sets_itself(text, n):
-            patterns.append(bare_pattern(n))
+            patterns.append((bare_pattern(n), n))
     # Then any case: one runbook writes [HOSTNAME] and [hostname] for one value (an
     # exact spelling, tried first, wins; $NAME stays exact, as in the shell).
     for n in alternatives:
         if sum(1 for m in alternatives if m.casefold() == n.casefold()) == 1:
-            patterns.append(f"(?i:{placeholder_pattern(n).pattern})")
-    combined = re.compile("|".join(f"(?:{p})" for p in patterns))
+            patterns.append((f"(?i:{placeholder_pattern(n).pattern})", n))
+    # One group per alternative (the patterns capture nothing themselves), so the
+    # group that matched names the variable.
+    combined = re.compile("|".join(f"({p})" for p, _n in patterns))
     spans = []
     for m in combined.finditer(text):
-        name = _name_of(m.group(0), alternatives)
+        name = patterns[m.lastindex - 1][1]
         spans.append(shellctx.Span(m.start(), m.end(), name, active[name]))
     filled = shellctx.fill_spans(text, spans)
     fills = [Fill(p.name, p.start, p.end) for p in filled.placed]
     return Filling(filled.text, fills, filled.refused)
-
-
-def _name_of(token: str, names: Iterable[str]) -> str:
-    names = list(names)
-    for n in names:
-        if placeholder_pattern(n).fullmatch(token) or token == f"${n}":
-            return n
-    for n in names:  # matched by its any-case pattern
-        if re.fullmatch(placeholder_pattern(n).pattern, token, re.IGNORECASE):
-            return n
-    raise ValueError(token)  # unreachable: token was matched by one of the patterns
 
 
 # -- what a value holds -------------------------------------------------------------

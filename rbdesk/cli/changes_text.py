@@ -17,13 +17,6 @@ _MARK = {"added": "A", "modified": "M", "renamed": "R", "removed": "D"}
 _SECTION_MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
-def use_color(choice: str) -> bool:
-    """--color always / never / auto (auto: colour only on a terminal)."""
-    import sys
-
-    return choice == "always" or (choice == "auto" and sys.stdout.isatty())
-
-
 def _paint(code: str, color: bool):
     return (lambda s: f"\x1b[{code}m{s}\x1b[0m") if color else (lambda s: s)
 

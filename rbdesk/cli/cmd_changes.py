@@ -17,8 +17,8 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    from rbdesk.cli.changes_text import file_lines, source_header, use_color
-    from rbdesk.cli.common import echo, library, print_json
+    from rbdesk.cli.changes_text import file_lines, source_header
+    from rbdesk.cli.common import echo, library, print_json, use_color
     from rbdesk.core.usecases.changes import changes, mark_seen
 
     lib = library(args)

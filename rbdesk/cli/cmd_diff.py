@@ -17,8 +17,8 @@ def configure(p) -> None:
 
 
 def run(args) -> int:
-    from rbdesk.cli.changes_text import file_lines, revision_label, use_color
-    from rbdesk.cli.common import echo, library, print_json
+    from rbdesk.cli.changes_text import file_lines, revision_label
+    from rbdesk.cli.common import echo, library, print_json, use_color
     from rbdesk.core.settings import load_settings
     from rbdesk.core.usecases.changes import runbook_changes
     from rbdesk.core.usecases.refs import resolve_ref

@@ -21,13 +21,13 @@ def run(args) -> int:
     import contextlib
     import sys
 
-    from rbdesk.cli.common import library, resolve
+    from rbdesk.cli.common import library, resolve, use_color
     from rbdesk.core.render.terminal import render_terminal
 
     lib = library(args)
     res = resolve(lib, args.ref)
     rb = lib.load(res.file)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    color = use_color(args.color)
     sys.stdout.write(f"{safe(res.label())}\n\n" + render_terminal(rb, safe(args.ref), color))
     # The runbook first (a pipe buffers stdout, stderr is unbuffered): problems are
     # advice about the file, printed after it and on stderr only.

@@ -28,6 +28,11 @@ def require_qt(what: str = "the desktop app") -> None:
         )
 
 
+def use_color(choice: str) -> bool:
+    """--color always / never / auto (auto: colour only on a terminal)."""
+    return choice == "always" or (choice == "auto" and sys.stdout.isatty())
+
+
 def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
